@@ -1,0 +1,7 @@
+"""``python -m swarm``: see :mod:`swarm.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,182 @@
+"""Command line: ``python -m swarm compare ...``.
+
+Errors in the arguments or the input end in one line on stderr and exit
+code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    """Bad input from the command line (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not usage + message
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _latency(text: str):
+    """Parse ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or ``scheduled:PERIOD[:PHASE]``."""
+    from .models import Constant, Exponential, LogNormal, Scheduled
+
+    kinds: dict[str, Callable] = {"exponential": Exponential, "constant": Constant,
+                                  "lognormal": LogNormal, "scheduled": Scheduled}
+    name, *args = text.split(":")
+    if name not in kinds:
+        raise argparse.ArgumentTypeError(
+            f"latency {text!r}: law must be one of {', '.join(kinds)} (e.g. exponential:1)")
+    try:
+        return kinds[name](*(float(a) for a in args))
+    except (TypeError, ValueError) as err:
+        raise argparse.ArgumentTypeError(f"latency {text!r}: {err}") from None
+
+
+def _threshold(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"threshold {text!r}: give an int count or a fraction in (0, 1]") from None
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--agents", type=int, default=2000, metavar="N",
+                   help="head count of every structure (default 2000)")
+    p.add_argument("--runs", type=int, default=100, metavar="R",
+                   help="independent runs per structure (default 100)")
+    p.add_argument("--seed", type=int, default=2026, metavar="S",
+                   help="seed of structures and runs (default 2026)")
+    p.add_argument("--out", default="out", metavar="DIR",
+                   help="folder for the CSV and PNG (default ./out)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m swarm",
+                     description="Simulate how fast a shock travels through organisations.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    cmp = sub.add_parser(
+        "compare", help="compare hierarchy, silos, linking pin and networked structures",
+        description="Build a hierarchy, silos, a linking-pin organisation and a networked "
+                    "(7-nearest) organisation of the same head count, shock each, print the "
+                    "summary table and write comparison.csv and comparison.png into --out.")
+    _add_common(cmp)
+    cmp.add_argument("--k", type=int, default=7,
+                     help="others watched in silos and networked (default 7, the starlings')")
+    cmp.add_argument("--span", type=int, default=7,
+                     help="direct reports per manager in the hierarchy; linking-pin groups are "
+                          "span + 1 (default 7)")
+    cmp.add_argument("--departments", type=int, default=8,
+                     help="departments of the silos and networked social space (default 8)")
+    cmp.add_argument("--dim", type=int, default=2,
+                     help="dimensions of the social space (default 2)")
+    cmp.add_argument("--latency", type=_latency, default="exponential:1",
+                     help="delay law of every edge: exponential:MEAN, constant:V, "
+                          "lognormal:MEDIAN:SIGMA or scheduled:PERIOD[:PHASE] "
+                          "(default exponential:1, in hours)")
+    cmp.add_argument("--formal-latency", type=_latency, default=None, metavar="LAW",
+                     help="a different law for the formal channel (chain of command)")
+    cmp.add_argument("--p", type=float, default=1.0,
+                     help="probability an edge passes the signal (default 1)")
+    cmp.add_argument("--threshold", type=_threshold, default=1,
+                     help="signals needed to turn: int count or fraction (default 1)")
+    cmp.add_argument("--window", type=float, default=None,
+                     help="attention span in hours after which a signal is forgotten")
+    cmp.add_argument("--origin", default="random",
+                     help="where the shock starts: random, top, bottom (default random)")
+    cmp.set_defaults(func=_compare)
+    return parser
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from . import structures as st
+    from .models import Cascade
+    from .plot import _pyplot
+    from .shocks import Shock
+    from ._io import atomic_path
+
+    if args.origin not in ("random", "top", "bottom"):
+        raise ValueError(f"--origin must be random, top or bottom, got {args.origin!r}")
+    n, seed = args.agents, args.seed
+    if n < 2:
+        raise ValueError(f"--agents must be >= 2, got {n}")
+    orgs = {
+        "hierarchy": st.hierarchy(n, seed, span=args.span),
+        "linking pin": st.linking_pin(n, seed, group_size=args.span + 1),
+        "silos": st.silos(n, seed, departments=args.departments, k=args.k, dim=args.dim),
+        "networked": st.networked(n, seed, k=args.k, dim=args.dim,
+                                  departments=args.departments),
+    }
+    latency = args.latency
+    if args.formal_latency is not None:
+        latency = {"formal": args.formal_latency, "colleague": args.latency,
+                   "social": args.latency}
+    model = Cascade(latency=latency, p=args.p, threshold=args.threshold, window=args.window)
+    shock = Shock(args.origin)
+    results = _run_all(orgs, model, shock, args)
+    table = results.summary()
+    cols = ["agents", "watched_mean", "watched_max", "t10", "t50", "t90", "t90_ratio",
+            "t_all", "synchrony", "reach"]
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.float_format", "{:.3g}".format):
+        print(f"# {model.describe()}; shock {shock.describe()}; times in hours; "
+              f"medians over {args.runs} runs")
+        print(table[cols].to_string())
+    os.makedirs(args.out, exist_ok=True)
+    csv_path = os.path.join(args.out, "comparison.csv")
+    with atomic_path(csv_path) as tmp:
+        table.to_csv(tmp)
+    png_path = os.path.join(args.out, "comparison.png")
+    fig = results.plot(png_path)
+    _pyplot().close(fig)
+    print(f"wrote {csv_path} and {png_path}")
+    return 0
+
+
+def _run_all(orgs, model, shock, args):
+    """Same model, shock and seed for every structure.
+
+    A top or front-line shock needs levels: a structure without them (the
+    networked one) is shocked at a random agent instead, and the table says so.
+    """
+    from .results import Comparison
+    from .shocks import Shock
+    from .simulate import simulate
+
+    out = {}
+    for name, org in orgs.items():
+        s = shock if org.level is not None or shock.origin == "random" else Shock("random")
+        label = name if s is shock else f"{name} (random origin)"
+        out[label] = simulate(org.replace(name=label), model, s, args.runs, args.seed,
+                             progress=False if args.quiet else None)
+    return Comparison(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 2 bad input)."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return args.func(args)
+    except (UsageError, ValueError, TypeError, FileNotFoundError) as err:
+        print(f"error: {err}".splitlines()[0], file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,128 @@
+"""Social space: positions, spatially compact departments, k nearest neighbours.
+
+The topological rule of the starlings (Ballerini et al. 2008, PNAS 105:1232):
+each agent watches its ``k`` nearest others, however far away they are.
+Neighbours come from scipy's cKDTree; ties at the k-th distance are broken
+towards the lower index, so the result is a function of the positions alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+__all__ = ["k_nearest", "social_space", "spatial_partition"]
+
+
+def spatial_partition(points: np.ndarray, parts: int) -> np.ndarray:
+    """Split points into ``parts`` compact groups of equal size (±1).
+
+    Recursive bisection at the quantile along the widest coordinate, so the
+    departments of a generated organisation are contiguous regions of social
+    space of near-equal head count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = spatial_partition(np.random.default_rng(0).random((100, 2)), 4)
+    >>> np.bincount(labels).tolist()
+    [25, 25, 25, 25]
+    """
+    n = points.shape[0]
+    labels = np.zeros(n, dtype=np.int64)
+    stack = [(np.arange(n), parts, 0)]
+    while stack:
+        idx, p, first = stack.pop()
+        if p == 1:
+            labels[idx] = first
+            continue
+        pts = points[idx]
+        axis = int(np.argmax(pts.max(axis=0) - pts.min(axis=0))) if len(idx) else 0
+        left_parts = p // 2
+        cut = (len(idx) * left_parts) // p
+        part = np.argpartition(pts[:, axis], cut - 1)[:cut] if 0 < cut < len(idx) else (
+            np.arange(cut))
+        mask = np.zeros(len(idx), dtype=bool)
+        mask[part] = True
+        stack.append((idx[mask], left_parts, first))
+        stack.append((idx[~mask], p - left_parts, first + left_parts))
+    return labels
+
+
+def _fix_ties(points, tree, nbr, dist, k, rows):
+    """Recompute rows whose k-th neighbour is tied: sort by (distance, index)."""
+    for i in rows:
+        r = dist[i, k] * (1.0 + 1e-9) + 1e-300
+        cand = np.asarray(tree.query_ball_point(points[i], r), dtype=np.int64)
+        cand = cand[cand != i]
+        d2 = ((points[cand] - points[i]) ** 2).sum(axis=1)
+        pick = np.lexsort((cand, d2))[:k]
+        nbr[i, :k] = cand[pick]
+
+
+def k_nearest(points: np.ndarray, k: int, *, tree: cKDTree | None = None,
+              workers: int = -1) -> np.ndarray:
+    """The ``k`` nearest other points of every point, ties to the lower index.
+
+    Parameters
+    ----------
+    points : (n, d) float array
+    k : int, 1 <= k < n
+    tree : cKDTree, optional
+        A tree already built on ``points`` (same order).
+    workers : int
+        Threads for the query (-1: all cores).
+
+    Returns
+    -------
+    (n, k) int64 array, each row in increasing distance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k_nearest(np.array([[0.0], [1.0], [3.0]]), 1).ravel().tolist()
+    [1, 0, 1]
+    """
+    n = points.shape[0]
+    tree = cKDTree(points) if tree is None else tree
+    q = min(k + 2, n)
+    dist, nbr = tree.query(points, k=q, workers=workers)
+    nbr = nbr.astype(np.int64, copy=False)
+    self_col = nbr == np.arange(n)[:, None]
+    has_self = self_col.any(axis=1)
+    # drop self where it was returned (normally column 0), else the last column
+    keep = ~self_col
+    keep[~has_self, q - 1] = False
+    nbr = nbr[keep].reshape(n, q - 1)
+    dist = dist[keep].reshape(n, q - 1)
+    if q - 1 > k:
+        gap = dist[:, k] - dist[:, k - 1]
+        suspect = (gap <= 1e-9 * np.maximum(dist[:, k], 1e-300)) | ~has_self
+    else:
+        suspect = ~has_self
+    # rows where several points sit at the k-th distance, or duplicates hide self
+    out = nbr[:, :k].copy()
+    if suspect.any():
+        _fix_ties(points, tree, out, np.pad(dist, ((0, 0), (0, 1)), constant_values=np.inf),
+                  k, np.flatnonzero(suspect))
+    return out
+
+
+def social_space(n: int, rng: np.random.Generator, *, dim: int = 2, departments: int = 1):
+    """Uniform positions in the unit cube, grouped into compact departments.
+
+    Agents are numbered department by department and, inside a department,
+    in kd-tree leaf order, so neighbours in space are neighbours in memory.
+
+    Returns
+    -------
+    positions : (n, dim) float64
+    department : (n,) int64
+    """
+    drawn = rng.random((n, dim))
+    dept = spatial_partition(drawn, departments)
+    tree = cKDTree(drawn, balanced_tree=False, compact_nodes=False)
+    leaf_rank = np.empty(n, dtype=np.int64)
+    leaf_rank[tree.indices] = np.arange(n)
+    order = np.lexsort((leaf_rank, dept))
+    return drawn[order], dept[order]

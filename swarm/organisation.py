@@ -1,0 +1,445 @@
+"""The Organisation: who watches whom, and what we know about each person.
+
+Every structure in swarm is a rule for *who watches whom*. Agent ``i``
+watches the agents in row ``i`` of the sparse matrix ``watch``; a change in
+any watched agent can reach ``i``. The stored value of an entry is the edge's
+latency scale (1.0 unless set): a delay drawn from the model's latency law is
+multiplied by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+__all__ = ["CHANNELS", "Organisation", "from_networkx"]
+
+#: Channel names; an edge's channel code indexes this tuple.
+CHANNELS: tuple[str, ...] = ("formal", "colleague", "social")
+
+_FIELDS = ("channel", "level", "department", "department_names", "position", "manager",
+           "ids", "name", "time_unit")
+
+
+def _frozen(a: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return None
+    a = np.array(a, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+def _channel_codes(channel, nnz: int) -> np.ndarray:
+    if channel is None:
+        return np.ones(nnz, dtype=np.int8)  # colleague
+    if isinstance(channel, str):
+        channel = [channel] * nnz
+    arr = np.asarray(channel)
+    if arr.shape != (nnz,):
+        raise ValueError(f"channel must hold one code per edge ({nnz}), got shape {arr.shape}")
+    if arr.dtype.kind in "US O".replace(" ", ""):
+        lookup = {c: k for k, c in enumerate(CHANNELS)}
+        bad = sorted({str(c) for c in arr.tolist()} - set(lookup))
+        if bad:
+            raise ValueError(f"channel must be one of {CHANNELS}; got {bad[:3]}")
+        return np.array([lookup[c] for c in arr.tolist()], dtype=np.int8)
+    if arr.size and (arr.min() < 0 or arr.max() >= len(CHANNELS)):
+        raise ValueError(f"channel codes must lie in 0..{len(CHANNELS) - 1} ({CHANNELS}), "
+                         f"got values from {arr.min()} to {arr.max()}")
+    return arr.astype(np.int8)
+
+
+class Organisation:
+    """An immutable organisation: a watch graph plus per-agent attributes.
+
+    Parameters
+    ----------
+    watch : scipy sparse matrix or array, shape (n, n)
+        Row ``i`` holds the agents that ``i`` watches; the value is the edge's
+        latency scale (> 0). Converted to canonical CSR (sorted, no
+        duplicates). Self-watching is not allowed.
+    channel : array of int or str, optional
+        Per-edge channel, aligned with the CSR entries of ``watch``: codes into
+        :data:`CHANNELS` (``formal``, ``colleague``, ``social``) or their names.
+        Default: ``colleague`` everywhere.
+    level : array of int, optional
+        Management level (0 = top). ``None`` where the structure has none.
+    department : array of int, optional
+        Department code per agent, indexing ``department_names``.
+    department_names : sequence of str, optional
+        Names of the department codes (default ``"0"``, ``"1"``, ...).
+    position : array of float, shape (n, d), optional
+        Position in social space, where the structure has one.
+    manager : array of int, optional
+        Index of each agent's formal manager, -1 for none.
+    ids : sequence, optional
+        The labels the user knows the agents by (default ``0..n-1``).
+    name : str, optional
+        A short name for tables and plots.
+    time_unit : str, default "hours"
+        The unit of every time reported for this organisation.
+
+    Notes
+    -----
+    Agents may be stored in a different order internally (for memory
+    locality); everything public is in the order of ``ids``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> import swarm
+    >>> w = sp.csr_array(([1.0, 1.0], ([1, 2], [0, 1])), shape=(3, 3))
+    >>> org = swarm.Organisation(w, name="chain")
+    >>> org.n, org.attention.tolist()
+    (3, [0, 1, 1])
+    """
+
+    def __init__(self, watch, *, channel=None, level=None, department=None,
+                 department_names: Sequence[str] | None = None, position=None,
+                 manager=None, ids=None, name: str | None = None,
+                 time_unit: str = "hours", _order: np.ndarray | None = None) -> None:
+        if not (sp.issparse(watch) or isinstance(watch, np.ndarray)):
+            raise TypeError(f"watch must be a scipy sparse matrix or numpy array, "
+                            f"got {type(watch).__name__}")
+        w = sp.csr_array(watch, dtype=np.float64)
+        if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] == 0:
+            raise ValueError(f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
+        n = w.shape[0]
+        w.sum_duplicates()  # canonical: sorted indices, duplicates merged
+        w.indices = w.indices.astype(np.int32, copy=False)
+        w.indptr = w.indptr.astype(np.int64, copy=False)
+        nnz = w.nnz
+        data = w.data
+        if nnz and not (np.all(np.isfinite(data)) and data.min() > 0):
+            raise ValueError("watch values are latency scales and must be finite and > 0; "
+                             f"got min {data.min()}, max {data.max()}")
+        rows = np.repeat(np.arange(n), np.diff(w.indptr))
+        if np.any(rows == w.indices):
+            who = int(rows[rows == w.indices][0])
+            raise ValueError(f"watch must not contain self-watching (agent {who} watches itself)")
+        self._watch = w
+        for a in (w.data, w.indices, w.indptr):
+            a.flags.writeable = False
+        self._n = n
+        self._channel = _frozen(_channel_codes(channel, nnz))
+        self._level = None if level is None else _frozen(self._per_agent("level", level, np.int64))
+        self._department = (None if department is None
+                            else _frozen(self._per_agent("department", department, np.int64)))
+        if self._department is not None:
+            ndep = int(self._department.max()) + 1 if n else 0
+            if self._department.min() < 0:
+                raise ValueError("department codes must be >= 0")
+            if department_names is None:
+                department_names = [str(d) for d in range(ndep)]
+            department_names = tuple(str(d) for d in department_names)
+            if len(department_names) < ndep:
+                raise ValueError(f"department_names has {len(department_names)} names "
+                                 f"for codes up to {ndep - 1}")
+        elif department_names is not None:
+            raise ValueError("department_names given without department")
+        self._department_names = None if department_names is None else tuple(department_names)
+        if position is not None:
+            position = np.asarray(position, dtype=np.float64)
+            if position.ndim == 1:
+                position = position[:, None]
+            if position.shape[0] != n or not np.all(np.isfinite(position)):
+                raise ValueError(f"position must be a finite (n, d) array with n = {n}, "
+                                 f"got shape {position.shape}")
+        self._position = _frozen(position)
+        if manager is not None:
+            manager = self._per_agent("manager", manager, np.int64)
+            if manager.min() < -1 or manager.max() >= n:
+                raise ValueError(f"manager must hold agent indices 0..{n - 1} or -1")
+        self._manager = _frozen(manager)
+        if ids is None:
+            ids = np.arange(n)
+        else:
+            ids = np.asarray(ids)
+            if ids.shape != (n,):
+                raise ValueError(f"ids must hold one label per agent ({n}), got shape {ids.shape}")
+            if len(set(ids.tolist())) != n:
+                raise ValueError("ids must be unique")
+        self._ids = _frozen(ids)
+        self._name = name
+        if not isinstance(time_unit, str) or not time_unit:
+            raise ValueError(f"time_unit must be a non-empty string, got {time_unit!r}")
+        self._time_unit = time_unit
+        if _order is not None:
+            _order = np.asarray(_order, dtype=np.int64)
+            if _order.shape != (n,) or not np.array_equal(np.sort(_order), np.arange(n)):
+                raise ValueError("_order must be a permutation of range(n)")
+        self._order = _frozen(_order)
+        self._sealed = True
+
+    def _per_agent(self, what: str, values, dtype) -> np.ndarray:
+        arr = np.asarray(values)
+        if arr.shape != (self._n,):
+            raise ValueError(f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}")
+        if arr.dtype.kind not in "iu":
+            raise TypeError(f"{what} must be integers, got dtype {arr.dtype}")
+        return arr.astype(dtype)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if not self.__dict__.get("_sealed", False):
+            object.__setattr__(self, key, value)
+        else:
+            raise AttributeError("Organisation is immutable; what-ifs return a new one "
+                                 "(see Organisation.replace)")
+
+    # ---- public, read-only ------------------------------------------------
+    n = property(lambda self: self._n, doc="Number of agents.")
+    watch = property(lambda self: self._watch, doc="CSR (n x n): row i = agents i watches.")
+    channel = property(lambda self: self._channel, doc="Per-edge channel codes (see CHANNELS).")
+    level = property(lambda self: self._level, doc="Management level per agent (0 = top) or None.")
+    department = property(lambda self: self._department, doc="Department code per agent or None.")
+    department_names = property(lambda self: self._department_names,
+                                doc="Names of the department codes, or None.")
+    position = property(lambda self: self._position, doc="(n, d) social-space positions or None.")
+    manager = property(lambda self: self._manager, doc="Manager index per agent (-1 none) or None.")
+    ids = property(lambda self: self._ids, doc="User-facing labels of the agents.")
+    name = property(lambda self: self._name, doc="Short name for tables and plots.")
+    time_unit = property(lambda self: self._time_unit, doc="Unit of all reported times.")
+
+    @property
+    def attention(self) -> np.ndarray:
+        """How many others each agent watches (row lengths of ``watch``)."""
+        return np.diff(self._watch.indptr)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of watch relations."""
+        return int(self._watch.nnz)
+
+    def replace(self, **changes: Any) -> Organisation:
+        """A new Organisation with some fields replaced (the basis of what-ifs).
+
+        Examples
+        --------
+        >>> import swarm
+        >>> org = swarm.hierarchy(50)
+        >>> org.replace(name="renamed").name
+        'renamed'
+        """
+        unknown = set(changes) - set(_FIELDS) - {"watch"}
+        if unknown:
+            raise TypeError(f"replace() got unknown fields {sorted(unknown)}; "
+                            f"allowed: watch, {', '.join(_FIELDS)}")
+        kwargs = {f: getattr(self, f) for f in _FIELDS}
+        kwargs["watch"] = self._watch
+        order = self._order
+        if "watch" in changes or "ids" in changes:
+            order = None  # a new graph: the old locality order may not fit
+        kwargs.update(changes)
+        if "watch" in changes and "channel" not in changes and changes["watch"] is not self._watch:
+            kwargs["channel"] = None
+        return Organisation(kwargs.pop("watch"), _order=order, **kwargs)
+
+    def index_of(self, labels) -> np.ndarray:
+        """Positions of agents given by their user-facing ``ids``.
+
+        Raises ValueError naming the first label that is not in the organisation.
+        """
+        lookup = self._id_lookup
+        out = np.empty(len(labels), dtype=np.int64)
+        for k, lab in enumerate(labels):
+            key = lab.item() if isinstance(lab, np.generic) else lab
+            if key not in lookup:
+                raise ValueError(f"agent id {lab!r} is not in this organisation of {self._n} agents")
+            out[k] = lookup[key]
+        return out
+
+    @cached_property
+    def _id_lookup(self) -> dict:
+        return {lab: k for k, lab in enumerate(self._ids.tolist())}
+
+    def describe(self) -> dict[str, Any]:
+        """Head count, edges, attention (mean and max watched), levels, departments."""
+        att = self.attention
+        return {
+            "name": self._name, "agents": self._n, "edges": self.n_edges,
+            "watched_mean": float(att.mean()), "watched_max": int(att.max()),
+            "levels": None if self._level is None else int(self._level.max()) + 1,
+            "departments": None if self._department_names is None else len(self._department_names),
+        }
+
+    def __repr__(self) -> str:
+        d = self.describe()
+        extra = "".join(f", {k}={d[k]}" for k in ("levels", "departments") if d[k] is not None)
+        return (f"Organisation(name={self._name!r}, n={self._n}, edges={d['edges']}, "
+                f"watched mean {d['watched_mean']:.2f} max {d['watched_max']}{extra})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Organisation):
+            return NotImplemented
+        if self._n != other._n:
+            return False
+        a, b = self._watch, other._watch
+        if not (np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+                and np.array_equal(a.data, b.data)):
+            return False
+        for f in ("channel", "level", "department", "position", "manager", "ids"):
+            x, y = getattr(self, f), getattr(other, f)
+            if (x is None) != (y is None) or (x is not None and not np.array_equal(x, y)):
+                return False
+        return (self._department_names == other._department_names
+                and self._time_unit == other._time_unit)
+
+    __hash__ = None  # mutable-free but array-backed: compare with ==, do not hash
+
+    # ---- conversion ---------------------------------------------------------
+    def to_networkx(self):
+        """A ``networkx.DiGraph`` with an edge u -> v whenever v watches u.
+
+        Edges carry ``latency`` (the scale) and ``channel`` (its name); nodes
+        are the ``ids`` and carry ``level``, ``department`` and ``pos`` where
+        known.
+
+        Examples
+        --------
+        >>> import swarm
+        >>> g = swarm.hierarchy(8, span=7).to_networkx()
+        >>> g.number_of_nodes(), g.has_edge(0, 1), g.has_edge(1, 0)
+        (8, True, True)
+        """
+        import networkx as nx
+
+        g = nx.DiGraph(name=self._name or "")
+        ids = self._ids.tolist()
+        for k, lab in enumerate(ids):
+            attrs = {}
+            if self._level is not None:
+                attrs["level"] = int(self._level[k])
+            if self._department is not None:
+                attrs["department"] = self._department_names[self._department[k]]
+            if self._position is not None:
+                attrs["pos"] = tuple(self._position[k].tolist())
+            g.add_node(lab, **attrs)
+        w = self._watch
+        rows = np.repeat(np.arange(self._n), np.diff(w.indptr))
+        for watcher, watched, scale, ch in zip(rows.tolist(), w.indices.tolist(),
+                                               w.data.tolist(), self._channel.tolist()):
+            g.add_edge(ids[watched], ids[watcher], latency=scale, channel=CHANNELS[ch])
+        return g
+
+    # ---- what the kernels need (internal order, cached) --------------------
+    @cached_property
+    def _kernel(self) -> Mapping[str, np.ndarray]:
+        """The graph in kernel numbering, both directions, with edge maps.
+
+        ``order[q]`` is the public index of kernel agent ``q`` (None: the
+        same). In-edges are the watch rows (the receiver's view), out-edges
+        their reverse (the sender's view), with each out-edge's slot in the
+        in-edges so a signal can be filed under its receiver.
+        """
+        from ._kernels.graph import _permute_csr, _reverse_csr
+
+        w, order = self._watch, self._order
+        in_ptr, in_idx = w.indptr, w.indices
+        scale, chan = w.data, self._channel
+        inverse = None
+        if order is not None:
+            inverse = np.argsort(order)
+            in_ptr, in_idx, edge = _permute_csr(w.indptr, w.indices, order, inverse)
+            scale, chan = scale[edge], chan[edge]
+        out_ptr, out_idx, out_scale, out_chan, out_slot = _reverse_csr(in_ptr, in_idx, scale, chan)
+        return {
+            "order": order, "inverse": inverse,
+            "in_ptr": in_ptr, "in_idx": in_idx,
+            "out_ptr": out_ptr, "out_idx": out_idx, "out_scale": out_scale,
+            "out_chan": out_chan, "out_slot": out_slot,
+            "attention": np.diff(in_ptr),
+        }
+
+
+def locality_order(watch) -> np.ndarray | None:
+    """A reverse Cuthill-McKee order of the symmetrised graph, or None if small.
+
+    Agents that watch each other end up close in memory, which is what the
+    kernels' gathers need; the public order is not touched.
+    """
+    n = watch.shape[0]
+    if n < 4096:
+        return None
+    sym = (watch + watch.T).tocsr()
+    return np.asarray(reverse_cuthill_mckee(sym, symmetric_mode=True), dtype=np.int64)
+
+
+def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
+                  name: str | None = None, time_unit: str = "hours") -> Organisation:
+    """An Organisation from any networkx graph.
+
+    A directed edge ``u -> v`` means *v watches u* (information flows along
+    the edge); an undirected edge means both watch each other. The edge
+    attribute ``latency`` (if present) sets the latency scale, ``channel``
+    its channel name. Node attributes ``department``, ``level`` and ``pos``
+    are kept when every node has them. Node labels become ``ids``.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+    latency, channel : str
+        Edge attribute names to read.
+    name : str, optional
+    time_unit : str, default "hours"
+
+    Examples
+    --------
+    >>> import networkx as nx, swarm
+    >>> org = swarm.from_networkx(nx.path_graph(4))
+    >>> org.n, org.n_edges
+    (4, 6)
+    """
+    import networkx as nx
+
+    if not isinstance(G, nx.Graph):
+        raise TypeError(f"G must be a networkx graph, got {type(G).__name__}")
+    if G.is_multigraph():
+        raise ValueError("G must not be a multigraph; collapse parallel edges first")
+    nodes = list(G.nodes)
+    n = len(nodes)
+    if n == 0:
+        raise ValueError("G must have at least one node")
+    pos = {u: k for k, u in enumerate(nodes)}
+    watchers, watched, scales, chans = [], [], [], []
+    directed = G.is_directed()
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue  # watching yourself carries no news
+        s = float(data.get(latency, 1.0))
+        c = data.get(channel, "colleague")
+        pairs = [(pos[u], pos[v])] if directed else [(pos[u], pos[v]), (pos[v], pos[u])]
+        for a, b in pairs:  # information a -> b: b watches a
+            watchers.append(b)
+            watched.append(a)
+            scales.append(s)
+            chans.append(c)
+    w = sp.csr_array((np.array(scales, dtype=np.float64),
+                      (np.array(watchers, dtype=np.int64), np.array(watched, dtype=np.int64))),
+                     shape=(n, n))
+    # keep the channel aligned with the canonical CSR entries
+    key = np.array(watchers, dtype=np.int64) * n + np.array(watched, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    chan_sorted = np.array(chans, dtype=object)[order] if chans else np.array([], dtype=object)
+    attrs: dict[str, Any] = {}
+    node_data = [G.nodes[u] for u in nodes]
+    if all("department" in d for d in node_data):
+        names = sorted({str(d["department"]) for d in node_data})
+        code = {nm: k for k, nm in enumerate(names)}
+        attrs["department"] = np.array([code[str(d["department"])] for d in node_data])
+        attrs["department_names"] = names
+    if all("level" in d for d in node_data):
+        attrs["level"] = np.array([int(d["level"]) for d in node_data])
+    if all("pos" in d for d in node_data):
+        attrs["position"] = np.array([d["pos"] for d in node_data], dtype=np.float64)
+    ids = np.empty(n, dtype=object)
+    ids[:] = nodes
+    if all(isinstance(u, (int, np.integer)) for u in nodes):
+        ids = np.array(nodes, dtype=np.int64)
+    return Organisation(w, channel=chan_sorted if len(chan_sorted) else None, ids=ids,
+                        name=name or (G.name or None), time_unit=time_unit,
+                        _order=locality_order(w), **attrs)
