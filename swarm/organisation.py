@@ -353,6 +353,9 @@ class Organisation:
             "out_ptr": out_ptr, "out_idx": out_idx, "out_scale": out_scale,
             "out_chan": out_chan, "out_slot": out_slot,
             "attention": np.diff(in_ptr),
+            "unit_scale": bool(np.all(w.data == 1.0)),
+            "channels_used": frozenset(np.flatnonzero(
+                np.bincount(self._channel, minlength=len(CHANNELS))).tolist()),
         }
 
 
