@@ -124,10 +124,13 @@ def _candidate(i, in_ptr, arr, arr_ign, use_ignore, m, window, buf_t, buf_s):
             cnt += 1
     if use_ignore:  # drop unreinforced signals that drew "ignore"
         kept = 0
+        prev = -np.inf  # the previous arrival, kept or not (compacting overwrites)
         for k in range(cnt):
-            reinforced = k > 0 and buf_t[k] - buf_t[k - 1] < window
+            tk = buf_t[k]
+            reinforced = k > 0 and tk - prev < window
+            prev = tk
             if reinforced or not arr_ign[buf_s[k]]:
-                buf_t[kept] = buf_t[k]
+                buf_t[kept] = tk
                 buf_s[kept] = buf_s[k]
                 kept += 1
         cnt = kept
