@@ -60,7 +60,7 @@ def simulate(org: Organisation, model: Cascade | None = None, shock: Shock | Non
     >>> import swarm
     >>> org = swarm.hierarchy(57)                       # 3 levels, span 7
     >>> res = swarm.simulate(org, swarm.Cascade(swarm.Constant(1.0)), swarm.Shock("top"))
-    >>> res.arrival_times.max()                          # two hops to the front line
+    >>> float(res.arrival_times.max())                   # two hops to the front line
     2.0
     """
     if not isinstance(org, Organisation):
