@@ -130,9 +130,10 @@ class LogNormal(LatencyLaw):
 class Scheduled(LatencyLaw):
     """A signal waits for the next meeting: meetings at ``phase + k * period``.
 
-    A signal sent at time ``t`` arrives at the first meeting at or after
-    ``t`` (a signal sent during a meeting makes that meeting). The edge's
-    latency scale does not apply.
+    A signal sent at time ``t`` arrives at the first meeting strictly after
+    ``t``: news heard at a meeting is passed on at the next one, so a chain
+    of command with synchronised meetings costs one period per layer. The
+    edge's latency scale does not apply.
 
     Examples
     --------

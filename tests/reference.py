@@ -8,8 +8,8 @@ import numpy as np
 
 
 def next_meeting(t: float, period: float, phase: float) -> float:
-    """First meeting at or after ``t`` (meetings at phase + k * period)."""
-    return phase + math.ceil((t - phase) / period) * period
+    """First meeting strictly after ``t`` (meetings at phase + k * period)."""
+    return phase + (math.floor((t - phase) / period) + 1) * period
 
 
 def naive_cascade(indptr, indices, delays, ignored, thresh, window, origins,

@@ -237,14 +237,14 @@ def test_scheduled_chain_waits_for_each_meeting():
     org = swarm.from_networkx(g)
     model = swarm.Cascade({"formal": Scheduled(period=40.0, phase=10.0)})
     res = swarm.simulate(org, model, swarm.Shock([0]), seed=0)
-    # sent at 0 -> meeting at 10; sent at 10 makes that same meeting
-    np.testing.assert_array_equal(res.arrival_times[0], [0.0, 10.0, 10.0, 10.0])
+    # sent at 0 -> meeting at 10; heard at 10 -> passed on at the next, 50; then 90
+    np.testing.assert_array_equal(res.arrival_times[0], [0.0, 10.0, 50.0, 90.0])
     model = swarm.Cascade({"formal": Scheduled(period=40.0, phase=10.0)}, window=None)
     g2 = nx.DiGraph([(0, 1), (1, 2)])
     nx.set_edge_attributes(g2, "formal", "channel")
     nx.set_edge_attributes(g2, 2.0, "latency")  # the scale does not apply to meetings
     res = swarm.simulate(swarm.from_networkx(g2), model, swarm.Shock([0]), seed=0)
-    np.testing.assert_array_equal(res.arrival_times[0], [0.0, 10.0, 10.0])
+    np.testing.assert_array_equal(res.arrival_times[0], [0.0, 10.0, 50.0])
 
 
 def test_unreachable_agents_stay_inf():

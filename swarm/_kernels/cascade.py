@@ -8,7 +8,7 @@ kept when the threshold or attention window needs them; ``in_idx`` gives the
 sender of each slot.
 
 A signal's arrival time is ``t_j + delay[e]`` (``delay = inf``: the edge did
-not pass the signal), rounded up to the next meeting on scheduled channels.
+not pass the signal), moved to the next meeting (strictly later) on scheduled channels.
 A signal is *reinforced* when another signal reached the same agent less than
 ``window`` earlier (any time earlier without a window); an unreinforced
 signal whose edge drew ``ignored[e]`` is ignored. Agent ``i`` turns at the
@@ -98,7 +98,9 @@ def _draw_edges(keys, out_scale, out_chan, law_kind, law_a, law_b, p, ignore):
 def _arrival(t, delay, kind, period, phase):
     a = t + delay
     if kind == SCHEDULED and a < np.inf:
-        k = math.ceil((a - phase) / period)
+        # the first meeting strictly after the signal was sent: news heard at
+        # one meeting is passed on at the next, not at the same instant
+        k = math.floor((a - phase) / period) + 1.0
         a = phase + k * period
     return a
 
