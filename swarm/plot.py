@@ -109,23 +109,37 @@ def _layout(org) -> np.ndarray:
     if org.position is not None:  # 1-D space: spread along x
         return np.column_stack([org.position[:, 0], np.zeros(org.n)])
     if org.level is not None:
-        # each level on its own row, agents ordered by (manager's x, id): reports
-        # sit under their manager
-        xy = np.zeros((org.n, 2))
-        order = np.lexsort((np.arange(org.n), org.level))
-        x = np.zeros(org.n)
-        for lv in range(int(org.level.max()) + 1):
-            members = order[org.level[order] == lv]
-            if org.manager is not None and lv > 0:
-                members = members[np.lexsort((members, x[np.maximum(org.manager[members], 0)]))]
-            x[members] = (np.arange(members.size) + 0.5) / members.size
-        xy[:, 0] = x
-        xy[:, 1] = -org.level
-        return xy
+        return _tree_layout(org)
     import networkx as nx
 
     pos = nx.spring_layout(org.to_networkx().to_undirected(), seed=1)
     return np.array([pos[i] for i in org.ids.tolist()])
+
+
+def _tree_layout(org) -> np.ndarray:
+    """Leaves side by side in depth-first order, managers centred over their reports."""
+    n = org.n
+    manager = org.manager if org.manager is not None else np.full(n, -1)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for i, m in enumerate(manager.tolist()):
+        if m >= 0:
+            children[m].append(i)
+    x = np.zeros(n)
+    leaves = 0
+    roots = [i for i in range(n) if manager[i] < 0]
+    stack = [(r, False) for r in reversed(roots)]
+    while stack:  # iterative post-order: children placed before their manager
+        node, seen = stack.pop()
+        if seen or not children[node]:
+            if children[node]:
+                x[node] = np.mean(x[children[node]])
+            else:
+                x[node] = leaves
+                leaves += 1
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(children[node]))
+    return np.column_stack([x / max(leaves, 1), -np.asarray(org.level, dtype=float)])
 
 
 def draw_organisation(org, times: np.ndarray | None = None, *, ax: Axes | None = None,
