@@ -256,6 +256,11 @@ class Organisation:
         return out
 
     @cached_property
+    def _watchers(self):
+        """``watch`` in CSC form: column ``j`` lists the agents who watch ``j``."""
+        return self._watch.tocsc()
+
+    @cached_property
     def _id_lookup(self) -> dict:
         return {lab: k for k, lab in enumerate(self._ids.tolist())}
 

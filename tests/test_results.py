@@ -83,6 +83,23 @@ def test_bad_shocks(shock, match):
         swarm.simulate(swarm.hierarchy(100), swarm.Cascade(), shock, seed=1)
 
 
+def test_a_team_shock_lets_complex_contagion_start():
+    """Threshold 2 needs neighbouring origins: scattered ones stall, a team spreads."""
+    org = swarm.networked(3000, seed=1)
+    model = swarm.Cascade(threshold=2)
+    apart = swarm.simulate(org, model, swarm.Shock("random", size=12), runs=10, seed=1)
+    team = swarm.simulate(org, model, swarm.Shock("random", size=12, together=True),
+                          runs=10, seed=1)
+    assert apart.metrics()["reach"].max() < 0.05
+    assert np.median(team.metrics()["reach"]) > 0.5
+    rng = np.random.default_rng(0)
+    first_team = swarm.Shock([0], size=1).origins(org, rng)
+    origins = swarm.Shock("random", size=8, together=True).origins(org, rng)
+    hops = __import__("scipy").sparse.csgraph.shortest_path(
+        org.watch, directed=False, unweighted=True, indices=origins)
+    assert hops[:, origins].max() <= 4 and len(first_team) == 1  # a compact team
+
+
 def test_top_needs_levels():
     with pytest.raises(ValueError, match="needs management levels"):
         swarm.simulate(swarm.networked(50, seed=1), swarm.Cascade(), swarm.Shock("top"))
