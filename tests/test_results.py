@@ -85,12 +85,13 @@ def test_bad_shocks(shock, match):
 
 def test_a_team_shock_lets_complex_contagion_start():
     """Threshold 2 needs neighbouring origins: scattered ones stall, a team spreads."""
-    org = swarm.networked(3000, seed=1)
+    org = swarm.networked(10_000, seed=1)
     model = swarm.Cascade(threshold=2)
     apart = swarm.simulate(org, model, swarm.Shock("random", size=12), runs=10, seed=1)
     team = swarm.simulate(org, model, swarm.Shock("random", size=12, together=True),
                           runs=10, seed=1)
-    assert apart.metrics()["reach"].max() < 0.05
+    # scattered origins rarely sit next to each other: most runs stall at once
+    assert np.median(apart.metrics()["reach"]) < 0.05
     assert np.median(team.metrics()["reach"]) > 0.5
     rng = np.random.default_rng(0)
     first_team = swarm.Shock([0], size=1).origins(org, rng)
