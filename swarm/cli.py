@@ -97,6 +97,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="attention span in hours after which a signal is forgotten")
     cmp.add_argument("--origin", default="random",
                      help="where the shock starts: random, top, bottom (default random)")
+    cmp.add_argument("--origins", type=int, default=1, metavar="N",
+                     help="number of agents the shock turns at time 0 (default 1; a "
+                          "threshold of m needs at least m of them close together)")
     cmp.set_defaults(func=_compare)
     return parser
 
@@ -125,7 +128,7 @@ def _compare(args: argparse.Namespace) -> int:
         latency = {"formal": args.formal_latency, "colleague": args.latency,
                    "social": args.latency}
     model = Cascade(latency=latency, p=args.p, threshold=args.threshold, window=args.window)
-    shock = Shock(args.origin)
+    shock = Shock(args.origin, size=args.origins)
     results = _run_all(orgs, model, shock, args)
     table = results.summary()
     cols = ["agents", "watched_mean", "watched_max", "t10", "t50", "t90", "t90_ratio",
@@ -158,7 +161,8 @@ def _run_all(orgs, model, shock, args):
 
     out = {}
     for name, org in orgs.items():
-        s = shock if org.level is not None or shock.origin == "random" else Shock("random")
+        s = shock if org.level is not None or shock.origin == "random" else Shock(
+            "random", size=shock.size)
         label = name if s is shock else f"{name} (random origin)"
         out[label] = simulate(org.replace(name=label), model, s, args.runs, args.seed,
                              progress=False if args.quiet else None)
@@ -180,3 +184,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -130,9 +130,10 @@ class LogNormal(LatencyLaw):
 class Scheduled(LatencyLaw):
     """A signal waits for the next meeting: meetings at ``phase + k * period``.
 
-    A signal sent at time ``t`` arrives at the first meeting at or after
-    ``t`` (a signal sent during a meeting makes that meeting). The edge's
-    latency scale does not apply.
+    A signal sent at time ``t`` arrives at the first meeting strictly after
+    ``t``: news heard at a meeting is passed on at the next one, so a chain
+    of command with synchronised meetings costs one period per layer. The
+    edge's latency scale does not apply.
 
     Examples
     --------
@@ -184,6 +185,12 @@ class Cascade:
     window : float > 0 or None
         Attention span: a signal is forgotten ``window`` time units after it
         arrived. ``None``: never forgotten.
+    ignore : float in [0, 1], default 0
+        Probability that an agent ignores a signal that is not reinforced,
+        i.e. that reached it with no other signal in the ``window`` before it
+        (with no window: no earlier signal at all). Drawn once per edge and
+        run. A second signal soon after is always taken in: without a sense
+        of urgency people wait for confirmation.
 
     Examples
     --------
@@ -197,6 +204,7 @@ class Cascade:
     p: float = 1.0
     threshold: float | int = 1
     window: float | None = None
+    ignore: float = 0.0
 
     def __post_init__(self):
         lat = self.latency
@@ -213,6 +221,8 @@ class Cascade:
             raise TypeError("latency must be a latency law (Constant, Exponential, LogNormal, "
                             f"Scheduled) or a mapping channel -> law, got {lat!r}")
         object.__setattr__(self, "p", check_float("p", self.p, low=0.0, high=1.0))
+        object.__setattr__(self, "ignore", check_float("ignore", self.ignore, low=0.0,
+                                                       high=1.0))
         t = self.threshold
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"threshold must be an int count or a float fraction, got {t!r}")
@@ -232,8 +242,13 @@ class Cascade:
             return self.latency.get(channel)
         return self.latency
 
-    def _law_tables(self, used_channels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-channel (kind, a, b) arrays for the kernel; checks used channels."""
+    def _law_tables(self, used_channels) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """Per-channel (kind, a, b) arrays for the kernel, and whether one law serves all.
+
+        Raises if a channel the organisation uses has no law. When every
+        used channel has the same law, all slots hold it (the kernel then
+        need not read edge channels).
+        """
         kind = np.full(len(CHANNELS), CONSTANT, dtype=np.int8)
         a = np.ones(len(CHANNELS))
         b = np.zeros(len(CHANNELS))
@@ -247,7 +262,13 @@ class Cascade:
                 continue
             kind[code] = law._kind
             a[code], b[code] = law._params()
-        return kind, a, b
+        laws = {self.law_of(CHANNELS[c]) for c in used_channels}
+        one_law = len(laws) <= 1
+        if one_law and laws:
+            law = laws.pop()
+            kind[:] = law._kind
+            a[:], b[:] = law._params()
+        return kind, a, b, one_law
 
     def _thresholds(self, attention: np.ndarray) -> np.ndarray:
         """Signals each agent needs, from its number of watched agents."""
@@ -259,7 +280,8 @@ class Cascade:
 
     @property
     def _simple(self) -> bool:
-        return self.threshold == 1 and isinstance(self.threshold, int) and self.window is None
+        return (self.threshold == 1 and isinstance(self.threshold, int)
+                and self.window is None and self.ignore == 0.0)
 
     def describe(self) -> str:
         """One line for tables and plot titles."""
@@ -274,6 +296,8 @@ class Cascade:
             parts.append(f"threshold {self.threshold:g}")
         if self.window is not None:
             parts.append(f"window {self.window:g}")
+        if self.ignore > 0:
+            parts.append(f"ignore {self.ignore:g}")
         return "; ".join(parts)
 
 

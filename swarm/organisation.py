@@ -111,8 +111,10 @@ class Organisation:
             raise ValueError(f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
         n = w.shape[0]
         w.sum_duplicates()  # canonical: sorted indices, duplicates merged
-        w.indices = w.indices.astype(np.int32, copy=False)
-        w.indptr = w.indptr.astype(np.int64, copy=False)
+        # one index dtype for both arrays, as scipy expects
+        idx_dtype = np.int32 if w.nnz < 2**31 - 1 else np.int64
+        w.indices = w.indices.astype(idx_dtype, copy=False)
+        w.indptr = w.indptr.astype(idx_dtype, copy=False)
         nnz = w.nnz
         data = w.data
         if nnz and not (np.all(np.isfinite(data)) and data.min() > 0):
@@ -254,6 +256,11 @@ class Organisation:
         return out
 
     @cached_property
+    def _watchers(self):
+        """``watch`` in CSC form: column ``j`` lists the agents who watch ``j``."""
+        return self._watch.tocsc()
+
+    @cached_property
     def _id_lookup(self) -> dict:
         return {lab: k for k, lab in enumerate(self._ids.tolist())}
 
@@ -339,12 +346,13 @@ class Organisation:
         from ._kernels.graph import _permute_csr, _reverse_csr
 
         w, order = self._watch, self._order
-        in_ptr, in_idx = w.indptr, w.indices
+        in_ptr = w.indptr.astype(np.int64)  # kernels take int64 offsets, int32 agents
+        in_idx = w.indices.astype(np.int32, copy=False)
         scale, chan = w.data, self._channel
         inverse = None
         if order is not None:
             inverse = np.argsort(order)
-            in_ptr, in_idx, edge = _permute_csr(w.indptr, w.indices, order, inverse)
+            in_ptr, in_idx, edge = _permute_csr(in_ptr, in_idx, order, inverse)
             scale, chan = scale[edge], chan[edge]
         out_ptr, out_idx, out_scale, out_chan, out_slot = _reverse_csr(in_ptr, in_idx, scale, chan)
         return {
@@ -353,6 +361,9 @@ class Organisation:
             "out_ptr": out_ptr, "out_idx": out_idx, "out_scale": out_scale,
             "out_chan": out_chan, "out_slot": out_slot,
             "attention": np.diff(in_ptr),
+            "unit_scale": bool(np.all(w.data == 1.0)),
+            "channels_used": frozenset(np.flatnonzero(
+                np.bincount(self._channel, minlength=len(CHANNELS))).tolist()),
         }
 
 

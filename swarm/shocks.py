@@ -31,6 +31,11 @@ class Shock:
         A sequence gives the agents' ids explicitly (``size`` is then ignored).
     size : int, default 1
         Number of origins. Random origins are drawn anew for every run.
+    together : bool, default False
+        Draw one origin as above, then add the ``size - 1`` agents closest
+        to it in watch hops (either direction; ties to the lower index): a
+        whole team sees the problem at once. Complex contagion (a threshold
+        of 2 or more) needs origins that are neighbours.
 
     Examples
     --------
@@ -44,6 +49,7 @@ class Shock:
 
     origin: Any = "random"
     size: int = 1
+    together: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "size", check_int("size", self.size, low=1))
@@ -71,10 +77,17 @@ class Shock:
             return f"agents {', '.join(map(str, o[:5]))}{'...' if len(o) > 5 else ''}"
         where = {"top": "at the top", "bottom": "on the front line",
                  "random": "at random"}.get(o, f"in department {o}")
-        return f"{self.size} origin{'s' if self.size > 1 else ''} {where}"
+        team = " (one team)" if self.together and self.size > 1 else ""
+        return f"{self.size} origin{'s' if self.size > 1 else ''} {where}{team}"
 
     def origins(self, org: Organisation, rng: np.random.Generator) -> np.ndarray:
         """The origins' public indices in ``org`` for one run."""
+        if self.together and not isinstance(self.origin, tuple):
+            first = Shock(self.origin, size=1).origins(org, rng)[0]
+            return _team(org, int(first), self._check_size(org.n, "the organisation"))
+        return self._pick(org, rng)
+
+    def _pick(self, org: Organisation, rng: np.random.Generator) -> np.ndarray:
         o = self.origin
         if isinstance(o, tuple):
             return org.index_of(o)
@@ -116,3 +129,25 @@ class Shock:
             raise ValueError(f"size must be at most the {available} agents of {what}, "
                              f"got {self.size}")
         return self.size
+
+
+def _team(org: Organisation, first: int, size: int) -> np.ndarray:
+    """``first`` and the ``size - 1`` agents nearest to it in watch hops."""
+    w = org.watch
+    team = [first]
+    seen = {first}
+    frontier = [first]
+    cols = org._watchers
+    while len(team) < size and frontier:
+        nxt = set()
+        for a in frontier:
+            nxt.update(w.indices[w.indptr[a]:w.indptr[a + 1]].tolist())
+            nxt.update(cols.indices[cols.indptr[a]:cols.indptr[a + 1]].tolist())
+        ring = sorted(nxt - seen)
+        seen.update(ring)
+        team.extend(ring[:size - len(team)])
+        frontier = ring
+    if len(team) < size:
+        raise ValueError(f"size {size} exceeds the {len(team)} agents connected to agent "
+                         f"{org.ids[first]!r}")
+    return np.sort(np.array(team, dtype=np.int64))

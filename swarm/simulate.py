@@ -9,7 +9,6 @@ import numpy as np
 
 from ._checks import check_choice, check_int, normalise_seed
 from ._kernels.cascade import _cascade_runs
-from ._kernels.rng import seed_state
 from .alignment import Alignment, _simulate_alignment
 from .models import Cascade
 from .organisation import Organisation
@@ -63,7 +62,7 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
     >>> import swarm
     >>> org = swarm.hierarchy(57)                       # 3 levels, span 7
     >>> res = swarm.simulate(org, swarm.Cascade(swarm.Constant(1.0)), swarm.Shock("top"))
-    >>> res.arrival_times.max()                          # two hops to the front line
+    >>> float(res.arrival_times.max())                   # two hops to the front line
     2.0
     """
     if not isinstance(org, Organisation):
@@ -85,17 +84,17 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
                              f"tree), got {record!r}")
         return _simulate_alignment(org, model, shock, runs, ss, progress)
     g = org._kernel
-    law_kind, law_a, law_b = model._law_tables(set(np.unique(org.channel).tolist()))
+    law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
     thresh = model._thresholds(g["attention"])
     window = np.inf if model.window is None else float(model.window)
 
     children = ss.spawn(runs)
     origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)), dtype=np.int64)
-    states = np.empty((runs, 4), dtype=np.uint64)
+    keys = np.empty((runs, 3), dtype=np.uint64)  # delay, pass and ignore streams
     for r, child in enumerate(children):
         c_origin, c_kernel = child.spawn(2)
         origins[r] = shock.origins(org, np.random.default_rng(c_origin))
-        states[r] = seed_state(c_kernel)
+        keys[r] = c_kernel.generate_state(3, np.uint64)
     inverse, order = g["inverse"], g["order"]
     k_origins = origins if inverse is None else inverse[origins]
 
@@ -110,8 +109,9 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
             inf_out = informed[lo:hi] if record else np.empty((hi - lo, n), dtype=np.int32)
             _cascade_runs(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
                           g["out_slot"], g["in_ptr"], g["in_idx"], thresh, window,
-                          model._simple, law_kind, law_a, law_b, model.p,
-                          np.ascontiguousarray(k_origins[lo:hi]), states[lo:hi], t, inf_out)
+                          model._simple, one_law, g["unit_scale"], law_kind, law_a, law_b,
+                          model.p, model.ignore,
+                          np.ascontiguousarray(k_origins[lo:hi]), keys[lo:hi], t, inf_out)
             if bar is not None:
                 bar.update(hi - lo)
     finally:

@@ -33,7 +33,7 @@ def _from_pairs(n: int, watcher: np.ndarray, watched: np.ndarray, channel: np.nd
         raise AssertionError("duplicate watch edges in a generated structure")
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(watcher, minlength=n), out=indptr[1:])
-    w = sp.csr_array((np.ones(key.size), (key % n).astype(np.int32), indptr), shape=(n, n))
+    w = sp.csr_array((np.ones(key.size), key % n, indptr), shape=(n, n))
     return Organisation(w, channel=channel[order], **attrs)
 
 
@@ -211,7 +211,7 @@ def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int =
         dept, names = np.zeros(n, dtype=np.int64), ["dept 1"]
     nbr = np.sort(k_nearest(pos, k), axis=1)
     indptr = np.arange(0, n * k + 1, k, dtype=np.int64)
-    w = sp.csr_array((np.ones(n * k), nbr.ravel().astype(np.int32), indptr), shape=(n, n))
+    w = sp.csr_array((np.ones(n * k), nbr.ravel(), indptr), shape=(n, n))
     return Organisation(w, channel=np.full(n * k, COLLEAGUE, dtype=np.int8), position=pos,
                         department=dept, department_names=names, name="networked")
 

@@ -65,3 +65,34 @@ def seed_state(seed_sequence: np.random.SeedSequence) -> np.ndarray:
     if not state.any():  # the one forbidden state; probability 2**-256
         state[0] = np.uint64(0x9E3779B97F4A7C15)
     return state
+
+
+# ---- counter-based draws -------------------------------------------------
+# A draw for edge ``e`` is a pure function of (key, e): the SplitMix64 output
+# at position ``e`` of the stream seeded by ``key`` (G. Steele, D. Lea and
+# C. Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014).
+# The cascade can then draw an edge's delay at the moment it relaxes the edge,
+# in any order, without storing a delay array, and runs with the same keys
+# still share every edge's draw (coupling across p, thresholds, windows).
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_U27 = np.uint64(27)
+_U30 = np.uint64(30)
+_U31 = np.uint64(31)
+
+
+@njit(inline="always")
+def _hash_u64(key, counter):
+    """SplitMix64 output number ``counter`` of the stream seeded by ``key``."""
+    z = key + (np.uint64(counter) + np.uint64(1)) * _GAMMA
+    z = (z ^ (z >> _U30)) * _M1
+    z = (z ^ (z >> _U27)) * _M2
+    return z ^ (z >> _U31)
+
+
+@njit(inline="always")
+def _hash_uniform(key, counter):
+    """A double in [0, 1) from (key, counter)."""
+    return float(_hash_u64(key, counter) >> _U11) * _TO_UNIT

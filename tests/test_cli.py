@@ -1,0 +1,69 @@
+"""The command line: the main job, help, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from swarm.cli import main
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "swarm", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600)
+
+
+def test_compare_prints_a_table_and_writes_csv_and_png(tmp_path):
+    out = tmp_path / "out"
+    proc = _run("compare", "--agents", "300", "--runs", "8", "--seed", "1", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    for name in ("hierarchy", "linking pin", "silos", "networked", "t90_ratio"):
+        assert name in proc.stdout
+    table = pd.read_csv(out / "comparison.csv", index_col=0)
+    assert table.index.tolist() == ["hierarchy", "linking pin", "silos", "networked"]
+    assert (table["agents"] == 300).all()
+    assert (out / "comparison.png").stat().st_size > 10_000
+
+
+def test_compare_from_the_top_with_meetings(tmp_path, capsys):
+    code = main(["compare", "--agents", "200", "--runs", "4", "--origin", "top",
+                 "--formal-latency", "scheduled:8", "--out", str(tmp_path), "--quiet"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "networked (random origin)" in text and "meetings every 8" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["compare", "--agents", "-3"], "--agents must be >= 2"),
+    (["compare", "--latency", "weibull:2"], "law must be one of"),
+    (["compare", "--latency", "exponential:-1"], "Exponential.mean"),
+    (["compare", "--p", "2"], "p must lie in"),
+    (["compare", "--origin", "middle"], "--origin must be"),
+    (["compare", "--bogus"], "unrecognized arguments"),
+    (["compare", "--runs", "many"], "invalid int value"),
+    (["nonsense"], "invalid choice"),
+])
+def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys, tmp_path):
+    code = main([*args, "--out", str(tmp_path)] if args[0] == "compare" else args)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_help_on_every_command():
+    for args in (["--help"], ["compare", "--help"]):
+        proc = _run(*args)
+        assert proc.returncode == 0 and "usage" in proc.stdout
+
+
+def test_bad_arguments_in_a_real_process():
+    proc = _run("compare", "--agents", "0")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["error: --agents must be >= 2, got 0"]
