@@ -23,13 +23,16 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_float, check_int
-from ._kernels.alignment import _alignment_runs
-from ._kernels.rng import seed_state
+from ._kernels.alignment import _alignment_run_agents, _alignment_runs
 from .organisation import Organisation
 from .results import Result
 from .shocks import Shock
 
 __all__ = ["Alignment", "AlignmentResult"]
+
+# From this many agents, an ensemble smaller than the thread count steps each
+# run's agents in parallel instead of running replicates side by side.
+_AGENT_PARALLEL = 8192
 
 
 @dataclass(frozen=True)
@@ -319,30 +322,38 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
     """Run the alignment kernel; seeds and origins exactly as for the cascade."""
     from .simulate import _BATCH, _progress_bar
 
+    import numba
+
     g = org._kernel
     children = ss.spawn(runs)
     origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)), dtype=np.int64)
-    states = np.empty((runs, 4), dtype=np.uint64)
+    keys = np.empty(runs, dtype=np.uint64)  # one counter-based noise stream per run
     for r, child in enumerate(children):
         c_origin, c_kernel = child.spawn(2)
         origins[r] = shock.origins(org, np.random.default_rng(c_origin))
-        states[r] = seed_state(c_kernel)
+        keys[r] = c_kernel.generate_state(1, np.uint64)[0]
     inverse = g["inverse"]
-    k_origins = origins if inverse is None else inverse[origins]
+    k_origins = np.ascontiguousarray(origins if inverse is None else inverse[origins])
 
     n, steps = org.n, model.steps
     records = steps // model.record_every + 1
     times = np.empty((runs, n))
     min_dot = np.empty((runs, n))
     order = np.empty((runs, records))
+    args = (g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise, model.inertia,
+            model.friction, model.dt, model.angle, steps, model.record_every)
+    by_agents = n >= _AGENT_PARALLEL and runs < numba.get_num_threads()
+    batch = 1 if by_agents else _BATCH
     bar = _progress_bar(runs, progress, org.name or "runs")
     try:
-        for lo in range(0, runs, _BATCH):
-            hi = min(lo + _BATCH, runs)
-            _alignment_runs(g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise,
-                            model.inertia, model.friction, model.dt, model.angle, steps,
-                            model.record_every, np.ascontiguousarray(k_origins[lo:hi]),
-                            states[lo:hi], times[lo:hi], min_dot[lo:hi], order[lo:hi])
+        for lo in range(0, runs, batch):
+            hi = min(lo + batch, runs)
+            if by_agents:
+                _alignment_run_agents(*args, k_origins[lo], keys[lo], times[lo], min_dot[lo],
+                                      order[lo])
+            else:
+                _alignment_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi],
+                                min_dot[lo:hi], order[lo:hi])
             if bar is not None:
                 bar.update(hi - lo)
     finally:
