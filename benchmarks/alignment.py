@@ -88,9 +88,10 @@ def main(argv=None) -> None:
         ("inertial spin 3D, noise 0.1", model(noise=0.1, inertia=1.0, dim=3), threads),
         ("inertial spin 3D, noise 0.1", model(noise=0.1, inertia=1.0, dim=3), 1),
     ]
-    small = swarm.networked(500, seed=2)
-    for _, m, _ in cases:  # compile
-        swarm.simulate(small, m, shock, runs=2, seed=0)
+    small = swarm.networked(10_000, seed=2)  # compile both paths: runs or agents in parallel
+    for _, m, runs in cases:
+        swarm.simulate(small, m, shock, runs=max(runs, 2), seed=0)
+        swarm.simulate(small, m, shock, runs=1, seed=0)
     rng = np.random.default_rng(0)
     peer_model = model(noise=0.1, inertia=1.0, dim=3)
     t_peer = _median_time(lambda: _numpy_peer(org, peer_model, steps, rng), args.repeat)

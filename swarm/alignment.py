@@ -35,6 +35,13 @@ __all__ = ["Alignment", "AlignmentResult"]
 _AGENT_PARALLEL = 8192
 
 
+def _by_agents(n: int, runs: int) -> bool:
+    """Whether to step each run's agents in parallel (same bits either way)."""
+    import numba
+
+    return n >= _AGENT_PARALLEL and runs < numba.get_num_threads()
+
+
 @dataclass(frozen=True)
 class Alignment:
     r"""Stepped heading alignment on the watch graph (Vicsek-type or inertial spin).
@@ -322,8 +329,6 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
     """Run the alignment kernel; seeds and origins exactly as for the cascade."""
     from .simulate import _BATCH, _progress_bar
 
-    import numba
-
     g = org._kernel
     children = ss.spawn(runs)
     origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)), dtype=np.int64)
@@ -342,7 +347,7 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
     order = np.empty((runs, records))
     args = (g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise, model.inertia,
             model.friction, model.dt, model.angle, steps, model.record_every)
-    by_agents = n >= _AGENT_PARALLEL and runs < numba.get_num_threads()
+    by_agents = _by_agents(n, runs)
     batch = 1 if by_agents else _BATCH
     bar = _progress_bar(runs, progress, org.name or "runs")
     try:

@@ -32,6 +32,7 @@ Kernels import nothing from the package and take arrays and scalars only.
 """
 
 import math
+import types
 
 import numpy as np
 from numba import njit, prange
@@ -66,133 +67,114 @@ def _draw_normals(key, t, n, dim):
     return xi
 
 
-@njit(inline="always")
-def _update(i, in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-            inertia, friction, dt, a, b, key, t):
-    """Agent ``i``'s heading and spin at step ``t + 1`` from step ``t``."""
-    hx = h[i, 0]
-    hy = h[i, 1]
-    hz = h[i, 2]
-    if held[i]:
+def _step(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd, inertia,
+          friction, dt, a, b, key, t, cut, times, min_dot):
+    """One double-buffered step of every agent (step ``t`` -> ``t + 1``).
+
+    ``noise_sd`` is ``noise * sqrt(dt)``; agent ``i``'s noise is
+    ``_agent_normals(key, t, n, i, dim)``. Agents with ``held`` set keep their
+    heading and have no spin. ``times[i]`` gets the first time the cosine of
+    agent ``i``'s turn drops below ``cut`` (linear interpolation of the cosine
+    between steps), ``min_dot[i]`` the smallest cosine so far (headings start
+    along x, so the cosine is the x component).
+    """
+    for i in prange(h.shape[0]):
+        if held[i]:
+            h_new[i, 0] = h[i, 0]
+            h_new[i, 1] = h[i, 1]
+            h_new[i, 2] = h[i, 2]
+            s_new[i, 0] = 0.0
+            s_new[i, 1] = 0.0
+            s_new[i, 2] = 0.0
+            continue
+        hx = h[i, 0]
+        hy = h[i, 1]
+        hz = h[i, 2]
+        lo = in_ptr[i]
+        hi = in_ptr[i + 1]
+        fx = 0.0
+        fy = 0.0
+        fz = 0.0
+        for e in range(lo, hi):
+            j = in_idx[e]
+            fx += h[j, 0]
+            fy += h[j, 1]
+            fz += h[j, 2]
+        if hi > lo:
+            w = coupling * dt / (hi - lo)
+            fx *= w
+            fy *= w
+            fz *= w
+        # torque impulse h x F (+ noise)
+        tx = hy * fz - hz * fy
+        ty = hz * fx - hx * fz
+        tz = hx * fy - hy * fx
+        if noise_sd > 0.0:
+            ex, ey, ez = _agent_normals(key, t, h.shape[0], i, dim)
+            if dim == 2:
+                tz += noise_sd * ex
+            else:
+                tx += noise_sd * (hy * ez - hz * ey)
+                ty += noise_sd * (hz * ex - hx * ez)
+                tz += noise_sd * (hx * ey - hy * ex)
+        if inertia > 0.0:
+            px = a * s[i, 0] + b * tx
+            py = a * s[i, 1] + b * ty
+            pz = a * s[i, 2] + b * tz
+            d = px * hx + py * hy + pz * hz  # keep the spin perpendicular to h
+            px -= d * hx
+            py -= d * hy
+            pz -= d * hz
+            s_new[i, 0] = px
+            s_new[i, 1] = py
+            s_new[i, 2] = pz
+            r = dt / inertia
+            wx = px * r
+            wy = py * r
+            wz = pz * r
+        else:
+            s_new[i, 0] = 0.0
+            s_new[i, 1] = 0.0
+            s_new[i, 2] = 0.0
+            wx = tx / friction
+            wy = ty / friction
+            wz = tz / friction
+        ang = math.sqrt(wx * wx + wy * wy + wz * wz)
+        if ang > 0.0:
+            ux = wx / ang
+            uy = wy / ang
+            uz = wz / ang
+            c = math.cos(ang)
+            sn = math.sin(ang)
+            ud = (ux * hx + uy * hy + uz * hz) * (1.0 - c)
+            nx = hx * c + (uy * hz - uz * hy) * sn + ux * ud
+            ny = hy * c + (uz * hx - ux * hz) * sn + uy * ud
+            nz = hz * c + (ux * hy - uy * hx) * sn + uz * ud
+            norm = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+            hx = nx * norm
+            hy = ny * norm
+            hz = nz * norm
         h_new[i, 0] = hx
         h_new[i, 1] = hy
         h_new[i, 2] = hz
-        s_new[i, 0] = 0.0
-        s_new[i, 1] = 0.0
-        s_new[i, 2] = 0.0
-        return
-    lo = in_ptr[i]
-    hi = in_ptr[i + 1]
-    fx = 0.0
-    fy = 0.0
-    fz = 0.0
-    for e in range(lo, hi):
-        j = in_idx[e]
-        fx += h[j, 0]
-        fy += h[j, 1]
-        fz += h[j, 2]
-    if hi > lo:
-        w = coupling * dt / (hi - lo)
-        fx *= w
-        fy *= w
-        fz *= w
-    # torque impulse h x F (+ noise)
-    tx = hy * fz - hz * fy
-    ty = hz * fx - hx * fz
-    tz = hx * fy - hy * fx
-    if noise_sd > 0.0:
-        ex, ey, ez = _agent_normals(key, t, h.shape[0], i, dim)
-        if dim == 2:
-            tz += noise_sd * ex
-        else:
-            tx += noise_sd * (hy * ez - hz * ey)
-            ty += noise_sd * (hz * ex - hx * ez)
-            tz += noise_sd * (hx * ey - hy * ex)
-    if inertia > 0.0:
-        px = a * s[i, 0] + b * tx
-        py = a * s[i, 1] + b * ty
-        pz = a * s[i, 2] + b * tz
-        d = px * hx + py * hy + pz * hz  # keep the spin perpendicular to h
-        px -= d * hx
-        py -= d * hy
-        pz -= d * hz
-        s_new[i, 0] = px
-        s_new[i, 1] = py
-        s_new[i, 2] = pz
-        r = dt / inertia
-        wx = px * r
-        wy = py * r
-        wz = pz * r
-    else:
-        s_new[i, 0] = 0.0
-        s_new[i, 1] = 0.0
-        s_new[i, 2] = 0.0
-        wx = tx / friction
-        wy = ty / friction
-        wz = tz / friction
-    ang = math.sqrt(wx * wx + wy * wy + wz * wz)
-    if ang > 0.0:
-        ux = wx / ang
-        uy = wy / ang
-        uz = wz / ang
-        c = math.cos(ang)
-        sn = math.sin(ang)
-        ud = (ux * hx + uy * hy + uz * hz) * (1.0 - c)
-        nx = hx * c + (uy * hz - uz * hy) * sn + ux * ud
-        ny = hy * c + (uz * hx - ux * hz) * sn + uy * ud
-        nz = hz * c + (ux * hy - uy * hx) * sn + uz * ud
-        norm = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
-        hx = nx * norm
-        hy = ny * norm
-        hz = nz * norm
-    h_new[i, 0] = hx
-    h_new[i, 1] = hy
-    h_new[i, 2] = hz
+        d_new = hx
+        if d_new < min_dot[i]:
+            min_dot[i] = d_new
+            if d_new < cut and times[i] == np.inf:
+                d_old = h[i, 0]  # >= cut: the crossing lies in (t, t + 1]
+                times[i] = (t + (d_old - cut) / (d_old - d_new)) * dt
 
 
-@njit(inline="always")
-def _crossing(i, h, h_new, cut, t, dt, times, min_dot):
-    """Record agent ``i``'s first pass beyond ``cut`` and its smallest cosine."""
-    d_new = h_new[i, 0]
-    if d_new < min_dot[i]:
-        min_dot[i] = d_new
-        if d_new < cut and times[i] == np.inf:
-            d_old = h[i, 0]  # >= cut: the crossing lies in (t, t + 1]
-            times[i] = (t + (d_old - cut) / (d_old - d_new)) * dt
-
-
-@njit(cache=True)
-def _align_step(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-                inertia, friction, dt, a, b, key, t):
-    """One double-buffered step of every agent, in agent order.
-
-    ``noise_sd`` is ``noise * sqrt(dt)``; the noise of agent ``i`` is
-    ``_agent_normals(key, t, n, i, dim)``. Agents with ``held`` set keep their
-    heading and have no spin.
-    """
-    for i in range(h.shape[0]):
-        _update(i, in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-                inertia, friction, dt, a, b, key, t)
-
-
-@njit(cache=True, parallel=True)
-def _step_agents(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-                 inertia, friction, dt, a, b, key, t, cut, times, min_dot):
-    """One step with the agents in parallel (each writes only its own entries)."""
-    for i in prange(h.shape[0]):
-        _update(i, in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-                inertia, friction, dt, a, b, key, t)
-        _crossing(i, h, h_new, cut, t, dt, times, min_dot)
-
-
-@njit(cache=True)
-def _step_serial(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-                 inertia, friction, dt, a, b, key, t, cut, times, min_dot):
-    """One step with the agents in order (inside a parallel loop over replicates)."""
-    for i in range(h.shape[0]):
-        _update(i, in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd,
-                inertia, friction, dt, a, b, key, t)
-        _crossing(i, h, h_new, cut, t, dt, times, min_dot)
+# One source, two compilations: numba runs ``prange`` as ``range`` without
+# parallel=True. The serial step runs inside the parallel loop over replicates;
+# the parallel one steps the agents of a single large replicate. (Writing the
+# body as an inlined helper instead costs 2-3x in the serial loop.) The copy
+# gets its own name so numba's on-disk cache keeps the two apart.
+_align_step = njit(cache=True)(_step)
+_agents_copy = types.FunctionType(_step.__code__, _step.__globals__, "_step_agents")
+_agents_copy.__qualname__ = "_step_agents"
+_agents_copy.__doc__ = _step.__doc__
+_step_agents = njit(cache=True, parallel=True)(_agents_copy)
 
 
 @njit(inline="always")
@@ -209,44 +191,49 @@ def _polarisation(h):
 
 
 @njit(inline="always")
-def _align_run(step, in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
+def _start(n, origins, angle, times, min_dot, order):
+    """The ordered state (every heading along x, no spin), origins turned and held."""
+    h = np.zeros((n, 3))
+    held = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        h[i, 0] = 1.0
+        times[i] = np.inf
+        min_dot[i] = 1.0
+    for o in origins:
+        held[o] = True
+        h[o, 0] = math.cos(angle)
+        h[o, 1] = math.sin(angle)
+        times[o] = 0.0
+        min_dot[o] = math.cos(angle)
+    order[0] = _polarisation(h)
+    return h, np.zeros((n, 3)), np.zeros((n, 3)), np.zeros((n, 3)), held
+
+
+@njit(inline="always")
+def _constants(inertia, friction, dt, noise, angle):
+    """(a, b, noise * sqrt(dt), cos(angle / 2)) of the step."""
+    gdt = 0.0 if inertia == 0.0 else friction / inertia * dt
+    b = 1.0 if gdt < 1e-12 else -math.expm1(-gdt) / gdt
+    return math.exp(-gdt), b, noise * math.sqrt(dt), math.cos(0.5 * angle)
+
+
+@njit(cache=True)
+def _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
                steps, record_every, origins, key, times, min_dot, order):
-    """One replicate from the ordered state (every heading along x, no spin).
+    """One replicate, agents in order.
 
     The origins are turned by ``angle`` in the x-y plane at time 0 and held
     there. ``times[i]`` receives the first time agent ``i``'s heading is more
     than ``angle / 2`` away from its initial heading (inf: never), linearly
     interpolated in the cosine between the two steps that bracket it;
     ``min_dot[i]`` the smallest cosine of the turn reached; ``order[q]`` the
-    polarisation ``|mean h|`` after step ``q * record_every``. ``step`` is
-    ``_step_serial`` or ``_step_agents``.
+    polarisation ``|mean h|`` after step ``q * record_every``.
     """
-    n = times.shape[0]
-    h = np.zeros((n, 3))
-    s = np.zeros((n, 3))
-    h2 = np.zeros((n, 3))
-    s2 = np.zeros((n, 3))
-    held = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
-        h[i, 0] = 1.0
-        times[i] = np.inf
-        min_dot[i] = 1.0
-    ca = math.cos(angle)
-    for o in origins:
-        held[o] = True
-        h[o, 0] = ca
-        h[o, 1] = math.sin(angle)
-        times[o] = 0.0
-        min_dot[o] = ca
-    cut = math.cos(0.5 * angle)
-    order[0] = _polarisation(h)
-    gdt = 0.0 if inertia == 0.0 else friction / inertia * dt
-    a = math.exp(-gdt)
-    b = 1.0 if gdt < 1e-12 else -math.expm1(-gdt) / gdt
-    noise_sd = noise * math.sqrt(dt)
+    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order)
+    a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
     for t in range(steps):
-        step(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia, friction,
-             dt, a, b, key, t, cut, times, min_dot)
+        _align_step(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia,
+                    friction, dt, a, b, key, t, cut, times, min_dot)
         if (t + 1) % record_every == 0:
             order[(t + 1) // record_every] = _polarisation(h2)
         h, h2 = h2, h
@@ -264,14 +251,20 @@ def _alignment_runs(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
     same for any number of threads.
     """
     for r in prange(keys.shape[0]):
-        _align_run(_step_serial, in_ptr, in_idx, dim, coupling, noise, inertia, friction,
-                   dt, angle, steps, record_every, origins[r], keys[r], times[r],
-                   min_dot[r], order[r])
+        _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle, steps,
+                   record_every, origins[r], keys[r], times[r], min_dot[r], order[r])
 
 
 @njit(cache=True)
 def _alignment_run_agents(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
                           angle, steps, record_every, origins, key, times, min_dot, order):
-    """One replicate with its agents stepped in parallel; the same bits as above."""
-    _align_run(_step_agents, in_ptr, in_idx, dim, coupling, noise, inertia, friction,
-               dt, angle, steps, record_every, origins, key, times, min_dot, order)
+    """One replicate with its agents stepped in parallel: the same bits as ``_align_run``."""
+    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order)
+    a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
+    for t in range(steps):
+        _step_agents(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia,
+                     friction, dt, a, b, key, t, cut, times, min_dot)
+        if (t + 1) % record_every == 0:
+            order[(t + 1) // record_every] = _polarisation(h2)
+        h, h2 = h2, h
+        s, s2 = s2, s
