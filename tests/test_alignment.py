@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import swarm
-from swarm._kernels.alignment import _align_step, _draw_normals
+from swarm._kernels.alignment import _align_step, _draw_normals, _ndtri
 from swarm.alignment import AlignmentResult
 
 
@@ -125,6 +125,19 @@ def test_run_matches_numpy_reference(dim, chi):
     np.testing.assert_allclose(res.amplitude[0], amp, rtol=0, atol=1e-7)  # arccos near 0
     np.testing.assert_allclose(res.order_parameter[0], order, rtol=0, atol=1e-12)
     assert res.record_times.tolist() == pytest.approx([0.0, 0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8])
+
+
+def test_normal_quantile_matches_scipy():
+    from numba import njit
+    from scipy.special import ndtri
+
+    p = np.concatenate([np.linspace(1e-6, 1 - 1e-6, 20001), np.logspace(-16.5, -1, 400),
+                        1 - np.logspace(-15, -1, 400)])
+    got = njit(lambda v: np.array([_ndtri(x) for x in v]))(p)
+    np.testing.assert_allclose(got, ndtri(p), rtol=1e-14, atol=1e-15)
+    # the kernel's draws are standard normal: moments of 3 x 20000 draws
+    x = _draw_normals(np.uint64(99), 5, 20000, 3)
+    assert abs(x.mean()) < 4 / math.sqrt(x.size) and abs(x.var() - 1) < 4 * math.sqrt(2 / x.size)
 
 
 # ---- linear theory on a chain ----------------------------------------------------------

@@ -23,7 +23,7 @@ is exactly this step. Rotations use Rodrigues' formula and headings are
 renormalised, so they stay unit vectors.
 
 Noise is counter-based: the normals of agent ``i`` at step ``t`` are a pure
-function of (replicate key, t, i) (SplitMix64 hashes, Box-Muller), so agents
+function of (replicate key, t, i) (SplitMix64 hashes, inverted), so agents
 can be stepped in any order or in parallel and every thread count gives the
 same bits. Replicates run in parallel (``_alignment_runs``); a single large
 replicate runs its agents in parallel instead (``_alignment_run_agents``).
@@ -37,22 +37,71 @@ import types
 import numpy as np
 from numba import njit, prange
 
-from .rng import _hash_uniform
+from .rng import _TO_UNIT, _U11, _hash_u64
+
+
+@njit(inline="always")
+def _ndtri(p):
+    """The standard normal quantile of ``p`` in (0, 1): Wichura's AS 241 (PPND16).
+
+    M. J. Wichura, "The percentage points of the normal distribution",
+    Appl. Statist. 37 (1988) 477-484; relative error about 1e-16. In the
+    central 85 % it is one rational function, with no log, sqrt or cosine,
+    which makes it several times cheaper than Box-Muller.
+    """
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        r = 0.180625 - q * q
+        return q * (((((((2509.0809287301226727 * r + 33430.575583588128105) * r
+                         + 67265.770927008700853) * r + 45921.953931549871457) * r
+                       + 13731.693765509461125) * r + 1971.5909503065514427) * r
+                     + 133.14166789178437745) * r + 3.387132872796366608) \
+            / (((((((5226.495278852854561 * r + 28729.085735721942674) * r
+                    + 39307.89580009271061) * r + 21213.794301586595867) * r
+                  + 5394.1960214247511077) * r + 687.1870074920579083) * r
+                + 42.313330701600911252) * r + 1.0)
+    r = math.sqrt(-math.log(p if q < 0.0 else 1.0 - p))
+    if r <= 5.0:
+        r -= 1.6
+        x = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r
+                  + 0.24178072517745061177) * r + 1.27045825245236838258) * r
+                + 3.64784832476320460504) * r + 5.7694972214606914055) * r
+              + 4.6303378461565452959) * r + 1.42343711074968357734) \
+            / (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r
+                    + 0.0151986665636164571966) * r + 0.14810397642748007459) * r
+                  + 0.68976733498510000455) * r + 1.6763848301838038494) * r
+                + 2.05319162663775882187) * r + 1.0)
+    else:
+        r -= 5.0
+        x = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
+                  + 0.0012426609473880784386) * r + 0.026532189526576123093) * r
+                + 0.29656057182850489123) * r + 1.7848265399172913358) * r
+              + 5.4637849111641143699) * r + 6.6579046435011037772) \
+            / (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r
+                    + 1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r
+                  + 0.0148753612908506148525) * r + 0.13692988092273580531) * r
+                + 0.59983220655588793769) * r + 1.0)
+    return -x if q < 0.0 else x
+
+
+@njit(inline="always")
+def _open_uniform(key, counter):
+    """A double in (0, 1): 53 hashed bits, centred in their interval."""
+    return (float(_hash_u64(key, counter) >> _U11) + 0.5) * _TO_UNIT
 
 
 @njit(inline="always")
 def _agent_normals(key, t, n, i, dim):
-    """Three standard normals for agent ``i`` at step ``t`` (2D: only the first is used)."""
-    base = (np.uint64(t) * np.uint64(n) + np.uint64(i)) * np.uint64(4)
-    r = math.sqrt(-2.0 * math.log(1.0 - _hash_uniform(key, base)))
-    phi = 2.0 * math.pi * _hash_uniform(key, base + np.uint64(1))
-    x0 = r * math.cos(phi)
+    """Three standard normals for agent ``i`` at step ``t`` (2D: only the first is used).
+
+    Inversion of one hashed uniform each, counters ``3 (t n + i) + c``.
+    """
+    base = (np.uint64(t) * np.uint64(n) + np.uint64(i)) * np.uint64(3)
+    x0 = _ndtri(_open_uniform(key, base))
     if dim == 2:
         return x0, 0.0, 0.0
-    x1 = r * math.sin(phi)
-    r = math.sqrt(-2.0 * math.log(1.0 - _hash_uniform(key, base + np.uint64(2))))
-    x2 = r * math.cos(2.0 * math.pi * _hash_uniform(key, base + np.uint64(3)))
-    return x0, x1, x2
+    return (x0, _ndtri(_open_uniform(key, base + np.uint64(1))),
+            _ndtri(_open_uniform(key, base + np.uint64(2))))
 
 
 @njit(cache=True)
