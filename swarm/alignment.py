@@ -123,7 +123,13 @@ class Alignment:
     All agents start aligned along x with no spin. A turn time is linearly
     interpolated in the cosine of the turn between the two steps that
     bracket the crossing of ``angle / 2``. With noise, an agent may also
-    wander past ``angle / 2`` on its own: that counts as turning.
+    wander past ``angle / 2`` on its own: that counts as turning. An exactly
+    reversed neighbour exerts no torque (``sin(pi) = 0``), so without noise
+    a turn by ``angle = pi`` cannot spread. Because the pull is towards the
+    *mean* of the watched agents, one turned colleague among seven moves an
+    agent only a seventh of the way: on a dense watch graph a lone origin
+    turns few others (a team of origins, ``Shock(..., together=True)``, or
+    inertia carries a turn further).
 
     Examples
     --------
