@@ -9,6 +9,7 @@ import numpy as np
 
 from ._checks import check_choice, check_int, normalise_seed
 from ._kernels.cascade import _cascade_runs
+from .alignment import Alignment, _simulate_alignment
 from .models import Cascade
 from .organisation import Organisation
 from .results import Comparison, Result
@@ -30,7 +31,7 @@ def _progress_bar(total: int, progress: bool | None, desc: str):
     return tqdm(total=total, desc=desc, unit="run", file=sys.stderr, leave=False)
 
 
-def simulate(org: Organisation, model: Cascade | None = None, shock: Shock | None = None,
+def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock: Shock | None = None,
              runs: int = 1, seed=None, *, record: str | None = None,
              progress: bool | None = None) -> Result:
     """Simulate ``runs`` independent cascades of ``model`` after ``shock`` on ``org``.
@@ -38,7 +39,8 @@ def simulate(org: Organisation, model: Cascade | None = None, shock: Shock | Non
     Parameters
     ----------
     org : Organisation
-    model : Cascade, default ``Cascade()`` (exponential delays of mean 1)
+    model : Cascade or Alignment, default ``Cascade()`` (exponential delays of mean 1)
+        An :class:`~swarm.Alignment` gives an :class:`~swarm.alignment.AlignmentResult`.
     shock : Shock, default ``Shock("random")``
     runs : int, default 1
         Independent replicates. Replicate ``r`` draws from child ``r`` of the
@@ -66,8 +68,9 @@ def simulate(org: Organisation, model: Cascade | None = None, shock: Shock | Non
     if not isinstance(org, Organisation):
         raise TypeError(f"org must be an Organisation, got {type(org).__name__}")
     model = Cascade() if model is None else model
-    if not isinstance(model, Cascade):
-        raise TypeError(f"model must be a swarm.Cascade, got {type(model).__name__}")
+    if not isinstance(model, (Cascade, Alignment)):
+        raise TypeError(f"model must be a swarm.Cascade or swarm.Alignment, "
+                        f"got {type(model).__name__}")
     shock = Shock() if shock is None else shock
     if not isinstance(shock, Shock):
         raise TypeError(f"shock must be a swarm.Shock, got {type(shock).__name__}")
@@ -75,6 +78,11 @@ def simulate(org: Organisation, model: Cascade | None = None, shock: Shock | Non
     if record is not None:
         check_choice("record", record, ("tree",))
     ss = normalise_seed(seed)
+    if isinstance(model, Alignment):
+        if record is not None:
+            raise ValueError(f"record must be None for the Alignment model (it keeps no "
+                             f"tree), got {record!r}")
+        return _simulate_alignment(org, model, shock, runs, ss, progress)
     g = org._kernel
     law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
     thresh = model._thresholds(g["attention"])

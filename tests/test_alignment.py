@@ -1,0 +1,334 @@
+"""The alignment model: kernel against a numpy reference, linear theory on chains,
+noise statistics, determinism and input checks."""
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import swarm
+from swarm._kernels.alignment import _align_step, _draw_normals, _ndtri
+from swarm.alignment import AlignmentResult
+
+
+def chain(n):
+    return swarm.from_networkx(nx.path_graph(n))
+
+
+# ---- numpy reference of one step -------------------------------------------------------
+
+def reference_step(watch, h, s, xi, held, dim, J, noise, chi, eta, dt):
+    """One step written directly from the equations (see the Alignment docstring)."""
+    n = h.shape[0]
+    k = np.diff(watch.indptr)
+    mean = np.zeros((n, 3))
+    nz = k > 0
+    mean[nz] = (watch.astype(bool).astype(float) @ h)[nz] / k[nz, None]
+    tau = J * dt * np.cross(h, mean)
+    if dim == 2:
+        tau[:, 2] += noise * math.sqrt(dt) * xi[:, 0]
+    else:
+        tau += noise * math.sqrt(dt) * np.cross(h, xi)
+    if chi > 0:
+        g = eta / chi * dt
+        a = math.exp(-g)
+        b = 1.0 if g == 0 else (1 - a) / g
+        s_new = a * s + b * tau
+        s_new -= np.sum(s_new * h, axis=1)[:, None] * h
+        w = s_new * dt / chi
+    else:
+        s_new = np.zeros_like(s)
+        w = tau / eta
+    ang = np.linalg.norm(w, axis=1)
+    u = np.divide(w, ang[:, None], out=np.zeros_like(w), where=ang[:, None] > 0)
+    c, sn = np.cos(ang)[:, None], np.sin(ang)[:, None]
+    h_new = h * c + np.cross(u, h) * sn + u * np.sum(u * h, axis=1)[:, None] * (1 - c)
+    h_new /= np.linalg.norm(h_new, axis=1)[:, None]
+    h_new[held], s_new[held] = h[held], 0.0
+    return h_new, s_new
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+@pytest.mark.parametrize("chi,eta,noise", [(0.0, 1.3, 0.0), (0.0, 0.7, 0.8),
+                                           (1.5, 0.0, 0.0), (0.8, 2.0, 0.6)])
+def test_step_matches_numpy_reference(dim, chi, eta, noise):
+    rng = np.random.default_rng(7)
+    n = 60
+    G = nx.gnp_random_graph(n, 0.1, seed=3, directed=True)
+    G.add_node(n)  # an agent who watches nobody
+    org = swarm.from_networkx(G)
+    n = org.n
+    h = rng.standard_normal((n, 3))
+    if dim == 2:
+        h[:, 2] = 0
+    h /= np.linalg.norm(h, axis=1)[:, None]
+    s = rng.standard_normal((n, 3))
+    s = np.cross(h, s) if dim == 3 else np.column_stack([np.zeros((n, 2)), s[:, 0]])
+    key, t = np.uint64(0x1234ABCD5678), 17
+    xi = _draw_normals(key, t, n, dim)  # the kernel's own draws for this step
+    held = rng.random(n) < 0.1
+    J, dt = 1.7, 0.05
+    g = 0.0 if chi == 0 else eta / chi * dt
+    a = math.exp(-g)
+    b = 1.0 if g == 0 else -math.expm1(-g) / g
+    h2, s2 = np.empty_like(h), np.empty_like(s)
+    w = org.watch
+    times, low = np.full(n, np.inf), np.ones(n)
+    _align_step(w.indptr, w.indices, h, s, h2, s2, held, dim, J, noise * math.sqrt(dt),
+                chi, eta, dt, a, b, key, t, -2.0, times, low)  # cut -2: no crossing
+    h_ref, s_ref = reference_step(w, h, s, xi, held, dim, J, noise, chi, eta, dt)
+    np.testing.assert_allclose(h2, h_ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(s2, s_ref, rtol=0, atol=1e-12)
+    assert not np.allclose(h2[~held], h[~held])  # the step did something
+    np.testing.assert_allclose(low, np.where(held, 1.0, np.minimum(1.0, h_ref[:, 0])), atol=1e-12)
+
+
+def reference_run(org, model, origins):
+    """A whole noiseless run in numpy: turn times, amplitudes and order parameter."""
+    n = org.n
+    h = np.zeros((n, 3))
+    h[:, 0] = 1
+    h[origins] = [math.cos(model.angle), math.sin(model.angle), 0]
+    s = np.zeros((n, 3))
+    held = np.zeros(n, bool)
+    held[origins] = True
+    times = np.full(n, np.inf)
+    times[origins] = 0
+    low = h[:, 0].copy()
+    cut = math.cos(model.angle / 2)
+    order = [np.linalg.norm(h.mean(axis=0))]
+    for t in range(model.steps):
+        h2, s = reference_step(org.watch, h, s, np.zeros((n, 3)), held, model.dim, model.coupling, 0.0,
+                               model.inertia, model.friction, model.dt)
+        new = np.isinf(times) & (h2[:, 0] < cut)
+        times[new] = (t + (h[new, 0] - cut) / (h[new, 0] - h2[new, 0])) * model.dt
+        low = np.minimum(low, h2[:, 0])
+        h = h2
+        if (t + 1) % model.record_every == 0:
+            order.append(np.linalg.norm(h.mean(axis=0)))
+    return times, np.arccos(np.clip(low, -1, 1)), np.array(order)
+
+
+@pytest.mark.parametrize("dim,chi", [(2, 0.0), (3, 0.5)])
+def test_run_matches_numpy_reference(dim, chi):
+    # directed, and large enough to be renumbered internally for memory locality
+    org = swarm.from_networkx(nx.gnm_random_graph(5000, 20000, seed=2, directed=True))
+    assert org._kernel["order"] is not None
+    model = swarm.Alignment(coupling=1.0, inertia=chi, friction=0.5, dt=0.1, angle=2.0,
+                            max_time=3.0, dim=dim, record_every=4)
+    origins = list(range(0, 5000, 5))  # with a mean pull, one turned neighbour is not enough
+    res = swarm.simulate(org, model, swarm.Shock(origins), seed=0)
+    times, amp, order = reference_run(org, model, origins)
+    assert np.isfinite(times).sum() > 1100  # the turn spread
+    np.testing.assert_allclose(res.arrival_times[0], times, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(res.amplitude[0], amp, rtol=0, atol=1e-7)  # arccos near 0
+    np.testing.assert_allclose(res.order_parameter[0], order, rtol=0, atol=1e-12)
+    assert res.record_times.tolist() == pytest.approx([0.0, 0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8])
+
+
+def test_normal_quantile_matches_scipy():
+    from numba import njit
+    from scipy.special import ndtri
+
+    p = np.concatenate([np.linspace(1e-6, 1 - 1e-6, 20001), np.logspace(-16.5, -1, 400),
+                        1 - np.logspace(-15, -1, 400)])
+    got = njit(lambda v: np.array([_ndtri(x) for x in v]))(p)
+    np.testing.assert_allclose(got, ndtri(p), rtol=1e-14, atol=1e-15)
+    # the kernel's draws are standard normal: moments of 3 x 20000 draws
+    x = _draw_normals(np.uint64(99), 5, 20000, 3)
+    assert abs(x.mean()) < 4 / math.sqrt(x.size) and abs(x.var() - 1) < 4 * math.sqrt(2 / x.size)
+
+
+# ---- linear theory on a chain ----------------------------------------------------------
+
+def front_speed(res, lo, hi):
+    """Slope of distance against turn time, fitted over hops lo..hi of run 0."""
+    t = res.arrival_times[0, lo:hi + 1]
+    assert np.isfinite(t).all()
+    return np.polyfit(t, np.arange(lo, hi + 1), 1)[0]
+
+
+@pytest.mark.parametrize("J,chi", [(2.0, 1.0), (8.0, 1.0), (2.0, 4.0)])
+def test_inertial_turn_travels_at_linear_wave_speed(J, chi):
+    # Undamped ISM on a 300-agent chain, origin held at one end; the theory
+    # (Alignment docstring) gives c = sqrt(J / (2 chi)): 1, 2 and 0.5 hops per time.
+    # Tolerance 5 %: the step is symplectic Euler, whose long-wave group velocity
+    # is exactly c; the lattice makes an Airy front whose half-height lags by
+    # ~0.4 (c t / 8)^(1/3) hops, biasing the fitted slope by < 0.5 % over hops
+    # 20..240; the 0.1 rad turn keeps sin(x) = x to 0.2 %. Measured: within 0.5 %.
+    c = math.sqrt(J / (2 * chi))
+    model = swarm.Alignment(coupling=J, inertia=chi, friction=0.0, noise=0.0, angle=0.1,
+                            dt=0.05 / c, max_time=250 / c)
+    assert model.chain_speed == pytest.approx(c)
+    res = swarm.simulate(chain(300), model, swarm.Shock([0]), seed=1)
+    assert front_speed(res, 20, 240) == pytest.approx(c, rel=0.05)
+    # no attenuation: every agent the front passed turned by the full angle or more
+    # (the Airy front overshoots by ~27 %)
+    tab = res.attenuation().loc[1:240]
+    assert (tab["relative"] > 0.95).all() and (tab["relative"] < 1.4).all()
+
+
+def test_inertial_turn_with_noise_keeps_its_speed():
+    # Weak noise: the mean over 6 runs of the turn times still moves at c within 5 %.
+    # On a chain, noise is dangerous: without friction it heats the spins without
+    # bound and there is no long-range order in 1D, so at noise 0.005 some agents
+    # already wander past the 0.15 rad half-turn on their own; at 0.001 the turn
+    # times scatter by ~1 time unit against 140 over the fit range.
+    model = swarm.Alignment(coupling=2.0, inertia=1.0, friction=0.0, noise=0.001, angle=0.3,
+                            dt=0.05, max_time=170.0)
+    res = swarm.simulate(chain(200), model, swarm.Shock([0]), runs=6, seed=4)
+    t = res.arrival_times[:, 10:151]
+    assert np.isfinite(t).all() and t.std(axis=0).max() > 0  # noise did act
+    speed = np.polyfit(t.mean(axis=0), np.arange(10, 151), 1)[0]
+    assert speed == pytest.approx(model.chain_speed, rel=0.05)
+
+
+def test_overdamped_turn_diffuses_and_fades():
+    # Overdamped chain, origin held at theta: phi(x, t) = theta erfc(x / 2 sqrt(D t)),
+    # D = J / (2 eta) = 0.5, so the half-angle front is at x = 0.954 sqrt(D t).
+    model = swarm.Alignment(coupling=1.0, friction=1.0, angle=0.1, dt=0.2, max_time=2000.0)
+    res = swarm.simulate(chain(200), model, swarm.Shock([0]), seed=1)
+    x = np.arange(5, 31)
+    t = res.arrival_times[0, 5:31]
+    # front grows like sqrt(t): the log-log slope is 1/2 (a wave would give 1) ...
+    slope = np.polyfit(np.log(t), np.log(x), 1)[0]
+    assert slope == pytest.approx(0.5, abs=0.02)
+    # ... a sqrt(t) law fits far better than a straight line ...
+    res_lin = np.polyfit(t, x, 1, full=True)[1][0]
+    res_sqrt = np.polyfit(np.sqrt(t), x, 1, full=True)[1][0]
+    assert res_sqrt < 0.01 * res_lin
+    # ... with the predicted prefactor (lattice and time-step corrections are
+    # O(1/x^2) and O(dt): measured 0.1 %, tolerance 5 %)
+    D = model.chain_diffusivity
+    np.testing.assert_allclose(t, x ** 2 / (0.9539 ** 2 * D), rtol=0.05)
+    # the turn fades with distance as the erfc profile at the final time
+    from scipy.special import erfc
+
+    tab = res.attenuation()
+    d = tab.index.to_numpy()[1:120]
+    theory = erfc(d / (2 * math.sqrt(D * model.steps * model.dt)))
+    np.testing.assert_allclose(tab["relative"].to_numpy()[1:120], theory, atol=0.02)
+    assert tab["relative"].is_monotonic_decreasing
+    assert tab["relative"].iloc[100] < 0.1
+
+
+# ---- noise: an isolated agent's heading diffuses ---------------------------------------
+
+@pytest.mark.parametrize("dim,chi", [(2, 0.0), (3, 0.0), (2, 1.0)])
+def test_noise_decorrelates_heading_as_theory(dim, chi):
+    # 4000 agents who watch nobody: each heading is a free rotational random walk.
+    # Per rotational degree of freedom the angle is Gaussian with variance
+    # V = (sigma / eta)^2 t overdamped, and V = (sigma / eta)^2 (t - 2 tau (1 - e^{-t/tau})
+    # + tau / 2 (1 - e^{-2t/tau})), tau = chi / eta, with inertia from rest. Then
+    # <h(t) . h(0)> = exp(-V / 2) in 2D and exp(-V) in 3D (Brownian rotation).
+    org = swarm.from_networkx(nx.empty_graph(4000))
+    sigma, eta = 0.5, 1.0
+    model = swarm.Alignment(noise=sigma, inertia=chi, friction=eta, dt=0.01, max_time=4.0,
+                            dim=dim, record_every=100, angle=math.pi)
+    res = swarm.simulate(org, model, swarm.Shock([0]), runs=2, seed=3)
+    t = res.record_times
+    if chi == 0:
+        V = (sigma / eta) ** 2 * t
+    else:
+        tau = chi / eta
+        V = (sigma / eta) ** 2 * (t - 2 * tau * (1 - np.exp(-t / tau))
+                                  + tau / 2 * (1 - np.exp(-2 * t / tau)))
+    expect = np.exp(-V * (dim - 1) / 2)
+    # standard error of a mean cosine over 2 x 4000 agents (variance <= 1/2) is
+    # <= 0.008; 4 standard errors plus 0.005 for the O(dt) stepping error
+    got = res.order_parameter.mean(axis=0)
+    assert np.abs(got - expect).max() < 4 * 0.008 + 0.005
+    assert got[-1] < 0.8  # the noise did decorrelate
+
+
+# ---- results, determinism, input checks ------------------------------------------------
+
+def test_result_works_like_a_cascade_result():
+    org = swarm.networked(400, seed=1)
+    model = swarm.Alignment(coupling=1.0, noise=0.05, max_time=15.0)
+    res = swarm.simulate(org, model, swarm.Shock("random", size=2), runs=3, seed=5)
+    assert isinstance(res, AlignmentResult) and isinstance(res, swarm.Result)
+    assert res.arrival_times.shape == (3, 400) and res.amplitude.shape == (3, 400)
+    assert res.order_parameter.shape == (3, model.steps // 10 + 1)
+    assert (res.arrival_times[np.arange(3)[:, None], res.origins] == 0).all()
+    assert set(res.summary().columns) >= {"t50", "t90", "reach"}
+    assert len(res.curve()) == 200 and len(res.metrics()) == 3
+    assert list(res.order().columns) == ["time", "mean", "lo", "hi"]
+    tab = res.attenuation()
+    assert tab.index[0] == 0 and tab["reach"].iloc[0] == 1.0
+    assert tab["agents"].sum() == pytest.approx(400)
+    cmp = swarm.compare([org], model, runs=2, seed=1)
+    assert len(cmp.summary()) == 1
+
+
+def test_same_seed_same_result_and_thread_count_irrelevant(monkeypatch):
+    import numba
+
+    import swarm.alignment
+
+    org = swarm.networked(600, seed=3)
+    model = swarm.Alignment(coupling=1.0, noise=0.3, inertia=0.5, friction=0.5, dim=3,
+                            max_time=10.0)
+    a = swarm.simulate(org, model, swarm.Shock("random"), runs=4, seed=11)
+    b = swarm.simulate(org, model, swarm.Shock("random"), runs=4, seed=a.seed)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        c = swarm.simulate(org, model, swarm.Shock("random"), runs=4, seed=11)
+    finally:
+        numba.set_num_threads(threads)
+    for other in (b, c):
+        np.testing.assert_array_equal(a.arrival_times, other.arrival_times)
+        np.testing.assert_array_equal(a.amplitude, other.amplitude)
+        np.testing.assert_array_equal(a.order_parameter, other.order_parameter)
+    # a large run with fewer runs than threads steps its agents in parallel: same bits
+    monkeypatch.setattr(swarm.alignment, "_by_agents", lambda n, runs: True)
+    by_agents = swarm.simulate(org, model, swarm.Shock("random"), runs=1, seed=11)
+    monkeypatch.setattr(swarm.alignment, "_by_agents", lambda n, runs: False)
+    by_runs = swarm.simulate(org, model, swarm.Shock("random"), runs=1, seed=11)
+    assert np.isfinite(by_runs.arrival_times).sum() > 1
+    for name in ("arrival_times", "amplitude", "order_parameter"):
+        np.testing.assert_array_equal(getattr(by_agents, name), getattr(by_runs, name))
+    d = swarm.simulate(org, model, swarm.Shock("random"), runs=4, seed=12)
+    assert not np.array_equal(a.arrival_times, d.arrival_times)
+    # the same origins as a cascade with the same seed
+    casc = swarm.simulate(org, swarm.Cascade(), swarm.Shock("random"), runs=4, seed=11)
+    np.testing.assert_array_equal(a.origins, casc.origins)
+
+
+@pytest.mark.parametrize("kwargs,exc,words", [
+    ({"coupling": 0.0}, ValueError, "coupling"),
+    ({"coupling": "1"}, TypeError, "coupling"),
+    ({"noise": -0.1}, ValueError, "noise"),
+    ({"inertia": -1.0}, ValueError, "inertia"),
+    ({"friction": -1.0}, ValueError, "friction"),
+    ({"friction": 0.0}, ValueError, "friction"),
+    ({"dt": 0.0}, ValueError, "dt"),
+    ({"dt": 1.5}, ValueError, "dt must be at most 1"),
+    ({"inertia": 1.0, "friction": 0.0, "dt": 1.5}, ValueError, "dt must be at most 1.41421"),
+    ({"angle": 0.0}, ValueError, "angle"),
+    ({"angle": 4.0}, ValueError, "angle"),
+    ({"max_time": -1.0}, ValueError, "max_time"),
+    ({"dim": 4}, ValueError, "dim"),
+    ({"dim": 2.0}, TypeError, "dim"),
+    ({"record_every": 0}, ValueError, "record_every"),
+    ({"noise": float("nan")}, ValueError, "noise"),
+])
+def test_bad_input(kwargs, exc, words):
+    with pytest.raises(exc, match=words):
+        swarm.Alignment(**kwargs)
+
+
+def test_stability_bound_is_the_edge():
+    # just under the bound a held turn stays bounded; the bound itself is accepted
+    m = swarm.Alignment(coupling=2.0, inertia=1.0, friction=0.5)
+    swarm.Alignment(coupling=2.0, inertia=1.0, friction=0.5, dt=m.max_dt)
+    with pytest.raises(ValueError, match="dt"):
+        swarm.Alignment(coupling=2.0, inertia=1.0, friction=0.5, dt=m.max_dt * 1.01)
+    assert m.max_dt > math.sqrt(2.0 * 1.0 / 2.0)  # friction allows a longer step
+
+
+def test_tree_is_refused():
+    with pytest.raises(ValueError, match="record"):
+        swarm.simulate(chain(5), swarm.Alignment(), swarm.Shock([0]), record="tree")
