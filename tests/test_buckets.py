@@ -1,0 +1,79 @@
+"""The bucket queue of the simple cascade: exact on every law, heap where it must be."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numba import njit
+from scipy.sparse.csgraph import dijkstra
+
+import swarm
+from swarm._kernels.buckets import _array_buckets, _law_buckets
+
+from .test_engine import _core, _keys, _random_org
+
+
+@njit
+def _law(kind, a, b):
+    return _law_buckets(kind, a, b)
+
+
+@njit
+def _arr(d):
+    return _array_buckets(d)
+
+
+def _reference(org, d_in, origins):
+    w = org.watch.copy()
+    w.data = d_in  # no law here draws an exact zero, so no edge vanishes
+    return dijkstra(w.T.tocsr(), indices=origins, min_only=True)
+
+
+LAWS = [
+    swarm.Constant(1.0),          # every tie a tie: label correction within buckets
+    swarm.Exponential(1.0),
+    swarm.Exponential(1e-9),      # tiny delays: the bucket width follows the law
+    swarm.Exponential(1e6),
+    swarm.LogNormal(1.0, 0.5),    # bucket ring of a few hundred
+    swarm.LogNormal(1.0, 2.5),    # tail too long for the ring: the heap
+]
+
+
+@pytest.mark.parametrize("law", LAWS, ids=lambda law: repr(law))
+@pytest.mark.parametrize("predrawn", [False, True])
+def test_simple_cascade_is_exact_shortest_paths(law, predrawn):
+    """Times equal scipy's Dijkstra on the same draws, and every informer is tight."""
+    org = _random_org(500, 3, 11, scales=False)
+    model = swarm.Cascade(law)
+    origins = [0, 17, 250]
+    times, informed, d_in, _, _ = _core(org, model, origins, _keys(4), predrawn=predrawn)
+    ref = _reference(org, d_in, origins)
+    np.testing.assert_array_equal(times, ref)
+    w = org.watch
+    for i in np.flatnonzero(np.isfinite(times) & (informed >= 0)):
+        row = slice(w.indptr[i], w.indptr[i + 1])
+        s = w.indptr[i] + int(np.flatnonzero(w.indices[row] == informed[i])[0])
+        assert times[informed[i]] + d_in[s] == times[i]
+
+
+def test_ring_sizes_follow_the_law():
+    # constant 1: width 1/4, one delay spans 4 buckets (+2), next power of two
+    assert _law(0, 1.0, 0.0) == (0.25, 8)
+    # exponential mean 1: the 53-bit tail 36.8 over width 1/4 -> 150 -> 256
+    assert _law(1, 1.0, 0.0) == (0.25, 256)
+    # zero delays: everyone turns at time 0 in one bucket
+    assert _law(1, 0.0, 0.0)[1] == 2
+    # lognormal sigma 2.5: exp(2.5 * 8.58) / 0.25 is far over 2^16 -> heap (0)
+    assert _law(2, 1.0, 2.5)[1] == 0
+    assert _law(2, 1.0, 0.5)[1] > 0
+    # pre-drawn: width a quarter of the finite mean; inf (did not pass) ignored
+    delta, nb = _arr(np.array([1.0, 3.0, np.inf, 0.0]))
+    assert delta == pytest.approx(1 / 3) and nb == 16  # 3 / (1/3) + 2 = 11 -> 16
+    assert _arr(np.array([np.inf, np.inf]))[1] == 2
+
+
+def test_zero_delays_reach_everyone_at_time_zero():
+    org = swarm.networked(300, seed=2)
+    res = swarm.simulate(org, swarm.Cascade(swarm.Constant(0.0)), swarm.Shock([5]), seed=0)
+    reached = np.isfinite(res.arrival_times[0])
+    assert reached.sum() > 250 and np.all(res.arrival_times[0][reached] == 0.0)
