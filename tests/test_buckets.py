@@ -8,7 +8,7 @@ from numba import njit
 from scipy.sparse.csgraph import dijkstra
 
 import swarm
-from swarm._kernels.buckets import _array_buckets, _law_buckets
+from swarm._kernels.buckets import _array_buckets, _general_buckets, _law_buckets
 
 from .test_engine import _core, _keys, _random_org
 
@@ -21,6 +21,11 @@ def _law(kind, a, b):
 @njit
 def _arr(d):
     return _array_buckets(d)
+
+
+@njit
+def _general(kind, a, b, one_law, unit_scale, scales):
+    return _general_buckets(kind, a, b, one_law, unit_scale, scales)
 
 
 def _reference(org, d_in, origins):
@@ -77,3 +82,17 @@ def test_zero_delays_reach_everyone_at_time_zero():
     res = swarm.simulate(org, swarm.Cascade(swarm.Constant(0.0)), swarm.Shock([5]), seed=0)
     reached = np.isfinite(res.arrival_times[0])
     assert reached.sum() > 250 and np.all(res.arrival_times[0][reached] == 0.0)
+
+
+def test_ring_of_mixed_channels_covers_the_longest_step():
+    kind = np.array([3, 1, 0], dtype=np.int8)       # meetings, exponential, constant
+    a = np.array([3.0, 1.0, 0.25])
+    b = np.array([0.5, 0.0, 0.0])
+    scales = np.array([0.5, 2.0, 1.0])
+    # width: a quarter of the shortest typical step, min(3, 1 * 0.5, 0.25 * 0.5) / 4;
+    # ring: the longest step max(3, 36.8 * 2, 0.25 * 2) = 73.6 over that width,
+    # + 2 = 2357.2 -> the next power of two, 4096
+    delta, nb = _general(kind, a, b, False, False, scales)
+    assert delta == pytest.approx(0.125 / 4) and nb == 4096
+    # one law in slot 0 only, unit scales: the others are not read
+    assert _general(kind, a, b, True, True, scales) == (0.75, 8)

@@ -86,3 +86,46 @@ def _array_buckets(delays):
         return 1.0, 2
     delta = 0.25 * mean
     return delta, _ring_size(longest, delta)
+
+
+@njit(inline="always")
+def _general_buckets(law_kind, law_a, law_b, one_law, unit_scale, out_scale):
+    """(delta, nb) for per-channel laws and per-edge scales (nb = 0: the heap).
+
+    A scheduled channel (kind 3, ``law_a`` the period) adds at most one
+    period; a drawn law at most its tail times the largest scale. The width
+    is a quarter of the smallest typical step.
+    """
+    lo = 1.0
+    hi = 1.0
+    if not unit_scale:
+        lo = np.inf
+        hi = 0.0
+        for s in out_scale:
+            if s < lo:
+                lo = s
+            if s > hi:
+                hi = s
+    typical = np.inf
+    longest = 0.0
+    for c in range(1 if one_law else law_kind.shape[0]):
+        kind = law_kind[c]
+        a = law_a[c]
+        if kind == 3:
+            step, tail = a, a
+        else:
+            step = a * lo
+            if kind == 0:
+                tail = a * hi
+            elif kind == 1:
+                tail = a * _EXP_TAIL * hi
+            else:
+                tail = a * math.exp(law_b[c] * _NORMAL_TAIL) * hi
+        if step > 0.0 and step < typical:
+            typical = step
+        if tail > longest:
+            longest = tail
+    if not typical < np.inf:
+        return 1.0, 2
+    delta = 0.25 * typical
+    return delta, _ring_size(longest, delta)

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .buckets import _array_buckets, _law_buckets
+from .buckets import _array_buckets, _general_buckets, _law_buckets
 from .heap import FINAL, _heap_pop, _heap_update
 from .rng import _hash_uniform
 
@@ -148,14 +148,15 @@ def _candidate(i, in_ptr, arr, arr_ign, use_ignore, m, window, buf_t, buf_s):
 
 
 @njit(inline="always")
-def _bucket_cascade(out_ptr, out_idx, origins, times, informed, delta, nb, drawn, delays,
-                    kind, la, lb, key):
-    """Simple cascade (threshold 1, every edge passes) on a bucket queue.
+def _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times, informed, delta,
+                    nb, mode, law_kind, law_a, law_b, p, keys, delays, one_law, unit_scale):
+    """Simple cascade (threshold 1, no window, nothing ignored) on a bucket queue.
 
-    ``drawn`` (a constant at each call site, so the branch folds away):
-    delays come from the law ``kind, la, lb`` and the stream ``key``;
-    otherwise from the array ``delays``.
+    ``mode`` is a constant at each call site, so its branches fold away:
+    0, one drawn law with unit scales and p = 1 (the common case); 1,
+    pre-drawn ``delays``; 2, anything else (channels, scales, p, meetings).
     """
+    kind, la, lb, key = law_kind[0], law_a[0], law_b[0], keys[0]
     n = times.shape[0]
     head = np.full(nb, -1, dtype=np.int32)
     nxt = np.empty(n, dtype=np.int32)
@@ -174,14 +175,14 @@ def _bucket_cascade(out_ptr, out_idx, origins, times, informed, delta, nb, drawn
             head[0] = o
             where[o] = 0
             count += 1
-    c = 0
+    cur = 0  # the current bucket, counted without wrapping
     while count > 0:
         # the lowest non-empty bucket, then its first agent
-        s = c & mask
+        s = cur & mask
         j = head[s]
         while j < 0:
-            c += 1
-            s = c & mask
+            cur += 1
+            s = cur & mask
             j = head[s]
         h = nxt[j]
         head[s] = h
@@ -192,12 +193,18 @@ def _bucket_cascade(out_ptr, out_idx, origins, times, informed, delta, nb, drawn
         t = times[j]
         for e in range(out_ptr[j], out_ptr[j + 1]):
             i = out_idx[e]
-            if drawn:
+            if mode == 1:
+                a = t + delays[e]
+            else:
                 if times[i] <= t:
                     continue  # no delay is negative: i cannot improve, skip the draw
-                a = t + _edge_delay(e, 1.0, kind, la, lb, key)
-            else:
-                a = t + delays[e]
+                if mode == 0:
+                    a = t + _edge_delay(e, 1.0, kind, la, lb, key)
+                else:
+                    ch = 0 if one_law else out_chan[e]
+                    d = _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys,
+                               delays, one_law, unit_scale)
+                    a = _arrival(t, d, law_kind[ch], law_a[ch], law_b[ch])
             if a < times[i]:
                 times[i] = a
                 informed[i] = j
@@ -205,14 +212,14 @@ def _bucket_cascade(out_ptr, out_idx, origins, times, informed, delta, nb, drawn
                 w = where[i]
                 if w != b:
                     if w >= 0:  # unlink from its old bucket
-                        p = prv[i]
-                        q = nxt[i]
-                        if p >= 0:
-                            nxt[p] = q
+                        before = prv[i]
+                        after = nxt[i]
+                        if before >= 0:
+                            nxt[before] = after
                         else:
-                            head[w] = q
-                        if q >= 0:
-                            prv[q] = p
+                            head[w] = after
+                        if after >= 0:
+                            prv[after] = before
                     else:
                         count += 1
                     h = head[b]
@@ -237,31 +244,42 @@ def _cascade_core(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_id
     ``simple`` selects the Dijkstra path (every threshold 1, no window,
     nothing ignored), where only an agent's best arrival matters;
     ``one_law``/``unit_scale`` let it skip reading channels and scales.
-    The simple path with one unscheduled law, unit scales and p = 1 (or
-    pre-drawn delays) runs on the bucket queue of ``buckets.py``; every other
-    path, and laws whose tail is too long for the ring, on the 4-ary heap.
+    The simple path runs on the bucket queue of ``buckets.py`` (unless a
+    law's tail is too long for its ring); threshold, window and ignore need
+    each signal in time order and run on the 4-ary heap.
     """
     n = times.shape[0]
     for i in range(n):
         times[i] = np.inf
         informed[i] = -1
     fast = simple and one_law and unit_scale and p == 1.0 and law_kind[0] != SCHEDULED
-    if fast and delays.shape[0] == 0:
-        # The common case, versioned by hand: one drawn law, unit scales,
-        # every edge passes. Loop-invariant flags checked per edge cost 60 %
-        # more time at 10^7 edges (numba does not unswitch them).
-        kind, la, lb, key = law_kind[0], law_a[0], law_b[0], keys[0]
-        delta, nb = _law_buckets(kind, la, lb)
-        if nb > 0:
-            _bucket_cascade(out_ptr, out_idx, origins, times, informed, delta, nb, True,
-                            delays, kind, la, lb, key)
-            return
-    if simple and delays.shape[0] > 0 and not (law_kind == SCHEDULED).any():
-        delta, nb = _array_buckets(delays)
-        if nb > 0:
-            _bucket_cascade(out_ptr, out_idx, origins, times, informed, delta, nb, False,
-                            delays, 0, 0.0, 0.0, keys[0])
-            return
+    if simple:
+        predrawn = delays.shape[0] > 0
+        if fast and not predrawn:
+            # The common case, versioned by hand: one drawn law, unit scales,
+            # every edge passes. Loop-invariant flags checked per edge cost
+            # 60 % more time at 10^7 edges (numba does not unswitch them).
+            delta, nb = _law_buckets(law_kind[0], law_a[0], law_b[0])
+            if nb > 0:
+                _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times,
+                                informed, delta, nb, 0, law_kind, law_a, law_b, p, keys,
+                                delays, one_law, unit_scale)
+                return
+        elif predrawn and not (law_kind == SCHEDULED).any():
+            delta, nb = _array_buckets(delays)
+            if nb > 0:
+                _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times,
+                                informed, delta, nb, 1, law_kind, law_a, law_b, p, keys,
+                                delays, one_law, unit_scale)
+                return
+        elif not predrawn:
+            delta, nb = _general_buckets(law_kind, law_a, law_b, one_law, unit_scale,
+                                         out_scale)
+            if nb > 0:
+                _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times,
+                                informed, delta, nb, 2, law_kind, law_a, law_b, p, keys,
+                                delays, one_law, unit_scale)
+                return
     keys_h = np.empty(n, dtype=np.float64)
     vals_h = np.empty(n, dtype=np.int32)
     pos = np.full(n, -1, dtype=np.int32)
@@ -270,33 +288,10 @@ def _cascade_core(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_id
         if times[o] > 0.0:
             times[o] = 0.0
             size = _heap_update(keys_h, vals_h, pos, size, 0.0, o)
-    if fast and delays.shape[0] == 0:
-        kind, la, lb, key = law_kind[0], law_a[0], law_b[0], keys[0]
-        while size > 0:
-            t, j, size = _heap_pop(keys_h, vals_h, pos, size)
-            for e in range(out_ptr[j], out_ptr[j + 1]):
-                i = out_idx[e]
-                a = t + _edge_delay(e, 1.0, kind, la, lb, key)
-                if a < times[i]:
-                    times[i] = a
-                    informed[i] = j
-                    size = _heap_update(keys_h, vals_h, pos, size, a, i)
-        return
-    if simple and delays.shape[0] > 0 and not (law_kind == SCHEDULED).any():
-        # pre-drawn delays (references, peers): the same loop on an array
-        while size > 0:
-            t, j, size = _heap_pop(keys_h, vals_h, pos, size)
-            for e in range(out_ptr[j], out_ptr[j + 1]):
-                i = out_idx[e]
-                a = t + delays[e]
-                if a < times[i]:
-                    times[i] = a
-                    informed[i] = j
-                    size = _heap_update(keys_h, vals_h, pos, size, a, i)
-        return
     if simple:
-        # Dijkstra: a popped agent's time is final and can never be improved,
-        # so "a < times[i]" alone guards the relaxation.
+        # Laws too long-tailed for a bucket ring. Dijkstra: a popped agent's
+        # time is final and can never be improved, so "a < times[i]" alone
+        # guards the relaxation.
         while size > 0:
             t, j, size = _heap_pop(keys_h, vals_h, pos, size)
             for e in range(out_ptr[j], out_ptr[j + 1]):
