@@ -78,9 +78,9 @@ def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
     -------
     Organisation
         Head count unchanged. Adopters watch up to ``k`` more people (fewer
-        where they already watched a fellow adopter: that pair's edge moves
-        to the social channel, the fast one they now share); nobody else's
-        attention changes.
+        where they already watched a fellow adopter: that pair keeps its
+        existing edge and channel, so no relation is lost when a later
+        what-if drops the social channel); nobody else's attention changes.
 
     Examples
     --------
@@ -110,8 +110,8 @@ def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
     nbr = k_nearest(pos[adopters], kk)
     e = _edit.edges(org).add(np.repeat(adopters, kk), adopters[nbr].ravel(), _edit.SOCIAL)
     group_txt = {"random": "", "managers": " of managers", "frontline": " of the front line"}[who]
-    return _edit.rebuild(org, e, new_wins=True,
-                         name=_edit.suffix(org, f"{_pct(fraction)}{group_txt} on the network"))
+    return _edit.rebuild(org, e, name=_edit.suffix(org, f"{_pct(fraction)}{group_txt} "
+                                                        "on the network"))
 
 
 def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
