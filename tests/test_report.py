@@ -84,6 +84,7 @@ def test_robustness_table_shape_and_counts():
                              draws=3, seed=1)
     assert list(table["who"]) == ["random"] * 3 + ["managers"] * 3
     assert table["absent"].tolist() == [0, 40, 80, 0, 6, 11]
+    assert np.allclose(table["staff_away"], table["absent"] / 400)
     assert set(table["runs"]) == {12} and set(table["unit"]) == {"hours"}
     assert {"t50", "t50_lo", "t50_hi", "t90", "t90_lo", "t90_hi", "reach", "reach_lo",
             "reach_hi"} <= set(table.columns)
@@ -128,7 +129,7 @@ def test_plot_robustness(tmp_path):
     fig = swarm.plot_robustness(table, path=path, title="test")
     assert path.stat().st_size > 1000
     assert fig.axes[0].get_ylabel() == "90 % turned, t90 (hours)"
-    assert fig.axes[0].get_xlabel() == "share of the group removed (%)"
+    assert fig.axes[0].get_xlabel() == "staff away (% of head count)"
     assert fig.axes[1].get_ylabel() == "staff reached (%)"
     assert swarm.plot_robustness(table, metric="t50").axes[0].get_ylabel() == (
         "half turned, t50 (hours)")
@@ -136,6 +137,11 @@ def test_plot_robustness(tmp_path):
         swarm.plot_robustness(table, metric="t99")
     with pytest.raises(ValueError, match="table must be a DataFrame from swarm.robustness"):
         swarm.plot_robustness(table.drop(columns="reach"))
+    both = swarm.plot_robustness({"a": table, "b": table})
+    assert [ln.get_label() for ln in both.axes[1].lines][:2] == ["a: anyone (at random)",
+                                                                  "a: managers"]
+    with pytest.raises(ValueError, match=r"table\['b'\] must be a DataFrame"):
+        swarm.plot_robustness({"a": table, "b": None})
 
 
 @pytest.mark.parametrize("kwargs, match", [
