@@ -383,3 +383,53 @@ def test_managers_need_a_chain_of_command():
         swarm.adopt(g, 0.5, who="managers")
     with pytest.raises(ValueError, match="who='managers' needs managers or levels"):
         swarm.remove(g, 0.5, who="managers")
+
+
+# ---- properties of any chain of what-ifs -----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+def _pins(org, fraction, seed):
+    try:
+        return swarm.add_linking_pins(org, fraction, seed=seed)
+    except ValueError as err:  # a tiny or flattened org may have one department left
+        assert "two departments" in str(err)
+        return org
+
+
+_STEPS = {
+    "adopt": lambda o, x, s: swarm.adopt(o, x, who=("random", "managers", "frontline")[s % 3],
+                                         seed=s),
+    "pins": lambda o, x, s: _pins(o, x / 2, s),
+    "flatten": lambda o, x, s: swarm.flatten(o) if int(o.level.max()) >= 2 else o,
+    "remove": lambda o, x, s: swarm.remove(o, x / 3, who=("random", "managers")[s % 2],
+                                           seed=s),
+    "champion": lambda o, x, s: swarm.champion(o, seed=s, budget=None if s % 2 else 7),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(10, 120), make=st.sampled_from(["hierarchy", "linking_pin"]),
+       steps=st.lists(st.tuples(st.sampled_from(sorted(_STEPS)), st.floats(0, 1),
+                                st.integers(0, 1000)), min_size=1, max_size=4))
+def test_any_chain_of_what_ifs_is_a_valid_organisation(n, make, steps):
+    """Head count kept, the absent cut off, no self-watching, the input untouched."""
+    org = getattr(swarm, make)(n)
+    before = _edge_set(org)
+    cur = org
+    for name, x, s in steps:
+        cur = _STEPS[name](cur, x, s)
+        assert cur.n == n
+        assert cur.channel.shape == (cur.n_edges,) and cur.channel.max(initial=0) < 3
+        edges = _edge_set(cur)
+        assert all(i != j for i, j in edges)
+        if cur.absent is not None:
+            gone = cur.absent
+            assert not any(gone[i] or gone[j] for i, j in edges)
+            assert not gone.all()
+    assert _edge_set(org) == before
+    res = swarm.simulate(cur, swarm.Cascade(swarm.Exponential(1.0)), runs=2, seed=1)
+    if cur.absent is not None:
+        assert np.isinf(res.arrival_times[:, cur.absent]).all()
+        assert not np.isin(res.origins, np.flatnonzero(cur.absent)).any()
