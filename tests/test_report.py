@@ -157,3 +157,16 @@ def test_plot_robustness(tmp_path):
 def test_robustness_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         swarm.robustness(swarm.hierarchy(50), **kwargs)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 10, 11, 100])
+def test_per_run_quantiles_equal_time_to_fraction(n):
+    """per_run takes t10/t50/t90 from one partition; each must equal its own quantile."""
+    from swarm import metrics
+
+    rng = np.random.default_rng(n)
+    t = rng.random((6, n))
+    t[rng.random((6, n)) < 0.3] = np.inf
+    table = metrics.per_run(t)
+    for q, col in ((0.1, "t10"), (0.5, "t50"), (0.9, "t90")):
+        assert np.array_equal(table[col].to_numpy(), metrics.time_to_fraction(t, q))
