@@ -12,8 +12,10 @@ fast hierarchies, silos and networked organisations respond.
 ['hierarchy', 'networked']
 """
 
+from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
+from .edges import from_edges
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
@@ -26,5 +28,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
     "Organisation", "Result", "Scheduled", "Shock", "compare", "from_networkx",
-    "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
+    "from_edges", "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
 ]
