@@ -16,6 +16,7 @@ from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
 from .edges import from_edges
+from .linking import LinkingPins, linking_pins
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
@@ -26,7 +27,8 @@ from .structures import hierarchy, linking_pin, networked, silos
 __version__ = "0.1.0"
 
 __all__ = [
-    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
-    "Organisation", "Result", "Scheduled", "Shock", "compare", "from_networkx",
-    "from_edges", "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
+    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw",
+    "LinkingPins", "LogNormal", "Organisation", "Result", "Scheduled", "Shock", "compare",
+    "datasets", "from_edges", "from_networkx", "from_org_chart", "hierarchy", "linking_pin",
+    "linking_pins", "networked", "silos", "simulate",
 ]
