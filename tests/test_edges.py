@@ -153,7 +153,9 @@ def test_email_eu_core_loads_1005_people_in_42_departments():
     keep = edges[:, 0] != edges[:, 1]
     assert (~keep).sum() == 642 and org.n_edges == keep.sum()
     assert org.watch[edges[keep, 1], edges[keep, 0]].min() == 1.0  # receiver watches sender
-    assert swarm.datasets.email_eu_core(k=7).attention.max() == 7
+    seven = swarm.datasets.email_eu_core(k=7, seed=2)
+    assert seven.attention.max() == 7 and seven != swarm.datasets.email_eu_core(k=7, seed=3)
+    assert seven == swarm.datasets.email_eu_core(k=7, seed=2)
 
 
 def test_email_eu_core_cascade_reaches_what_the_graph_allows():
