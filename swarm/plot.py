@@ -319,7 +319,7 @@ def transmission_tree(result, run: int = 0, *, top: int = 5, layout: str = "auto
     to the person it made turn, coloured by when that person turned. The
     origin is a black star; the ``top`` people with the largest subtrees in
     this run (the most others got the message through them) are ringed and
-    labelled with their id and subtree size.
+    numbered, and listed with their id and subtree size in a corner box.
 
     Layouts: ``"organisation"`` is the one of :func:`draw_organisation`
     (social-space positions, else the org chart by level, else a spring
@@ -405,9 +405,16 @@ def transmission_tree(result, run: int = 0, *, top: int = 5, layout: str = "auto
         best = cand[np.lexsort((cand, -sub[cand]))][:top]
         ax.scatter(xy[best, 0], xy[best, 1], s=8 * size + 50, facecolors="none",
                    edgecolors=PALETTE[3], linewidths=2.0, zorder=6, label="top messengers")
-        for k, b in enumerate(best.tolist()):  # labels staggered: messengers often sit close
-            ax.annotate(f"{org.ids[b]} ({sub[b]})", xy[b], xytext=(6, 6 - 11 * k),
-                        textcoords="offset points", fontsize=8, color=PALETTE[3], zorder=7)
+        lines = []
+        for k, b in enumerate(best.tolist(), start=1):  # numbers by the rings, ids in a box
+            ax.annotate(str(k), xy[b], xytext=(5, 5), textcoords="offset points",
+                        fontsize=8, fontweight="bold", color=PALETTE[3], zorder=7)
+            lines.append(f"{k}. {org.ids[b]}: {sub[b]}")
+        if lines:
+            ax.text(0.01, 0.01, "top messengers (id: others reached\nthrough them in this run)\n"
+                    + "\n".join(lines), transform=ax.transAxes, fontsize=8, va="bottom",
+                    ha="left", color=PALETTE[3],
+                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
     ax.autoscale()
     ax.set_xticks([])
     ax.set_yticks([])
@@ -419,6 +426,5 @@ def transmission_tree(result, run: int = 0, *, top: int = 5, layout: str = "auto
         ax.set_ylabel("level (top = 0)")
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.set_title(title or f"{org.name or 'organisation'}: who told whom in run {run} "
-                 f"({int(reached.sum())} of {org.n} reached; labels: id (others reached "
-                 "through them))", fontsize=9)
+                 f"({int(reached.sum())} of {org.n} reached)", fontsize=10)
     return ax
