@@ -228,3 +228,17 @@ def test_linking_pins_confirm_by_simulating_the_removal():
     assert pins.t90 == np.median(base.metrics()["t90"])
     with pytest.raises(ValueError, match="top must be"):
         swarm.linking_pins(org, top=0)
+
+
+def test_shipped_data_is_declared_as_package_data():
+    """A non-editable install ships only what pyproject declares: every data file must match."""
+    import fnmatch
+    import tomllib
+
+    root = pathlib.Path(__file__).parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["swarm.datasets"]
+    files = sorted(p.relative_to(DATA.parent).as_posix() for p in DATA.iterdir())
+    assert {"data/email-Eu-core.txt.gz", "data/email-Eu-core-department-labels.txt.gz"} <= set(files)
+    for f in files:
+        assert any(fnmatch.fnmatch(f, pat) for pat in patterns), f
