@@ -246,6 +246,8 @@ def _build(table, people, *, source, target, weight, timestamp, latency, scale, 
         dept_names = [str(d) for d in labels]
     else:
         ids = _sorted_labels(src + dst)
+        if not ids:
+            raise ValueError(f"table {where!r} has no contacts (and no people table)")
     pos = {i: r for r, i in enumerate(ids)}
     n = len(ids)
     missing = [x for x in dict.fromkeys(src + dst) if x not in pos]

@@ -132,6 +132,11 @@ def test_bad_input_names_the_argument(kwargs, match):
         _quiet(t, **kwargs)
 
 
+def test_an_empty_table_is_refused():
+    with pytest.raises(ValueError, match="has no contacts"):
+        swarm.from_edges(pd.DataFrame({"source": [], "target": []}))
+
+
 def test_people_table_must_hold_everyone():
     with pytest.raises(ValueError, match=r"1 people who are not in the people table.*'dee'"):
         _quiet(MAILS, pd.DataFrame({"id": ["ann", "bob", "cy"], "department": [1, 1, 2]}))
