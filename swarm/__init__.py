@@ -12,9 +12,12 @@ fast hierarchies, silos and networked organisations respond.
 ['hierarchy', 'networked']
 """
 
+from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
+from .edges import from_edges
 from .interventions import add_linking_pins, adopt, champion, flatten, remove
+from .linking import LinkingPins, linking_pins
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
@@ -27,9 +30,9 @@ from .urgency import urgency
 __version__ = "0.1.0"
 
 __all__ = [
-    "add_linking_pins", "adopt", "Alignment", "Cascade", "champion", "CHANNELS", "compare",
-    "Comparison", "Constant", "Exponential", "flatten", "from_networkx", "from_org_chart",
-    "hierarchy", "LatencyLaw", "linking_pin", "LogNormal", "networked", "Organisation",
-    "plot_robustness", "remove", "Result", "robustness", "Scheduled", "Shock", "silos",
-    "simulate", "urgency",
+    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw",
+    "LinkingPins", "LogNormal", "Organisation", "Result", "Scheduled", "Shock",
+    "add_linking_pins", "adopt", "champion", "compare", "datasets", "flatten", "from_edges",
+    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "linking_pins", "networked",
+    "plot_robustness", "remove", "robustness", "silos", "simulate", "urgency",
 ]

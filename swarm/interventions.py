@@ -276,15 +276,10 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
 
 
 def _linking_pins(org: Organisation, count: int, seed) -> np.ndarray:
-    import swarm
+    """The ``count`` strongest messengers of :func:`swarm.linking_pins` (default model and shock)."""
+    import swarm  # through the package, so the finder can be swapped in tests
 
-    finder = getattr(swarm, "linking_pins", None)
-    if finder is None:
-        raise NotImplementedError(
-            "who='linking_pins' needs swarm.linking_pins (it finds the people who carry the "
-            "message), which this version of swarm does not have yet; use who='random' or "
-            "'managers', or pass their ids")
-    found = finder(org, top=count, seed=seed)
+    found = swarm.linking_pins(org, top=count, seed=seed)
     return np.asarray(found.agents, dtype=np.int64)[:count]
 
 

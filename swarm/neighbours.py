@@ -14,12 +14,15 @@ from scipy.spatial import cKDTree
 __all__ = ["k_nearest", "social_space", "spatial_partition"]
 
 
-def spatial_partition(points: np.ndarray, parts: int) -> np.ndarray:
-    """Split points into ``parts`` compact groups of equal size (±1).
+def spatial_partition(points: np.ndarray, parts) -> np.ndarray:
+    """Split points into ``parts`` compact groups of equal size (±1), or of given sizes.
 
     Recursive bisection at the quantile along the widest coordinate, so the
     departments of a generated organisation are contiguous regions of social
-    space of near-equal head count.
+    space of near-equal head count. ``parts`` may also be a sequence of
+    group sizes summing to the number of points (group ``g`` gets
+    ``parts[g]`` points): each cut then falls where the sizes on its two
+    sides add up.
 
     Examples
     --------
@@ -29,6 +32,13 @@ def spatial_partition(points: np.ndarray, parts: int) -> np.ndarray:
     [25, 25, 25, 25]
     """
     n = points.shape[0]
+    sizes = None
+    if not np.isscalar(parts):
+        sizes = np.asarray(parts, dtype=np.int64)
+        if sizes.ndim != 1 or sizes.size == 0 or sizes.min() < 1 or sizes.sum() != n:
+            raise ValueError(f"parts as sizes must be positive and sum to the {n} points, "
+                             f"got {len(sizes)} sizes summing to {int(sizes.sum())}")
+        parts = sizes.size
     labels = np.zeros(n, dtype=np.int64)
     stack = [(np.arange(n), parts, 0)]
     while stack:
@@ -39,7 +49,8 @@ def spatial_partition(points: np.ndarray, parts: int) -> np.ndarray:
         pts = points[idx]
         axis = int(np.argmax(pts.max(axis=0) - pts.min(axis=0))) if len(idx) else 0
         left_parts = p // 2
-        cut = (len(idx) * left_parts) // p
+        cut = ((len(idx) * left_parts) // p if sizes is None
+               else int(sizes[first:first + left_parts].sum()))
         part = np.argpartition(pts[:, axis], cut - 1)[:cut] if 0 < cut < len(idx) else (
             np.arange(cut))
         mask = np.zeros(len(idx), dtype=bool)
@@ -108,8 +119,10 @@ def k_nearest(points: np.ndarray, k: int, *, tree: cKDTree | None = None,
     return out
 
 
-def social_space(n: int, rng: np.random.Generator, *, dim: int = 2, departments: int = 1):
+def social_space(n: int, rng: np.random.Generator, *, dim: int = 2, departments=1):
     """Uniform positions in the unit cube, grouped into compact departments.
+
+    ``departments``: their number (equal sizes) or a sequence of their sizes.
 
     Agents are numbered department by department and, inside a department,
     in kd-tree leaf order, so neighbours in space are neighbours in memory.

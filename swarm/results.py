@@ -167,6 +167,70 @@ class Result:
 
         return result_report(self)
 
+    def messengers(self) -> pd.DataFrame:
+        """Who carried the message: everyone ranked by how many others got it through them.
+
+        An agent's *messenger score* in a run is the size of its subtree in
+        that run's transmission tree (``informed_by``): everyone it told,
+        everyone they told, and so on, itself excluded. The score is its
+        mean over runs; the empirical linking-pin score. An origin's subtree
+        is everyone reached, so a person who was often an origin scores high
+        (see ``origin``, the fraction of runs in which they were one).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``rank`` (1 = the strongest messenger), with columns
+            ``id``, ``agent`` (index in the organisation), ``department``
+            and ``level`` (None where the organisation has none), ``score``
+            (mean subtree size), ``direct`` (mean number told directly) and
+            ``origin``. Ties keep the organisation's order.
+
+        Raises
+        ------
+        ValueError
+            If the result was simulated without ``record="tree"``.
+
+        Examples
+        --------
+        >>> import networkx as nx, swarm
+        >>> star = swarm.from_networkx(nx.star_graph(5))      # centre 0, five leaves
+        >>> res = swarm.simulate(star, swarm.Cascade(), swarm.Shock([0]), runs=3, seed=1,
+        ...                      record="tree")
+        >>> res.messengers()[["id", "score", "direct"]].head(2)  # doctest: +NORMALIZE_WHITESPACE
+              id  score  direct
+        rank
+        1      0    5.0     5.0
+        2      1    0.0     0.0
+        """
+        if self.informed_by is None:
+            raise ValueError("messengers() needs the transmission tree: simulate with "
+                             "record='tree'")
+        if "messengers" not in self._cache:
+            from ._kernels.tree import _subtree_sizes
+
+            inf = np.ascontiguousarray(self.informed_by, dtype=np.int64)
+            score = _subtree_sizes(inf).mean(axis=0)
+            direct = np.zeros(self.n)
+            told = inf[inf >= 0]
+            np.add.at(direct, told, 1.0)
+            direct /= self.runs
+            origin = np.zeros(self.n)
+            for row in self.origins:
+                origin[np.unique(row)] += 1.0
+            origin /= self.runs
+            org = self.organisation
+            dept = ([None] * self.n if org.department is None
+                    else [org.department_names[c] for c in org.department.tolist()])
+            level = [None] * self.n if org.level is None else org.level.tolist()
+            table = pd.DataFrame({"id": org.ids, "agent": np.arange(self.n),
+                                  "department": dept, "level": level, "score": score,
+                                  "direct": direct, "origin": origin})
+            table = table.iloc[np.lexsort((np.arange(self.n), -direct, -score))]
+            table.index = pd.RangeIndex(1, self.n + 1, name="rank")
+            self._cache["messengers"] = table
+        return self._cache["messengers"].copy()
+
     def plot(self, ax=None, **kwargs):
         """Response curve (median and 5-95 % band over runs); returns the Axes."""
         from .plot import response_curves

@@ -62,7 +62,7 @@ def _tree(n: int, span: int):
     return parent, level, branch, names
 
 
-def hierarchy(n: int, seed=None, *, span: int = 7) -> Organisation:
+def hierarchy(n: int, seed=None, *, span: int = 7, departments=None) -> Organisation:
     """The rake: a tree in which everyone watches their manager and direct reports.
 
     A complete ``span``-ary tree filled level by level (agent 0 at the top),
@@ -80,6 +80,12 @@ def hierarchy(n: int, seed=None, *, span: int = 7) -> Organisation:
     span : int, default 7
         Direct reports per manager (>= 1). Managers watch ``span + 1``
         others, everyone else one.
+    departments : sequence of int, optional
+        Department sizes summing to ``n`` (e.g. those of a real
+        organisation): each department is a rake of its own under its head
+        (its first member), and the heads form a rake above them, the first
+        department's head at the top. Heads then watch up to ``2 span + 1``.
+        Departments are named ``dept 1``, ``dept 2``, ...
 
     Examples
     --------
@@ -87,9 +93,18 @@ def hierarchy(n: int, seed=None, *, span: int = 7) -> Organisation:
     >>> org = swarm.hierarchy(57, span=7)
     >>> int(org.level.max()), org.attention[:2].tolist()
     (2, [7, 8])
+    >>> org = swarm.hierarchy(10, span=2, departments=[4, 3, 3])
+    >>> org.manager.tolist(), org.level.tolist()
+    ([-1, 0, 0, 1, 0, 4, 4, 0, 7, 7], [0, 1, 1, 2, 1, 2, 2, 1, 2, 2])
     """
     n = check_int("n", n, low=1)
     span = check_int("span", span, low=1)
+    if departments is not None:
+        sizes = _department_sizes(n, departments)
+        if isinstance(sizes, int):
+            raise TypeError("departments of a hierarchy must be a sequence of sizes; "
+                            f"got {departments!r}")
+        return _department_rakes(sizes, span)
     parent, level, branch, names = _tree(n, span)
     child = np.arange(1, n)
     par = parent[1:]
@@ -98,6 +113,30 @@ def hierarchy(n: int, seed=None, *, span: int = 7) -> Organisation:
     channel = np.full(watcher.size, FORMAL, dtype=np.int8)
     return _from_pairs(n, watcher, watched, channel, level=level, department=branch,
                        department_names=names, manager=parent, name="hierarchy")
+
+
+def _department_rakes(sizes: list[int], span: int) -> Organisation:
+    """A rake per department under its head, and a rake of the heads."""
+    n = sum(sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    parent = np.full(n, -1, dtype=np.int64)
+    dept = np.repeat(np.arange(len(sizes)), sizes)
+    for lo, size in zip(starts.tolist(), sizes):
+        local = _tree(size, span)[0]
+        parent[lo + 1:lo + size] = lo + local[1:]
+    head_parent = _tree(len(sizes), span)[0]
+    parent[starts[1:]] = starts[head_parent[1:]]
+    level = np.zeros(n, dtype=np.int64)
+    for i in range(n):  # managers come before their reports in this numbering
+        if parent[i] >= 0:
+            level[i] = level[parent[i]] + 1
+    child = np.flatnonzero(parent >= 0)
+    watcher = np.concatenate([child, parent[child]])
+    watched = np.concatenate([parent[child], child])
+    channel = np.full(watcher.size, FORMAL, dtype=np.int8)
+    return _from_pairs(n, watcher, watched, channel, level=level, department=dept,
+                       department_names=_dept_names(len(sizes)), manager=parent,
+                       name="hierarchy")
 
 
 def linking_pin(n: int, seed=None, *, group_size: int = 7) -> Organisation:
@@ -152,6 +191,19 @@ def linking_pin(n: int, seed=None, *, group_size: int = 7) -> Organisation:
 def _space(n, seed, dim, departments):
     rng = np.random.default_rng(normalise_seed(seed))
     return social_space(n, rng, dim=dim, departments=departments)
+
+
+def _department_sizes(n: int, departments) -> int | list[int]:
+    """A department count (checked), or a list of sizes summing to ``n``."""
+    if np.isscalar(departments) or isinstance(departments, bool):
+        return check_int("departments", departments, low=1, high=n)
+    sizes = np.asarray(departments)
+    if sizes.ndim != 1 or sizes.size == 0 or sizes.dtype.kind not in "iu" or sizes.min() < 1 \
+            or sizes.sum() != n:
+        raise ValueError(f"departments must be a count or positive integer sizes summing to "
+                         f"n = {n}; got {list(np.asarray(departments).ravel()[:5])}"
+                         f"{'...' if np.size(departments) > 5 else ''}")
+    return [int(x) for x in sizes]
 
 
 def _dept_names(departments: int) -> list[str]:
@@ -216,7 +268,7 @@ def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int =
                         department=dept, department_names=names, name="networked")
 
 
-def silos(n: int, seed=None, *, departments: int = 8, k: int = 7, dim: int = 2) -> Organisation:
+def silos(n: int, seed=None, *, departments=8, k: int = 7, dim: int = 2) -> Organisation:
     """Silos: everyone watches their ``k`` nearest colleagues inside their own department.
 
     The same social space and departments as :func:`networked` with the
@@ -232,8 +284,9 @@ def silos(n: int, seed=None, *, departments: int = 8, k: int = 7, dim: int = 2) 
         Head count (>= departments).
     seed : int, SeedSequence or None
         Seed of the positions.
-    departments : int, default 8
-        Number of departments, of equal size (±1).
+    departments : int or sequence of int, default 8
+        Number of departments, of equal size (±1); or their sizes (summing
+        to ``n``), e.g. those of a real organisation.
     k : int, default 7
         Colleagues watched inside the department (fewer in a department of
         ``k`` or fewer people: then everyone else in it).
@@ -248,10 +301,11 @@ def silos(n: int, seed=None, *, departments: int = 8, k: int = 7, dim: int = 2) 
     (4, ('dept 1', 'dept 2', 'dept 3', 'dept 4'))
     """
     n = check_int("n", n, low=1)
-    departments = check_int("departments", departments, low=1, high=n)
+    sizes = _department_sizes(n, departments)
+    departments = sizes if isinstance(sizes, int) else len(sizes)
     k = check_int("k", k, low=1)
     dim = check_int("dim", dim, low=1)
-    pos, dept = _space(n, seed, dim, departments)
+    pos, dept = _space(n, seed, dim, sizes)
     starts = np.searchsorted(dept, np.arange(departments + 1))
     watcher, watched, heads = [], [], np.empty(departments, dtype=np.int64)
     for d in range(departments):

@@ -277,19 +277,13 @@ def test_remove_linking_pins_uses_the_finder(monkeypatch):
     assert calls["top"] == 3 and np.flatnonzero(away.absent).tolist() == [2, 4, 9]
 
 
-def test_remove_linking_pins_without_the_finder_says_so():
-    if hasattr(swarm, "linking_pins"):
-        pytest.skip("swarm.linking_pins exists: see test_remove_real_linking_pins")
-    with pytest.raises(NotImplementedError, match="swarm.linking_pins"):
-        swarm.remove(swarm.hierarchy(100), 0.05, who="linking_pins")
-
-
 def test_remove_real_linking_pins():
-    if not hasattr(swarm, "linking_pins"):
-        pytest.skip("swarm.linking_pins (finding linking pins) is not in this version")
+    """The people removed are exactly the finder's top messengers, confirmed slower without."""
     org = swarm.hierarchy(200)
     away = swarm.remove(org, 3, who="linking_pins", seed=1)
-    assert away.n == 200 and int(away.absent.sum()) == 3
+    pins = swarm.linking_pins(org, top=3, seed=1)
+    assert away.n == 200 and sorted(np.flatnonzero(away.absent)) == sorted(pins.agents)
+    assert np.all(pins.table["slowdown"] >= 1.0)  # every confirmed pin slows the response
 
 
 def test_removing_everyone_is_refused():
