@@ -14,17 +14,21 @@ fast hierarchies, silos and networked organisations respond.
 
 from .alignment import Alignment
 from .charts import from_org_chart
+from .experiments import sweep
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
+from .scenario import Scenario
 from .shocks import Shock
 from .simulate import compare, simulate
+from .store import load
 from .structures import hierarchy, linking_pin, networked, silos
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
-    "Organisation", "Result", "Scheduled", "Shock", "compare", "from_networkx",
-    "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
+    "Organisation", "Result", "Scenario", "Scheduled", "Shock", "compare", "from_networkx",
+    "from_org_chart", "hierarchy", "linking_pin", "load", "networked", "silos", "simulate",
+    "sweep",
 ]
