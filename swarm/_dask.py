@@ -43,7 +43,7 @@ def local_cluster(workers: int = 2):
     threads = max(1, (os.cpu_count() or 1) // workers)
     return distributed.LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, env={"NUMBA_NUM_THREADS": str(threads)})
+        dashboard_address=":0", env={"NUMBA_NUM_THREADS": str(threads)})
 
 
 def run_dask(scenario, todo: list[dict], runs: int, root: np.random.SeedSequence, curve,

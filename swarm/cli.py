@@ -204,6 +204,15 @@ def _table_text(table: pd.DataFrame) -> str:
         return table.to_string()
 
 
+def _in_file(path: str, err: Exception):
+    """Re-raise an error met while running a scenario file, naming the file."""
+    from .store import StoreError
+
+    if isinstance(err, StoreError) or str(err).startswith(path):
+        raise err
+    raise type(err)(f"{path}: {err}") from None
+
+
 def _run_file(args: argparse.Namespace) -> int:
     from ._io import atomic_path
     from .config import read_scenario
@@ -212,7 +221,10 @@ def _run_file(args: argparse.Namespace) -> int:
     sf = read_scenario(args.file)
     if sf.grid:
         print(f"note: {args.file} has a grid; `run` ignores it (use `sweep`)", file=sys.stderr)
-    results = sf.scenario.run(sf.runs, sf.seed, progress=False if args.quiet else None)
+    try:
+        results = sf.scenario.run(sf.runs, sf.seed, progress=False if args.quiet else None)
+    except (ValueError, TypeError) as err:
+        _in_file(args.file, err)
     table = results.summary()
     first = next(iter(results.values()))
     cols = ["agents", "watched_mean", "watched_max", "t10", "t50", "t90", "t90_ratio",
@@ -244,6 +256,8 @@ def _sweep_file(args: argparse.Namespace) -> int:
                    progress=False if args.quiet else None)
     except ImportError as err:
         raise UsageError(str(err)) from None
+    except (ValueError, TypeError) as err:
+        _in_file(args.file, err)
     show = [c for c in df.columns if c not in ("curve", "unit") and not c.endswith(("_lo", "_hi"))]
     print(f"# {sf.scenario.name}: {len(df)} cells, medians over {sf.runs} runs, times in "
           f"{df['unit'].iloc[0]}; store {args.store}")

@@ -310,4 +310,6 @@ def sweep(scenario: Scenario | Callable[..., Scenario], grid: Mapping[str, Seque
     finally:
         if db is not None:
             db.close()
-    return _frame([done[cell_key(v)] for v in todo_all], curve_t)
+    # stored rows hold their axes in key order: put them back in grid order
+    return _frame([{**{a: done[cell_key(v)][a] for a in v}, **done[cell_key(v)]}
+                   for v in todo_all], curve_t)

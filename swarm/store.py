@@ -206,15 +206,16 @@ def _row(cell: str, summary: str, curve) -> dict:
     return row
 
 
-def _differences(old: Mapping, new: Mapping) -> list[str]:
+def _differences(old: Mapping, new: Mapping, prefix: str = "") -> list[str]:
+    """Dotted paths of the leaves in which two identities differ."""
     out = []
     for k in sorted(set(old) | set(new)):
         a, b = old.get(k), new.get(k)
         if isinstance(a, Mapping) and isinstance(b, Mapping):
-            out += [f"{k}.{d}" for d in _differences(a, b)]
+            out += _differences(a, b, f"{prefix}{k}.")
         elif a != b:
-            out.append(k)
-    return out or ["(nothing visible)"]
+            out.append(f"{prefix}{k}")
+    return out or ([] if prefix else ["how this swarm version describes it"])
 
 
 def load(path, *, provenance: bool = False) -> pd.DataFrame:
