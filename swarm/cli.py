@@ -247,6 +247,9 @@ def _sweep_file(args: argparse.Namespace) -> int:
     from .config import read_scenario
     from .experiments import sweep
 
+    for opt in ("workers", "batch"):
+        if getattr(args, opt) is not None and getattr(args, opt) < 1:
+            raise UsageError(f"--{opt} must be >= 1, got {getattr(args, opt)}")
     sf = read_scenario(args.file)
     dask = args.scheduler is not None or args.workers is not None
     try:
@@ -258,6 +261,9 @@ def _sweep_file(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     except (ValueError, TypeError) as err:
         _in_file(args.file, err)
+    except OSError as err:  # e.g. no scheduler at --scheduler, or the store's disk is full
+        where = f"--scheduler {args.scheduler}" if args.scheduler else f"--store {args.store}"
+        raise UsageError(f"{where}: {err}") from None
     show = [c for c in df.columns if c not in ("curve", "unit") and not c.endswith(("_lo", "_hi"))]
     print(f"# {sf.scenario.name}: {len(df)} cells, medians over {sf.runs} runs, times in "
           f"{df['unit'].iloc[0]}; store {args.store}")

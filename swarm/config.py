@@ -109,6 +109,8 @@ def _param_kind(p: inspect.Parameter) -> str:
     d = p.default
     if d is inspect.Parameter.empty:
         return "int" if p.name == "n" else "any"
+    if p.name == "seed":
+        return "int"
     if isinstance(d, bool):
         return "bool"
     return {int: "int", float: "number", str: "str"}.get(type(d), "any")
@@ -121,7 +123,7 @@ def _structure(r: _Reader, label: str, table, folder: str):
     if kind not in STRUCTURES:
         r.fail(f"{key}.kind", f"must be one of {', '.join(STRUCTURES)}, got {kind!r} (the kind "
                               "defaults to the label)")
-    params = {p.name: p for p in _params_of(_generators()[kind]).values() if p.name != "seed"}
+    params = _params_of(_generators()[kind])
     r.keys(key, table, ["kind", *params])
     spec = {"kind": kind}
     for name, value in table.items():

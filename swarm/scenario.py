@@ -336,7 +336,7 @@ class Scenario:
         else:
             fn, kw = spec, dict(params)
         if "seed" in _params_of(fn):
-            kw["seed"] = seed
+            kw.setdefault("seed", seed)  # a seed given in the spec or grid wins
         return fn(**kw)
 
     def apply_whatifs(self, org: Organisation, values: Mapping[str, Any], seeds) -> Organisation:

@@ -132,7 +132,21 @@ def _create(path: str, identity: Mapping) -> None:
 
 
 class Store:
-    """An open results store. Use :meth:`open`; the sweep writes, :func:`load` reads."""
+    """An open results store. Use :meth:`open`; the sweep writes, :func:`load` reads.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "s.sqlite")
+    >>> with Store.open(path, {"scenario": "demo"}) as db:
+    ...     db.put({"key": "a", "values": {"x": 1}, "row": {"t50": 2.5}, "seconds": 0.1})
+    ...     db.rows()
+    {'a': {'x': 1, 't50': 2.5}}
+    >>> Store.open(path, {"scenario": "other"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    swarm.store.StoreError: store ... was made by a different scenario ...
+    """
 
     def __init__(self, path: str, con: sqlite3.Connection, scenario_hash: str):
         self.path, self._con, self.scenario_hash = path, con, scenario_hash

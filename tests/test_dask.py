@@ -92,3 +92,20 @@ def test_the_default_local_cluster_and_the_command_line(tmp_path, capsys):
     sc = read_scenario(toml)
     expect = swarm.sweep(sc.scenario, sc.grid, 3, 1, progress=False)
     pd.testing.assert_frame_equal(swarm.load(store), expect, check_exact=True)
+
+
+def test_an_unreachable_scheduler_or_bad_worker_count_is_one_line(tmp_path, capsys):
+    import dask
+
+    from swarm.cli import main
+
+    toml = tmp_path / "d.toml"
+    toml.write_text('runs = 1\n[structures.hierarchy]\nn = 20\n')
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code = main(["sweep", str(toml), "--store", str(tmp_path / "s.sqlite"), "--quiet",
+                     "--scheduler", "tcp://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--scheduler tcp://127.0.0.1:9" in err
+    assert len(err.strip().splitlines()) == 1
+    assert main(["sweep", str(toml), "--store", str(tmp_path / "s.sqlite"), "--workers", "0"]) == 2
+    assert "--workers must be >= 1" in capsys.readouterr().err

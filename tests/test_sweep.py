@@ -213,3 +213,27 @@ def test_progress_bar_counts_cells_on_stderr_and_is_silent_otherwise(capsys):
     swarm.sweep(sc, {"model.p": [0.5, 1.0]}, runs=2, seed=0)  # stderr is not a terminal
     swarm.sweep(sc, {"model.p": [0.5, 1.0]}, runs=2, seed=0, progress=False)
     assert capsys.readouterr().err == ""
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PS = [0.3, 0.5, 0.7, 0.9, 1.0]
+_NS = [40, 60, 90]
+_FULL: dict = {}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ps=st.lists(st.sampled_from(_PS), min_size=1, max_size=5, unique=True),
+       ns=st.lists(st.sampled_from(_NS), min_size=1, max_size=3, unique=True),
+       flip=st.booleans())
+def test_any_sub_grid_in_any_order_gives_the_full_grids_cells(ps, ns, flip):
+    sc = swarm.Scenario({"kind": "networked", "n": 40, "k": 3})
+    if not _FULL:
+        full = swarm.sweep(sc, {"structure.n": _NS, "model.p": _PS}, runs=3, seed=9,
+                           progress=False)
+        _FULL.update({(r["structure.n"], r["model.p"]): r for r in full.to_dict("records")})
+    grid = {"model.p": ps, "structure.n": ns} if flip else {"structure.n": ns, "model.p": ps}
+    part = swarm.sweep(sc, grid, runs=3, seed=9, progress=False)
+    for r in part.to_dict("records"):
+        assert r == _FULL[(r["structure.n"], r["model.p"])]
