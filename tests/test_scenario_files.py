@@ -100,7 +100,7 @@ BAD = [
     ("[model]\np = 0.5\n", "structures: required"),
     ("[structures.hierarchy]\nn = 'big'\n", "structures.hierarchy.n: must be an integer"),
     ("[structures.hierarchy]\nn = 5\nk = 7\n",
-     "structures.hierarchy.k: unknown key; allowed here: kind, n, span"),
+     "structures.hierarchy.k: unknown key; allowed here: kind, n, seed, span"),
     ("[structures.flat]\nn = 5\n", "structures.flat.kind: must be one of hierarchy"),
     ("[structures.hierarchy]\nn = 5\n[model]\nspeed = 2\n",
      "model.speed: unknown key; allowed here: kind, latency, p"),
@@ -145,7 +145,6 @@ def test_a_bad_file_through_the_real_command_line(tmp_path):
     toml = tmp_path / "bad.toml"
     toml.write_text("[structures.hierarchy]\nn = -4\n")
     for cmd in (["run", str(toml), "--out", str(tmp_path)],
-                ["sweep", str(toml), "--store", str(tmp_path / "s.sqlite")],
                 ["sweep", str(tmp_path / "missing.toml"), "--store", str(tmp_path / "s")]):
         proc = subprocess.run([sys.executable, "-m", "swarm", *cmd], cwd=ROOT,
                               capture_output=True, text=True, timeout=300,
@@ -154,6 +153,8 @@ def test_a_bad_file_through_the_real_command_line(tmp_path):
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "missing.toml: no such file" in proc.stderr
     assert f"{toml}: n must be >= 1" in main_err(["run", str(toml), "--out", str(tmp_path)])
+    assert f"{toml}: n must be >= 1" in main_err(["sweep", str(toml), "--store",
+                                                  str(tmp_path / "s.sqlite")])
 
 
 def main_err(argv):
