@@ -28,7 +28,7 @@ import pandas as pd
 
 from ._checks import check_choice, check_int, normalise_seed
 from .metrics import METRICS, fraction_turned, per_run, spread
-from .scenario import Scenario, _scalar, _whatif_function
+from .scenario import FunctionScenario, Scenario, _scalar, _whatif_function
 
 __all__ = ["CURVE_TIMES", "cells", "cell_key", "sweep"]
 
@@ -125,9 +125,13 @@ class _Runner:
         """The :class:`~swarm.Result` of one cell."""
         from .simulate import simulate
 
-        org = self._org(values)
-        sc = self.scenario.with_values(values)
-        return simulate(org, sc.model, sc.shock, self.runs, _seed(self.root, "runs", values),
+        if isinstance(self.scenario, Scenario):
+            org = self._org(values)
+            sc = self.scenario.with_values(values)
+            model, shock = sc.model, sc.shock
+        else:  # a function of the grid values
+            org, model, shock = self.scenario.build(values, _seed(self.root, "build", values))
+        return simulate(org, model, shock, self.runs, _seed(self.root, "runs", values),
                         progress=progress)
 
     def __call__(self, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,7 +195,7 @@ def _progress(total: int, done: int, progress: bool | None):
                 dynamic_ncols=True, smoothing=0.1)
 
 
-def sweep(scenario: Scenario | Callable[..., Scenario], grid: Mapping[str, Sequence] | None,
+def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] | None,
           runs: int, seed, store=None, backend: str = "local", scheduler=None, *,
           workers: int | None = None, batch: int | None = None, progress: bool | None = None,
           curve: bool | Sequence[float] = False) -> pd.DataFrame:
@@ -199,9 +203,11 @@ def sweep(scenario: Scenario | Callable[..., Scenario], grid: Mapping[str, Seque
 
     Parameters
     ----------
-    scenario : Scenario, or a function returning one
-        A function is called with no arguments (its grid axes address the
-        Scenario it returns).
+    scenario : Scenario or function
+        A function is called for each cell with the cell's values as
+        keywords (the axes are its keyword names) and returns an
+        Organisation, ``(org, model, shock)`` or a Scenario; see
+        :class:`~swarm.scenario.FunctionScenario`.
     grid : mapping axis -> list of values, or None
         Axes as in :mod:`swarm.scenario` (``"structure.n"``, ``"model.p"``,
         ``"whatif.adopt.fraction"``, ``"shock.size"``...). Without a
@@ -251,11 +257,8 @@ def sweep(scenario: Scenario | Callable[..., Scenario], grid: Mapping[str, Seque
     """
     from .store import Store
 
-    if callable(scenario) and not isinstance(scenario, Scenario):
-        scenario = scenario()
-    if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a swarm.Scenario or a function returning one, got "
-                        f"{type(scenario).__name__}")
+    if not isinstance(scenario, (Scenario, FunctionScenario)):
+        scenario = FunctionScenario(scenario)
     runs = check_int("runs", runs, low=1)
     check_choice("backend", backend, ("local", "dask"))
     if workers is not None:

@@ -37,7 +37,7 @@ from .models import Cascade
 from .organisation import Organisation
 from .shocks import Shock
 
-__all__ = ["STRUCTURES", "MissingWhatIf", "Scenario"]
+__all__ = ["STRUCTURES", "FunctionScenario", "MissingWhatIf", "Scenario"]
 
 
 def _generators() -> dict[str, Callable[..., Organisation]]:
@@ -353,3 +353,71 @@ class Scenario:
                 raise TypeError(f"what-if {name!r} must return an Organisation, got "
                                 f"{type(org).__name__}")
         return org
+
+
+class FunctionScenario:
+    """A scenario given as a function of the grid values (what :func:`swarm.sweep` wraps).
+
+    ``fn(**values)`` returns an :class:`~swarm.Organisation` (run with the
+    default model and shock), a tuple ``(org, model, shock)``, or a
+    :class:`Scenario` (its first structure, what-ifs, model and shock). The
+    grid axes are ``fn``'s keyword names; a ``seed`` keyword, if ``fn`` takes
+    one, receives a SeedSequence derived from the cell's key.
+
+    Examples
+    --------
+    >>> import swarm
+    >>> def make(n, seed):
+    ...     return swarm.networked(n, seed=seed)
+    >>> fs = FunctionScenario(make)
+    >>> fs.labels
+    ('make',)
+    >>> fs.build({"structure": "make", "n": 50}, seed=1)[0].n
+    50
+    """
+
+    def __init__(self, fn: Callable):
+        if not callable(fn):
+            raise TypeError(f"scenario must be a swarm.Scenario or a function, got "
+                            f"{type(fn).__name__}")
+        self.fn = fn
+        self.name = getattr(fn, "__name__", "scenario")
+        self.whatifs: tuple = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def describe(self) -> dict:
+        return {"name": self.name, "structures": {self.name: _canonical(self.fn)}}
+
+    def check_axis(self, axis: str, value) -> None:
+        if axis == "structure":
+            if value != self.name:
+                raise ValueError(f"grid axis 'structure': a function scenario has the one "
+                                 f"structure {self.name!r}, got {value!r}")
+            return
+        params = inspect.signature(self.fn).parameters
+        takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
+        if axis == "seed" or not (axis in _params_of(self.fn) or takes_any):
+            allowed = [p for p in _params_of(self.fn) if p != "seed"]
+            raise ValueError(f"grid axis {axis!r}: the scenario function {self.name}() takes "
+                             f"no keyword {axis!r}; allowed: {', '.join(allowed) or 'none'}")
+
+    def build(self, values: Mapping[str, Any], seed):
+        """``(org, model, shock)`` of one cell."""
+        kw = {a: v for a, v in values.items() if a != "structure"}
+        if "seed" in _params_of(self.fn):
+            kw["seed"] = seed
+        out = self.fn(**kw)
+        if isinstance(out, Scenario):
+            label = out.labels[0]
+            org = out.build_structure(label, {}, seed)
+            org = out.apply_whatifs(org, {}, [seed] * len(out.whatifs))
+            return org, out.model, out.shock
+        if isinstance(out, Organisation):
+            return out, Cascade(), Shock()
+        if isinstance(out, tuple) and len(out) == 3 and isinstance(out[0], Organisation):
+            return out
+        raise TypeError(f"the scenario function {self.name}() must return an Organisation, "
+                        f"(org, model, shock) or a swarm.Scenario, got {type(out).__name__}")

@@ -110,3 +110,14 @@ def test_an_unreachable_scheduler_or_bad_worker_count_is_one_line(tmp_path, caps
     assert len(err.strip().splitlines()) == 1
     assert main(["sweep", str(toml), "--store", str(tmp_path / "s.sqlite"), "--workers", "0"]) == 2
     assert "--workers must be >= 1" in capsys.readouterr().err
+
+
+def test_a_function_scenario_runs_on_the_workers_too(cluster):
+    def make(n, p, seed):  # a closure: shipped to the workers by value
+        return swarm.networked(n, seed=seed, k=5), swarm.Cascade(p=p), swarm.Shock()
+
+    grid = {"n": [100, 300], "p": [0.5, 0.9]}
+    local = swarm.sweep(make, grid, runs=4, seed=2, progress=False)
+    dask = swarm.sweep(make, grid, runs=4, seed=2, backend="dask",
+                       scheduler=cluster.scheduler_address, progress=False)
+    pd.testing.assert_frame_equal(local, dask, check_exact=True)

@@ -197,9 +197,34 @@ def test_bad_arguments():
         swarm.Scenario("hierarchy", whatifs=["adopt", "adopt"])
 
 
-def test_a_function_scenario_and_cell_keys():
-    df = swarm.sweep(lambda: _scenario(), {"model.p": [1.0]}, runs=2, seed=0, progress=False)
-    assert df["reach"].iloc[0] == 1.0
+def _make(n, p, seed):
+    return swarm.networked(n, seed=seed, k=5), swarm.Cascade(p=p), swarm.Shock()
+
+
+def test_a_function_scenario_takes_the_cell_values_as_keywords():
+    df = swarm.sweep(_make, {"n": [100, 200], "p": [0.5, 1.0]}, runs=3, seed=0,
+                     progress=False)
+    assert df["structure"].tolist() == ["_make"] * 4 and df["agents"].tolist() == [100, 100,
+                                                                                 200, 200]
+    root = np.random.SeedSequence(0)
+    values = {"structure": "_make", "n": 200, "p": 0.5}
+    org, model, shock = _make(200, 0.5, _seed(root, "build", values))
+    res = swarm.simulate(org, model, shock, 3, _seed(root, "runs", values))
+    assert df["t50"].iloc[2] == res.summary()["t50"].iloc[0]
+    grown = swarm.sweep(_make, {"n": [100, 150, 200], "p": [0.5, 1.0]}, runs=3, seed=0,
+                        progress=False)
+    pd.testing.assert_frame_equal(grown[grown["n"] != 150].reset_index(drop=True), df,
+                                  check_exact=True)
+    with pytest.raises(ValueError, match="takes no keyword 'k'; allowed: n, p"):
+        swarm.sweep(_make, {"k": [3]}, runs=1, seed=0)
+    with pytest.raises(TypeError, match=r"must return an Organisation, \(org, model, shock\)"):
+        swarm.sweep(lambda n: n, {"n": [3]}, runs=1, seed=0)
+    as_scenario = swarm.sweep(lambda n: swarm.Scenario({"kind": "hierarchy", "n": n}),
+                              {"n": [57]}, runs=2, seed=0, progress=False)
+    assert as_scenario["agents"].tolist() == [57]
+
+
+def test_cell_keys():
     assert cell_key({"b": 1, "a": 0.5}) == '{"a":0.5,"b":1}'
     [cell] = cells(_scenario(), {"model.p": [np.float64(0.5)]})  # numpy values unwrapped
     assert type(cell["model.p"]) is float
