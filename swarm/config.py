@@ -37,7 +37,6 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from .scenario import STRUCTURES, Scenario, _generators, _params_of
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import inspect
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field

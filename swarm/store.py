@@ -16,7 +16,6 @@ finished, its compute seconds and how many times it was computed).
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import json
