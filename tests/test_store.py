@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import signal
@@ -69,6 +70,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_table(tmp_path
             assert time.monotonic() < deadline, "the sweep committed no cells in 5 minutes"
             time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
+        killed_at = datetime.datetime.now(datetime.timezone.utc)
     finally:
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
@@ -83,6 +85,8 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_table(tmp_path
                          curve=sf.curve, progress=False)
     # no cell computed twice: each committed once, the resumed run did only the rest
     assert len(resumed) == 24 and (resumed["computes"] == 1).all()
+    after = pd.to_datetime(resumed["finished"]) > killed_at
+    assert after.sum() == 24 - before
     pd.testing.assert_frame_equal(resumed.drop(columns=["swarm_version", "scenario_hash",
                                                         "finished", "seconds", "computes"]),
                                   swarm.load(tmp_path / "once.sqlite"), check_exact=True)
@@ -194,3 +198,18 @@ def test_a_copied_store_resumes_like_the_original(tmp_path):
                     progress=False)
     b = swarm.sweep(sc, {"structure.span": [2, 3, 9]}, runs=4, seed=1, progress=False)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_a_cell_written_twice_keeps_its_numbers_and_counts_the_computes(tmp_path):
+    from swarm.store import Store
+
+    item = {"key": "k", "values": {"structure": "x"}, "row": {"t50": 1.5}, "seconds": 0.2,
+            "curve": np.array([0.0, 0.5, 1.0])}
+    with Store.open(tmp_path / "s.sqlite", {"scenario": "t"}) as db:
+        db.put(item)
+        db.put({**item, "row": {"t50": 9.0}})
+        row = db.rows()["k"]
+    assert row["t50"] == 1.5 and row["curve"].tolist() == [0.0, 0.5, 1.0]
+    con = sqlite3.connect(tmp_path / "s.sqlite")
+    assert con.execute("SELECT computes FROM cells").fetchone()[0] == 2
+    con.close()

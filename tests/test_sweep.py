@@ -102,6 +102,14 @@ def test_axes_reach_structure_model_latency_and_shock():
     df = swarm.sweep(sc, {"shock.size": [1, 3], "structure.n": [57, 400]}, runs=2, seed=0,
                      progress=False)
     assert df["agents"].tolist() == [57, 400, 57, 400]  # last axis fastest
+    net = swarm.Scenario({"kind": "networked", "n": 200, "seed": 5})
+    df = swarm.sweep(net, {"structure.seed": [1, 2]}, runs=20, seed=0, progress=False)
+    assert df["t50"].iloc[0] != df["t50"].iloc[1]  # a fresh draw of the people per seed
+    [res] = swarm.experiments._run_cells(net, [{"structure": "networked",
+                                                "structure.seed": 1}], 1, 0)
+    assert res.organisation == swarm.networked(200, seed=1)
+    [res] = swarm.experiments._run_cells(net, [{"structure": "networked"}], 1, 0)
+    assert res.organisation == swarm.networked(200, seed=5)  # a seed in the spec wins
     per_channel = swarm.Scenario({"kind": "hierarchy", "n": 57}, shock=swarm.Shock("top"),
                                  model=swarm.Cascade({"formal": swarm.Scheduled(8.0)}))
     df = swarm.sweep(per_channel, {"model.latency.formal.period": [8.0, 40.0]}, runs=1,
