@@ -16,14 +16,17 @@ from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
 from .edges import from_edges
+from .experiments import sweep
 from .interventions import add_linking_pins, adopt, champion, flatten, remove
 from .linking import LinkingPins, linking_pins
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
 from .robustness import plot_robustness, robustness
+from .scenario import Scenario
 from .shocks import Shock
 from .simulate import compare, simulate
+from .store import load
 from .structures import hierarchy, linking_pin, networked, silos
 from .urgency import urgency
 
@@ -31,8 +34,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw",
-    "LinkingPins", "LogNormal", "Organisation", "Result", "Scheduled", "Shock",
+    "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled", "Shock",
     "add_linking_pins", "adopt", "champion", "compare", "datasets", "flatten", "from_edges",
-    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "linking_pins", "networked",
-    "plot_robustness", "remove", "robustness", "silos", "simulate", "urgency",
+    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "linking_pins", "load",
+    "networked", "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep",
+    "urgency",
 ]

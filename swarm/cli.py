@@ -1,4 +1,4 @@
-"""Command line: ``python -m swarm compare ...``.
+"""Command line: ``python -m swarm compare|run|sweep ...``.
 
 Errors in the arguments or the input end in one line on stderr and exit
 code 2, never a traceback.
@@ -101,6 +101,35 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="number of agents the shock turns at time 0 (default 1; a "
                           "threshold of m needs at least m of them close together)")
     cmp.set_defaults(func=_compare)
+
+    run = sub.add_parser(
+        "run", help="run the structures of a scenario file side by side",
+        description="Read a TOML scenario file (see scenarios/), simulate each of its "
+                    "structures with its what-ifs, model and shock, print the summary table "
+                    "and write NAME.csv and NAME.png into --out. A grid in the file is ignored "
+                    "(use `sweep`).")
+    run.add_argument("file", metavar="FILE.toml", help="the scenario file")
+    run.add_argument("--out", default="out", metavar="DIR",
+                     help="folder for the CSV and PNG (default ./out)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=_run_file)
+    swp = sub.add_parser(
+        "sweep", help="run a scenario file's grid into a results store (resumable)",
+        description="Run every cell of the grid of a TOML scenario file, committing each "
+                    "finished cell to the SQLite results store at --store; run it again after "
+                    "a crash and only the missing cells are computed. --scheduler or --workers "
+                    "run the cells on Dask. Prints the table of all cells.")
+    swp.add_argument("file", metavar="FILE.toml", help="the scenario file")
+    swp.add_argument("--store", required=True, metavar="PATH",
+                     help="results store (created if missing; must come from the same scenario)")
+    swp.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    swp.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="run on a local Dask cluster of N worker processes")
+    swp.add_argument("--batch", type=int, default=None, metavar="N",
+                     help="cells per Dask task (default: about four tasks per worker)")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar")
+    swp.set_defaults(func=_sweep_file)
     return parser
 
 
@@ -167,6 +196,79 @@ def _run_all(orgs, model, shock, args):
         out[label] = simulate(org.replace(name=label), model, s, args.runs, args.seed,
                              progress=False if args.quiet else None)
     return Comparison(out)
+
+
+def _table_text(table: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 30,
+                           "display.max_rows", 500, "display.float_format", "{:.3g}".format):
+        return table.to_string()
+
+
+def _in_file(path: str, err: Exception):
+    """Re-raise an error met while running a scenario file, naming the file."""
+    from .store import StoreError
+
+    if isinstance(err, StoreError) or str(err).startswith(path):
+        raise err
+    raise type(err)(f"{path}: {err}") from None
+
+
+def _run_file(args: argparse.Namespace) -> int:
+    from ._io import atomic_path
+    from .config import read_scenario
+    from .plot import _pyplot
+
+    sf = read_scenario(args.file)
+    if sf.grid:
+        print(f"note: {args.file} has a grid; `run` ignores it (use `sweep`)", file=sys.stderr)
+    try:
+        results = sf.scenario.run(sf.runs, sf.seed, progress=False if args.quiet else None)
+    except (ValueError, TypeError) as err:
+        _in_file(args.file, err)
+    table = results.summary()
+    first = next(iter(results.values()))
+    cols = ["agents", "watched_mean", "watched_max", "t10", "t50", "t90", "t90_ratio",
+            "t_all", "synchrony", "reach"]
+    print(f"# {sf.scenario.name}: {first.model.describe()}; shock {first.shock.describe()}; "
+          f"what-ifs {', '.join(n for n, _ in sf.scenario.whatifs) or 'none'}; times in "
+          f"{results.unit}; medians over {sf.runs} runs")
+    print(_table_text(table[cols]))
+    os.makedirs(args.out, exist_ok=True)
+    csv_path = os.path.join(args.out, f"{sf.scenario.name}.csv")
+    with atomic_path(csv_path) as tmp:
+        table.to_csv(tmp)
+    png_path = os.path.join(args.out, f"{sf.scenario.name}.png")
+    _pyplot().close(results.plot(png_path))
+    print(f"wrote {csv_path} and {png_path}")
+    return 0
+
+
+def _sweep_file(args: argparse.Namespace) -> int:
+    from .config import read_scenario
+    from .experiments import sweep
+
+    for opt in ("workers", "batch"):
+        if getattr(args, opt) is not None and getattr(args, opt) < 1:
+            raise UsageError(f"--{opt} must be >= 1, got {getattr(args, opt)}")
+    sf = read_scenario(args.file)
+    dask = args.scheduler is not None or args.workers is not None
+    try:
+        df = sweep(sf.scenario, sf.grid, sf.runs, sf.seed, store=args.store,
+                   backend="dask" if dask else "local", scheduler=args.scheduler,
+                   workers=args.workers, batch=args.batch, curve=sf.curve,
+                   progress=False if args.quiet else None)
+    except ImportError as err:
+        raise UsageError(str(err)) from None
+    except (ValueError, TypeError) as err:
+        _in_file(args.file, err)
+    except OSError as err:  # e.g. no scheduler at --scheduler, or the store's disk is full
+        where = f"--scheduler {args.scheduler}" if args.scheduler else f"--store {args.store}"
+        raise UsageError(f"{where}: {err}") from None
+    show = [c for c in df.columns if c not in ("curve", "unit") and not c.endswith(("_lo", "_hi"))]
+    print(f"# {sf.scenario.name}: {len(df)} cells, medians over {sf.runs} runs, times in "
+          f"{df['unit'].iloc[0]}; store {args.store}")
+    print(_table_text(df[show]))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
