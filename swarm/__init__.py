@@ -12,6 +12,7 @@ fast hierarchies, silos and networked organisations respond.
 ['hierarchy', 'networked']
 """
 
+from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
@@ -24,7 +25,7 @@ from .structures import hierarchy, linking_pin, networked, silos
 __version__ = "0.1.0"
 
 __all__ = [
-    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
+    "Alignment", "CHANNELS", "datasets", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
     "Organisation", "Result", "Scheduled", "Shock", "compare", "from_networkx",
     "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
 ]
