@@ -1,5 +1,9 @@
 """Plots: response curves with bands over runs, time unit on every axis.
 
+Sweeps and scenarios (``sweep_lines``, ``adoption_curve``, ``scenario_bars``)
+live in ``swarm/_plot_sweep.py`` and are imported here, so every plot is
+``swarm.plot.<name>``.
+
 Colours are the Okabe-Ito palette (safe for the common colour-vision
 deficiencies); matplotlib is imported only when a plot is drawn.
 """
@@ -19,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "department_bars", "draw_organisation", "heatmap", "response_curves",
-           "save_figure"]
+__all__ = ["PALETTE", "adoption_curve", "department_bars", "draw_organisation", "heatmap",
+           "response_curves", "save_figure", "scenario_bars", "sweep_lines"]
 
 #: Okabe & Ito (2008) colour-blind safe palette, black last.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -283,3 +287,6 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, *, unit: str | None
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+from ._plot_sweep import adoption_curve, scenario_bars, sweep_lines  # noqa: E402
