@@ -88,7 +88,7 @@ def response_curves(curves: Mapping[str, pd.DataFrame], *, unit: str = "hours",
     else:
         ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
-    ax.legend(title="median, 5-95 % of runs", loc="lower right", frameon=False)
+    ax.legend(title="median, 5-95 % of runs", loc="best", frameon=False)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -245,7 +245,7 @@ def department_bars(table: pd.DataFrame, *, unit: str = "hours", ax: Axes | None
     ax.barh(y - 0.2, t["t90"], height=0.4, color=PALETTE[1], label="90 % turned (t90)")
     ax.set_yticks(y, [str(i) for i in t.index])
     ax.set_xlabel(f"time ({unit})")
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="best", frameon=False)
     ax.grid(axis="x", alpha=0.3)
     if title:
         ax.set_title(title, fontsize=10)
