@@ -15,17 +15,22 @@ fast hierarchies, silos and networked organisations respond.
 from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
+from .interventions import add_linking_pins, adopt, champion, flatten, remove
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
+from .robustness import plot_robustness, robustness
 from .shocks import Shock
 from .simulate import compare, simulate
 from .structures import hierarchy, linking_pin, networked, silos
+from .urgency import urgency
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Alignment", "CHANNELS", "datasets", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
-    "Organisation", "Result", "Scheduled", "Shock", "compare", "from_networkx",
-    "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
+    "add_linking_pins", "adopt", "Alignment", "Cascade", "champion", "CHANNELS", "compare",
+    "Comparison", "Constant", "datasets", "Exponential", "flatten", "from_networkx",
+    "from_org_chart", "hierarchy", "LatencyLaw", "linking_pin", "LogNormal", "networked",
+    "Organisation", "plot_robustness", "remove", "Result", "robustness", "Scheduled", "Shock",
+    "silos", "simulate", "urgency",
 ]

@@ -23,7 +23,7 @@ __all__ = ["CHANNELS", "Organisation", "from_networkx"]
 CHANNELS: tuple[str, ...] = ("formal", "colleague", "social")
 
 _FIELDS = ("channel", "level", "department", "department_names", "position", "manager",
-           "ids", "name", "time_unit")
+           "ids", "name", "time_unit", "absent")
 
 
 def _frozen(a: np.ndarray | None) -> np.ndarray | None:
@@ -83,6 +83,11 @@ class Organisation:
         A short name for tables and plots.
     time_unit : str, default "hours"
         The unit of every time reported for this organisation.
+    absent : array of bool, optional
+        People who are away (on leave, gone): they neither pass nor receive
+        signals, so every watch edge to or from them is dropped, shocks never
+        start with them and metrics leave them out. Head count ``n`` keeps
+        them. At least one person must be present. See :func:`swarm.remove`.
 
     Notes
     -----
@@ -102,7 +107,8 @@ class Organisation:
     def __init__(self, watch, *, channel=None, level=None, department=None,
                  department_names: Sequence[str] | None = None, position=None,
                  manager=None, ids=None, name: str | None = None,
-                 time_unit: str = "hours", _order: np.ndarray | None = None) -> None:
+                 time_unit: str = "hours", absent=None,
+                 _order: np.ndarray | None = None) -> None:
         if not (sp.issparse(watch) or isinstance(watch, np.ndarray)):
             raise TypeError(f"watch must be a scipy sparse matrix or numpy array, "
                             f"got {type(watch).__name__}")
@@ -124,11 +130,21 @@ class Organisation:
         if np.any(rows == w.indices):
             who = int(rows[rows == w.indices][0])
             raise ValueError(f"watch must not contain self-watching (agent {who} watches itself)")
+        codes = _channel_codes(channel, nnz)
+        absent = _absent_mask(absent, n)
+        if absent is not None:  # the absent neither pass nor receive: drop their edges
+            keep = ~(absent[rows] | absent[w.indices])
+            if not keep.all():
+                indptr = np.zeros(n + 1, dtype=idx_dtype)
+                np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+                w = sp.csr_array((data[keep], w.indices[keep], indptr), shape=(n, n))
+                codes = codes[keep]
         self._watch = w
         for a in (w.data, w.indices, w.indptr):
             a.flags.writeable = False
         self._n = n
-        self._channel = _frozen(_channel_codes(channel, nnz))
+        self._channel = _frozen(codes)
+        self._absent = _frozen(absent)
         self._level = None if level is None else _frozen(self._per_agent("level", level, np.int64))
         self._department = (None if department is None
                             else _frozen(self._per_agent("department", department, np.int64)))
@@ -206,6 +222,13 @@ class Organisation:
     ids = property(lambda self: self._ids, doc="User-facing labels of the agents.")
     name = property(lambda self: self._name, doc="Short name for tables and plots.")
     time_unit = property(lambda self: self._time_unit, doc="Unit of all reported times.")
+    absent = property(lambda self: self._absent,
+                      doc="Boolean mask of people away (see swarm.remove), or None.")
+
+    @property
+    def present(self) -> np.ndarray:
+        """Indices of the people present (everyone unless some are ``absent``)."""
+        return np.arange(self._n) if self._absent is None else np.flatnonzero(~self._absent)
 
     @property
     def attention(self) -> np.ndarray:
@@ -272,11 +295,12 @@ class Organisation:
             "watched_mean": float(att.mean()), "watched_max": int(att.max()),
             "levels": None if self._level is None else int(self._level.max()) + 1,
             "departments": None if self._department_names is None else len(self._department_names),
+            "absent": 0 if self._absent is None else int(self._absent.sum()),
         }
 
     def __repr__(self) -> str:
         d = self.describe()
-        extra = "".join(f", {k}={d[k]}" for k in ("levels", "departments") if d[k] is not None)
+        extra = "".join(f", {k}={d[k]}" for k in ("levels", "departments", "absent") if d[k])
         return (f"Organisation(name={self._name!r}, n={self._n}, edges={d['edges']}, "
                 f"watched mean {d['watched_mean']:.2f} max {d['watched_max']}{extra})")
 
@@ -289,7 +313,7 @@ class Organisation:
         if not (np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
                 and np.array_equal(a.data, b.data)):
             return False
-        for f in ("channel", "level", "department", "position", "manager", "ids"):
+        for f in ("channel", "level", "department", "position", "manager", "ids", "absent"):
             x, y = getattr(self, f), getattr(other, f)
             if (x is None) != (y is None) or (x is not None and not np.array_equal(x, y)):
                 return False
@@ -365,6 +389,19 @@ class Organisation:
             "channels_used": frozenset(np.flatnonzero(
                 np.bincount(self._channel, minlength=len(CHANNELS))).tolist()),
         }
+
+
+def _absent_mask(absent, n: int) -> np.ndarray | None:
+    """A validated boolean mask, or None when nobody is absent."""
+    if absent is None:
+        return None
+    arr = np.asarray(absent)
+    if arr.shape != (n,) or arr.dtype != bool:
+        raise ValueError(f"absent must be a boolean mask with one entry per agent ({n}), "
+                         f"got dtype {arr.dtype} and shape {arr.shape}")
+    if arr.all():
+        raise ValueError(f"absent must leave at least one person present; all {n} are marked")
+    return arr.copy() if arr.any() else None
 
 
 def locality_order(watch) -> np.ndarray | None:

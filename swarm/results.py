@@ -64,6 +64,19 @@ class Result:
     def name(self) -> str:
         return self.organisation.name or "organisation"
 
+    @property
+    def present_times(self) -> np.ndarray:
+        """Arrival times of the people present (runs x present): what metrics count.
+
+        People marked ``absent`` on the organisation (see :func:`swarm.remove`)
+        neither pass nor receive, and every metric, curve and breakdown leaves
+        them out.
+        """
+        away = self.organisation.absent
+        if away is None or away.shape[0] != self.n:
+            return self.arrival_times
+        return self.arrival_times[:, ~away]
+
     def metrics(self) -> pd.DataFrame:
         """One row per run: t10, t50, t90, t_all, synchrony, reach.
 
@@ -76,17 +89,18 @@ class Result:
         [2.0, 2.0]
         """
         if "metrics" not in self._cache:
-            self._cache["metrics"] = _m.per_run(self.arrival_times)
+            self._cache["metrics"] = _m.per_run(self.present_times)
         return self._cache["metrics"].copy()
 
     def summary(self) -> pd.DataFrame:
         """One row: median and 5-95 % range over runs of each metric, mean reach.
 
         Columns ``t50``, ``t50_lo``, ``t50_hi`` and so on for t10, t90,
-        t_all and synchrony; ``reach`` (mean fraction turned); ``agents``,
-        ``runs`` and ``unit``. Indexed by the organisation's name.
+        t_all and synchrony; ``reach`` (mean fraction turned); ``agents``
+        (the people present), ``runs`` and ``unit``. Indexed by the
+        organisation's name.
         """
-        row: dict[str, Any] = {"agents": self.n, "runs": self.runs}
+        row: dict[str, Any] = {"agents": self.present_times.shape[1], "runs": self.runs}
         row.update(_m.spread(self.metrics()))
         row["unit"] = self.unit
         return pd.DataFrame([row], index=pd.Index([self.name], name="structure"))
@@ -99,7 +113,7 @@ class Result:
         grid : array of times, optional
             Default: ``points`` evenly spaced times from 0 to the last turn.
         """
-        t = self.arrival_times
+        t = self.present_times
         if grid is None:
             finite = t[np.isfinite(t)]
             end = float(finite.max()) if finite.size else 1.0
@@ -112,8 +126,9 @@ class Result:
 
     def _breakdown(self, codes: np.ndarray, names, label: str) -> pd.DataFrame:
         rows = []
+        away = self.organisation.absent
         for code, nm in enumerate(names):
-            cols = np.flatnonzero(codes == code)
+            cols = np.flatnonzero((codes == code) if away is None else (codes == code) & ~away)
             if cols.size == 0:
                 continue
             sub = self.arrival_times[:, cols]
@@ -142,6 +157,15 @@ class Result:
         if org.level is None:
             raise ValueError(f"by_level needs levels; the {self.name} organisation has none")
         return self._breakdown(org.level, range(int(org.level.max()) + 1), "level")
+
+    def report(self) -> str:
+        """A few plain sentences: when half and 90 % had turned, reach, who was last.
+
+        See :func:`swarm.report.result_report`.
+        """
+        from .report import result_report
+
+        return result_report(self)
 
     def plot(self, ax=None, **kwargs):
         """Response curve (median and 5-95 % band over runs); returns the Axes."""
@@ -204,6 +228,15 @@ class Comparison(Mapping):
         best = table["t90"].replace(np.inf, np.nan).min()
         table.insert(table.columns.get_loc("t90_hi") + 1, "t90_ratio", table["t90"] / best)
         return table
+
+    def report(self) -> str:
+        """A few plain sentences: the fastest structure by t90 and how much longer the rest took.
+
+        See :func:`swarm.report.comparison_report`.
+        """
+        from .report import comparison_report
+
+        return comparison_report(self)
 
     def curves(self, *, points: int = 200) -> dict[str, pd.DataFrame]:
         """Response curves of all results on one shared time grid."""

@@ -29,6 +29,7 @@ class Shock:
         the lowest level). ``"random"``: ``size`` agents drawn from everyone.
         Any other string names a department: ``size`` of its members.
         A sequence gives the agents' ids explicitly (``size`` is then ignored).
+        People marked ``absent`` (see :func:`swarm.remove`) are never drawn.
     size : int, default 1
         Number of origins. Random origins are drawn anew for every run.
     together : bool, default False
@@ -89,10 +90,16 @@ class Shock:
 
     def _pick(self, org: Organisation, rng: np.random.Generator) -> np.ndarray:
         o = self.origin
+        away = org.absent
         if isinstance(o, tuple):
-            return org.index_of(o)
+            idx = org.index_of(o)
+            if away is not None and away[idx].any():
+                who = org.ids[idx[away[idx]][0]]
+                raise ValueError(f"origin names agent {who!r}, who is absent from this "
+                                 "organisation (see swarm.remove); pick someone present")
+            return idx
         if o == "random":
-            pool = None
+            pool = None if away is None else org.present
         elif o == "top":
             if org.level is None:
                 raise ValueError(f"origin 'top' needs management levels, and the "
@@ -100,7 +107,9 @@ class Shock:
                                  "a department or agent ids")
             jitter = rng.random(org.n)
             ranked = np.lexsort((jitter, org.level))
-            return np.sort(ranked[:self._check_size(org.n, "the organisation")])
+            if away is not None:
+                ranked = ranked[~away[ranked]]
+            return np.sort(ranked[:self._check_size(ranked.size, "the people present")])
         elif o == "bottom":
             if org.manager is not None:
                 is_manager = np.zeros(org.n, dtype=bool)
@@ -120,6 +129,8 @@ class Shock:
                                  f"name ({shown or 'this organisation has no departments'}); "
                                  f"got {o!r}")
             pool = np.flatnonzero(org.department == names.index(o))
+        if away is not None and o != "random":
+            pool = pool[~away[pool]]
         total = org.n if pool is None else pool.size
         picked = rng.choice(total, size=self._check_size(total, f"origin {o!r}"), replace=False)
         return np.sort(picked if pool is None else pool[picked])
