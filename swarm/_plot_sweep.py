@@ -7,6 +7,7 @@ and, where present, their 5-95 % range over runs (``t90_lo``, ``t90_hi``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +36,8 @@ def _check_columns(table: pd.DataFrame, needed: list[str], what: str) -> None:
         raise ValueError(f"{what}: table lacks column(s) {missing} (has {list(table.columns)})")
 
 
-def sweep_lines(table: pd.DataFrame, x: str, y: str = "t90", *, by: str | None = None,
+def sweep_lines(table: pd.DataFrame, x: str, y: str | Sequence[str] = "t90", *,
+                by: str | None = None,
                 unit: str = "hours", xlabel: str | None = None, percent: bool = False,
                 ax: Axes | None = None, title: str | None = None) -> Axes:
     """A metric against a swept setting, one line (and 5-95 % band) per group.
@@ -47,10 +49,13 @@ def sweep_lines(table: pd.DataFrame, x: str, y: str = "t90", *, by: str | None =
         and ``y + "_hi"`` (drawn as a band) and ``by``.
     x : str
         Column of the swept setting (x axis).
-    y : str, default "t90"
-        Column of the metric (y axis), a time in ``unit``.
+    y : str or sequence of str, default "t90"
+        Column(s) of the metric(s) (y axis), times in ``unit``. Several
+        metrics are told apart by colour, or by line style when ``by`` is
+        given.
     by : str, optional
-        Column naming the line each row belongs to (e.g. ``"structure"``).
+        Column naming the line each row belongs to (e.g. ``"structure"``),
+        one colour each.
     unit : str, default "hours"
         Time unit, shown on the y axis.
     xlabel : str, optional
@@ -73,35 +78,44 @@ def sweep_lines(table: pd.DataFrame, x: str, y: str = "t90", *, by: str | None =
     """
     from .plot import PALETTE, _pyplot
 
-    _check_columns(table, [x, y] + ([by] if by else []), "sweep_lines")
+    metrics = [y] if isinstance(y, str) else list(y)
+    if not metrics:
+        raise ValueError("y must name at least one metric column")
+    _check_columns(table, [x, *metrics] + ([by] if by else []), "sweep_lines")
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
-    groups = table.groupby(by, sort=False) if by else [(None, table)]
+    groups = list(table.groupby(by, sort=False)) if by else [(None, table)]
     scale = 100.0 if percent else 1.0
+    styles = ("-", "--", ":", "-.")
     for k, (name, g) in enumerate(groups):
         g = g.sort_values(x)
-        colour = PALETTE[k % len(PALETTE)]
         xs = scale * g[x].to_numpy(dtype=float)
-        if f"{y}_lo" in g.columns and f"{y}_hi" in g.columns:
-            ax.fill_between(xs, g[f"{y}_lo"].to_numpy(dtype=float),
-                            g[f"{y}_hi"].to_numpy(dtype=float), color=colour, alpha=0.2,
-                            linewidth=0)
-        label = name if by else _metric_label(y)
-        ax.plot(xs, g[y].to_numpy(dtype=float), "o-", color=colour, linewidth=2,
-                markersize=4, label=str(label))
+        for j, metric in enumerate(metrics):
+            colour = PALETTE[(k if by else j) % len(PALETTE)]
+            if f"{metric}_lo" in g.columns and f"{metric}_hi" in g.columns:
+                ax.fill_between(xs, g[f"{metric}_lo"].to_numpy(dtype=float),
+                                g[f"{metric}_hi"].to_numpy(dtype=float), color=colour,
+                                alpha=0.15, linewidth=0)
+            parts = ([str(name)] if by else []) + ([_metric_label(metric)]
+                                                   if len(metrics) > 1 or not by else [])
+            ax.plot(xs, g[metric].to_numpy(dtype=float), "o", color=colour, markersize=4,
+                    linewidth=2, linestyle=styles[j % len(styles)] if by else "-",
+                    label=": ".join(parts))
     ax.set_xlabel(xlabel or (f"{x} (%)" if percent else x))
-    ax.set_ylabel(f"time until {_metric_label(y)} ({unit})")
+    ax.set_ylabel(f"time until {_metric_label(metrics[0])} ({unit})" if len(metrics) == 1
+                  else f"time ({unit})")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    has_band = f"{y}_lo" in table.columns
+    has_band = any(f"{m}_lo" in table.columns for m in metrics)
     ax.legend(title="median, 5-95 % of runs" if has_band else None, frameon=False)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
 
 
-def adoption_curve(table: pd.DataFrame, y: str = "t90", *, fraction: str = "fraction",
+def adoption_curve(table: pd.DataFrame, y: str | Sequence[str] = "t90", *,
+                   fraction: str = "fraction",
                    by: str | None = None, unit: str = "hours", ax: Axes | None = None,
                    title: str | None = None) -> Axes:
     """Response time against the share of staff on the internal network.
@@ -113,16 +127,20 @@ def adoption_curve(table: pd.DataFrame, y: str = "t90", *, fraction: str = "frac
     ----------
     table : DataFrame
         One row per adoption level: a ``fraction`` column (0..1) and the
-        metric ``y`` (optionally with ``y_lo``/``y_hi``, and a ``by`` column
-        for one line per structure or scenario).
+        metric(s) ``y`` (optionally with ``_lo``/``_hi`` ranges, and a ``by``
+        column for one line per structure or scenario).
+    y : str or sequence of str, default "t90"
+        As for :func:`sweep_lines`, e.g. ``("t50", "t90")``.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"fraction": [0, .5, 1], "t90": [60., 20., 8.]})
-    >>> ax = adoption_curve(t)
-    >>> ax.get_xlabel()
-    'staff on the internal network (%)'
+    >>> t = pd.DataFrame({"fraction": [0, .5, 1], "t50": [30., 5., 2.], "t90": [60., 20., 8.]})
+    >>> ax = adoption_curve(t, ("t50", "t90"))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('staff on the internal network (%)', 'time (hours)')
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['half the staff turned', '90 % of staff turned']
     >>> ax.get_lines()[0].get_xdata().tolist()
     [0.0, 50.0, 100.0]
     """

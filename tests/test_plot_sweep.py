@@ -78,3 +78,17 @@ def test_sweep_plots_name_bad_input():
         plot.sweep_lines(t, "fraction", by="structure")
     with pytest.raises(TypeError, match="DataFrame"):
         plot.scenario_bars({"t50": [1.0]})
+
+
+def test_several_metrics_one_line_each_per_structure(sweep):
+    ax = plot.sweep_lines(sweep, "p", ("t50", "t90"), by="structure")
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == [
+        "hierarchy: half the staff turned", "hierarchy: 90 % of staff turned",
+        "networked: half the staff turned", "networked: 90 % of staff turned"]
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+    assert ax.get_ylabel() == "time (hours)"
+    assert np.allclose(lines[3].get_ydata(), sweep.loc[sweep["structure"] == "networked", "t90"])
+    with pytest.raises(ValueError, match="at least one metric"):
+        plot.sweep_lines(sweep, "p", [])
