@@ -7,16 +7,16 @@ many others each person watches, ``org.attention``), because that is what
 the structures are compared at. Random choices come from the one ``seed``
 argument.
 
-==================  =====================================================
-what-if             attention budget
-==================  =====================================================
-``adopt``           adopters watch up to ``k`` more; others unchanged
-``add_linking_pins``  pins up to ``k`` more; a group member +1 per pin
-                    joining its group
-``flatten``         the remaining managers watch their new reports too
-``remove``          the absent watch nobody and nobody watches them
-``champion``        everyone +1 (the champion), the champion everyone
-==================  =====================================================
+======================  ==================================================
+what-if                 attention budget
+======================  ==================================================
+``adopt``               adopters watch up to ``k`` more; others unchanged
+``add_linking_pins``    pins up to ``k`` more; a group member one more per
+                        pin joining its group
+``flatten``             the remaining managers watch their new reports too
+``remove``              the absent watch nobody and nobody watches them
+``champion``            everyone one more (the champion); the champion all
+======================  ==================================================
 """
 
 from __future__ import annotations
@@ -78,9 +78,9 @@ def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
     -------
     Organisation
         Head count unchanged. Adopters watch up to ``k`` more people (fewer
-        where they already watched a fellow adopter: that pair's edge moves
-        to the social channel, the fast one they now share); nobody else's
-        attention changes.
+        where they already watched a fellow adopter: that pair keeps its
+        existing edge and channel, so no relation is lost when a later
+        what-if drops the social channel); nobody else's attention changes.
 
     Examples
     --------
@@ -110,8 +110,8 @@ def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
     nbr = k_nearest(pos[adopters], kk)
     e = _edit.edges(org).add(np.repeat(adopters, kk), adopters[nbr].ravel(), _edit.SOCIAL)
     group_txt = {"random": "", "managers": " of managers", "frontline": " of the front line"}[who]
-    return _edit.rebuild(org, e, new_wins=True,
-                         name=_edit.suffix(org, f"{_pct(fraction)}{group_txt} on the network"))
+    return _edit.rebuild(org, e, name=_edit.suffix(org, f"{_pct(fraction)}{group_txt} "
+                                                        "on the network"))
 
 
 def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
@@ -168,14 +168,14 @@ def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
     for r in np.flatnonzero(present & (mgr >= 0)).tolist():
         members[int(mgr[r])].append(r)
     heads = np.array([h for h in heads.tolist() if members[h]], dtype=np.int64)
-    if np.unique(dept[heads]).size < 2:
-        raise ValueError("org must have groups in at least two departments to add linking "
-                         f"pins; the {org.name or 'given'} organisation has them in "
-                         f"{np.unique(dept[heads]).size}")
     people = np.flatnonzero(present)
     m = _edit.count_of(fraction, people.size)
     if m == 0:
         return org
+    if np.unique(dept[heads]).size < 2:
+        raise ValueError("org must have groups in at least two departments to add linking "
+                         f"pins; the {org.name or 'given'} organisation has them in "
+                         f"{np.unique(dept[heads]).size}")
     pins = np.sort(people[np.random.default_rng(c_pick).permutation(people.size)[:m]])
     rng = np.random.default_rng(c_join)
     watcher, watched = [], []

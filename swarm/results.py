@@ -220,7 +220,7 @@ class Comparison(Mapping):
         for name, res in self._results.items():
             row = res.summary()
             row.index = pd.Index([name], name="structure")
-            att = res.organisation.attention
+            att = res.organisation.attention[res.organisation.present]
             row.insert(1, "watched_mean", float(att.mean()))
             row.insert(2, "watched_max", int(att.max()))
             rows.append(row)

@@ -8,7 +8,7 @@ their spread over all draws and runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,7 +60,8 @@ def robustness(org: Organisation, model=None, shock=None,
     -------
     pandas.DataFrame
         One row per (``who``, ``removed``): ``absent`` (people removed per
-        draw), ``runs`` (draws x runs), ``t50``, ``t90`` (medians over all
+        draw), ``staff_away`` (that as a share of the people present before),
+        ``runs`` (draws x runs), ``t50``, ``t90`` (medians over all
         runs) with ``_lo``/``_hi`` (5-95 %), ``reach`` (mean) with
         ``reach_lo``/``reach_hi``, and ``unit``. Metrics count the people
         present only.
@@ -91,6 +92,7 @@ def robustness(org: Organisation, model=None, shock=None,
     c_remove, c_sim = normalise_seed(seed).spawn(2)
     remove_seeds, sim_seeds = c_remove.spawn(draws), c_sim.spawn(draws)
     rows = []
+    present = org.present.size
     for w in whos:
         for f in fractions:
             per_run, gone = [], 0
@@ -101,7 +103,8 @@ def robustness(org: Organisation, model=None, shock=None,
                 res = simulate(variant, model, shock, runs, seed=sim_seeds[d], progress=False)
                 per_run.append(res.metrics())
             table = pd.concat(per_run, ignore_index=True)
-            row = {"who": w, "removed": f, "absent": gone, "runs": len(table)}
+            row = {"who": w, "removed": f, "absent": gone, "staff_away": gone / present,
+                   "runs": len(table)}
             stats = _m.spread(table)
             for m in ("t50", "t90"):
                 row.update({m: stats[m], f"{m}_lo": stats[f"{m}_lo"], f"{m}_hi": stats[f"{m}_hi"]})
@@ -112,19 +115,22 @@ def robustness(org: Organisation, model=None, shock=None,
     return pd.DataFrame(rows)
 
 
-def plot_robustness(table: pd.DataFrame, *, metric: str = "t90", path=None,
-                    title: str | None = None) -> Figure:
-    """Draw a :func:`robustness` table: ``metric`` and reach against the share removed.
+def plot_robustness(table: pd.DataFrame | Mapping[str, pd.DataFrame], *, metric: str = "t90",
+                    path=None, title: str | None = None) -> Figure:
+    """Draw :func:`robustness` tables: ``metric`` and reach against the staff away.
 
     Left: the median ``metric`` (``t50`` or ``t90``, in the table's time
-    unit) with its 5-95 % band; right: mean reach. One line per way of
-    choosing who goes, in the package's colour-blind safe palette. Points
-    where fewer than 90 % (or 50 %) were ever reached are left out of the
-    left panel (their time is infinite).
+    unit) with its 5-95 % band; right: mean reach. The x axis is the share
+    of the head count away (``staff_away``), so removing 5 % of managers and
+    5 % of everyone sit where their real head counts put them. One colour
+    per way of choosing who goes (the package's colour-blind safe palette);
+    with a mapping of several tables, one line style per organisation.
+    Points where fewer than 90 % (or 50 %) were reached in most runs have no
+    finite time and are left out of the left panel: the right one shows why.
 
     Parameters
     ----------
-    table : DataFrame from :func:`robustness`
+    table : DataFrame from :func:`robustness`, or a mapping name -> DataFrame
     metric : {"t90", "t50"}
     path : str or path, optional
         Save the figure there (atomically).
@@ -146,33 +152,42 @@ def plot_robustness(table: pd.DataFrame, *, metric: str = "t90", path=None,
     from .plot import PALETTE, _pyplot, save_figure
 
     check_choice("metric", metric, ("t90", "t50"))
-    need = {"who", "removed", metric, f"{metric}_lo", f"{metric}_hi", "reach", "unit"}
-    if not isinstance(table, pd.DataFrame) or need - set(table.columns):
-        raise ValueError(f"table must be a DataFrame from swarm.robustness with columns "
-                         f"{sorted(need)}")
-    units = set(table["unit"])
+    tables = dict(table) if isinstance(table, Mapping) else {"": table}
+    need = {"who", "staff_away", metric, f"{metric}_lo", f"{metric}_hi", "reach", "unit"}
+    for name, t in tables.items():
+        if not isinstance(t, pd.DataFrame) or need - set(t.columns):
+            raise ValueError(f"table{f'[{name!r}]' if name else ''} must be a DataFrame from "
+                             f"swarm.robustness with columns {sorted(need)}")
+    units = {u for t in tables.values() for u in t["unit"]}
     unit = units.pop() if len(units) == 1 else "mixed units"
+    whos = list(dict.fromkeys(w for t in tables.values() for w in t["who"]))
+    styles = ("-", "--", ":", "-.")
     plt = _pyplot()
     fig, (ax_t, ax_r) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
-    for k, (w, sub) in enumerate(table.groupby("who", sort=False)):
-        sub = sub.sort_values("removed")
-        x = 100 * sub["removed"].to_numpy()
-        colour = PALETTE[k % len(PALETTE)]
-        y, lo, hi = (sub[c].replace(np.inf, np.nan).to_numpy(dtype=float)
-                     for c in (metric, f"{metric}_lo", f"{metric}_hi"))
-        label = _LABELS.get(w, w)
-        ax_t.fill_between(x, lo, hi, color=colour, alpha=0.2, linewidth=0)
-        ax_t.plot(x, y, "o-", color=colour, linewidth=2, label=label)
-        ax_r.plot(x, 100 * sub["reach"], "o-", color=colour, linewidth=2, label=label)
+    for s_idx, (name, t) in enumerate(tables.items()):
+        for w, sub in t.groupby("who", sort=False):
+            sub = sub.sort_values("staff_away")
+            x = 100 * sub["staff_away"].to_numpy(dtype=float)
+            colour = PALETTE[whos.index(w) % len(PALETTE)]
+            style = styles[s_idx % len(styles)]
+            y, lo, hi = (sub[c].replace(np.inf, np.nan).to_numpy(dtype=float)
+                         for c in (metric, f"{metric}_lo", f"{metric}_hi"))
+            label = _LABELS.get(w, w) if not name else f"{name}: {_LABELS.get(w, w)}"
+            ax_t.fill_between(x, lo, hi, color=colour, alpha=0.15, linewidth=0)
+            ax_t.plot(x, y, marker="o", linestyle=style, color=colour, linewidth=2,
+                      label=label)
+            ax_r.plot(x, 100 * sub["reach"], marker="o", linestyle=style, color=colour,
+                      linewidth=2, label=label)
     share = {"t90": "90 %", "t50": "half"}[metric]
     ax_t.set_ylabel(f"{share} turned, {metric} ({unit})")
     ax_r.set_ylabel("staff reached (%)")
     for ax in (ax_t, ax_r):
-        ax.set_xlabel("share of the group removed (%)")
+        ax.set_xlabel("staff away (% of head count)")
+        ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
     ax_t.set_ylim(bottom=0)
     ax_r.set_ylim(0, 105)
-    ax_t.legend(title="who is away", frameon=False)
+    ax_r.legend(title="who is away", frameon=False, fontsize="small")
     if title:
         fig.suptitle(title)
     if path is not None:
