@@ -63,7 +63,7 @@ def test_spans_depth_roles_and_sites(chart):
     reports = np.bincount(org.manager[org.manager >= 0], minlength=org.n)
     managers = reports > 0
     assert reports[managers].min() == 4 and reports[managers].max() == 12
-    assert 6.5 < reports[managers].mean() < 8.0  # documented: 7.2 on average
+    assert round(reports[managers].mean(), 1) == 7.2  # as documented
     role = chart["role"].map(ROLE_LEVEL).to_numpy()
     staff = chart["role"].to_numpy() == "staff"
     # role is the level, except executive-office staff, who report to managers

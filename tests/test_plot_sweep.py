@@ -10,6 +10,14 @@ import swarm
 from swarm import plot
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def sweep():
     """A real sweep: t90 against p for two structures, from Result.summary rows."""
