@@ -204,8 +204,8 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
     The managers at ``level`` (people there who manage someone) stay on as
     individual contributors under their own manager; each of their direct
     reports now watches, and is watched by, the removed manager's manager
-    on the ``formal`` channel, in place of the removed manager (same
-    latency scale). Everyone below moves one level up. Other edges,
+    on the ``formal`` channel, in place of the removed manager (with the
+    latency scales of the formal edges they replace). Everyone below moves one level up. Other edges,
     departments and the head count stay as they were. With ``layers > 1``
     the next layer (now at ``level``) goes too. To let the removed managers
     go instead, compose with :func:`remove`.
@@ -259,14 +259,15 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
         formal = e.channel == _edit.FORMAL
         r_up = formal & reports[e.watcher] & (e.watched == mgr[e.watcher])   # report -> boss
         b_down = formal & reports[e.watched] & (e.watcher == mgr[e.watched])  # boss -> report
-        new = _edit.Edges(np.concatenate([e.watcher[r_up], up[e.watched[b_down]]]),
-                          np.concatenate([up[e.watcher[r_up]], e.watched[b_down]]),
-                          np.concatenate([e.scale[r_up], e.scale[b_down]]),
-                          np.full(int(r_up.sum() + b_down.sum()), _edit.FORMAL, dtype=np.int8))
+        # the new formal pair keeps the old pair's latency scales (1 where that edge is
+        # missing, e.g. the removed manager was away)
+        s_up, s_down = np.ones(org.n), np.ones(org.n)
+        s_up[e.watcher[r_up]] = e.scale[r_up]
+        s_down[e.watched[b_down]] = e.scale[b_down]
+        r = np.flatnonzero(reports)
         e = e.keep(~(r_up | b_down))
-        e = _edit.Edges(*(np.concatenate([a, b]) for a, b in
-                          zip((e.watcher, e.watched, e.scale, e.channel),
-                              (new.watcher, new.watched, new.scale, new.channel))))
+        e = e.add(r, up[r], _edit.FORMAL, scale=s_up[r]).add(up[r], r, _edit.FORMAL,
+                                                              scale=s_down[r])
         below = lev > level
         mgr = np.where(reports, up, mgr)
         lev = np.where(below, lev - 1, lev)

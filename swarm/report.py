@@ -118,7 +118,7 @@ def result_report(res: Result) -> str:
 
 
 def comparison_report(cmp: Comparison) -> str:
-    """A few sentences comparing structures by t90: the fastest, and how much longer the others took.
+    """A few sentences comparing structures by t90: the fastest, and how much longer the rest took.
 
     Examples
     --------

@@ -433,3 +433,12 @@ def test_any_chain_of_what_ifs_is_a_valid_organisation(n, make, steps):
     if cur.absent is not None:
         assert np.isinf(res.arrival_times[:, cur.absent]).all()
         assert not np.isin(res.origins, np.flatnonzero(cur.absent)).any()
+
+
+def test_flatten_after_a_manager_left_still_links_their_team_upwards():
+    org = swarm.hierarchy(57)
+    flat = swarm.flatten(swarm.remove(org, [1]))
+    team = np.flatnonzero(org.manager == 1)
+    edges = _edge_set(flat, FORMAL)
+    assert all((r, 0) in edges and (0, r) in edges for r in team.tolist())
+    assert np.all(flat.manager[team] == 0) and flat.attention[1] == 0

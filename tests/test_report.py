@@ -102,7 +102,9 @@ def test_robustness_matches_direct_simulation_with_no_one_removed():
     org = swarm.networked(300, seed=1)
     model = swarm.Cascade(swarm.Exponential(1.0))
     table = swarm.robustness(org, model, removed=[0.0], who="random", runs=7, draws=1, seed=3)
-    res = swarm.simulate(org, model, runs=7, seed=np.random.SeedSequence(3).spawn(2)[1].spawn(1)[0])
+    # robustness seeds draw d's simulations with child d of the root's second child
+    sim_seed = np.random.SeedSequence(3).spawn(2)[1].spawn(1)[0]
+    res = swarm.simulate(org, model, runs=7, seed=sim_seed)
     assert table.loc[0, "t90"] == res.summary()["t90"].iloc[0]
 
 
@@ -155,3 +157,16 @@ def test_plot_robustness(tmp_path):
 def test_robustness_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         swarm.robustness(swarm.hierarchy(50), **kwargs)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 10, 11, 100])
+def test_per_run_quantiles_equal_time_to_fraction(n):
+    """per_run takes t10/t50/t90 from one partition; each must equal its own quantile."""
+    from swarm import metrics
+
+    rng = np.random.default_rng(n)
+    t = rng.random((6, n))
+    t[rng.random((6, n)) < 0.3] = np.inf
+    table = metrics.per_run(t)
+    for q, col in ((0.1, "t10"), (0.5, "t50"), (0.9, "t90")):
+        assert np.array_equal(table[col].to_numpy(), metrics.time_to_fraction(t, q))
