@@ -225,10 +225,11 @@ class Organisation:
     absent = property(lambda self: self._absent,
                       doc="Boolean mask of people away (see swarm.remove), or None.")
 
-    @property
+    @cached_property
     def present(self) -> np.ndarray:
         """Indices of the people present (everyone unless some are ``absent``)."""
-        return np.arange(self._n) if self._absent is None else np.flatnonzero(~self._absent)
+        return _frozen(np.arange(self._n) if self._absent is None
+                       else np.flatnonzero(~self._absent))
 
     @property
     def attention(self) -> np.ndarray:

@@ -111,9 +111,9 @@ def result_report(res: Result) -> str:
         if sentence:
             out.append(sentence[0].upper() + sentence[1:])
     elif org.department is not None:
-        sentence = _slowest(res.by_department(), lambda d: f"Department {d}")
+        sentence = _slowest(res.by_department(), str)
         if sentence:
-            out.append(sentence)
+            out.append(sentence[0].upper() + sentence[1:])
     return " ".join(out)
 
 

@@ -51,7 +51,8 @@ def test_report_names_the_slowest_department_without_levels():
                          runs=20, seed=1)
     dep = res.by_department()
     worst = dep["t90"].idxmax()
-    assert f"Department {worst} was last" in res.report()
+    assert f"{worst[0].upper() + worst[1:]} was last: 90 % of its people had turned after " \
+           f"{number(dep.loc[worst, 't90'])} hours." in res.report()
 
 
 def test_comparison_report_ratios():
