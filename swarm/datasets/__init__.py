@@ -5,6 +5,6 @@ re-exported here.
 """
 
 from .email import email_eu_core
-from .sample import sample_org_chart
+from .sample import sample_org_chart, sample_org_chart_path
 
-__all__ = ["email_eu_core", "sample_org_chart"]
+__all__ = ["email_eu_core", "sample_org_chart", "sample_org_chart_path"]
