@@ -14,6 +14,7 @@ fast hierarchies, silos and networked organisations respond.
 
 from .alignment import Alignment
 from .charts import from_org_chart
+from .flock import Flock, from_flock
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
@@ -24,7 +25,8 @@ from .structures import hierarchy, linking_pin, networked, silos
 __version__ = "0.1.0"
 
 __all__ = [
-    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw", "LogNormal",
+    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "Flock",
+    "LatencyLaw", "LogNormal",
     "Organisation", "Result", "Scheduled", "Shock", "compare", "from_networkx",
-    "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
+    "from_flock", "from_org_chart", "hierarchy", "linking_pin", "networked", "silos", "simulate",
 ]
