@@ -91,6 +91,8 @@ def test_reused_lists_equal_a_fresh_query_at_every_step(interaction):
         got = fl._lists.lists()
         assert all(np.array_equal(g, w) for g, w in zip(got, want))
     assert fl._lists.rebuilds < steps / 3
+    if interaction == "topological":  # the partial re-queries were exercised too
+        assert fl._lists.partial_updates > 0
 
 
 def test_neighbour_lists_public_class_and_references():

@@ -19,8 +19,12 @@ at most ``|D_i - c| + |D_j - c| <= 2 delta``, ``delta = max_i |D_i - c|``.
   ``radius + skin`` at the rebuild; while ``2 delta <= skin`` no other bird
   can have come within ``radius``.
 
-A bird whose proof fails is counted; the caller then rebuilds. Steps are
-double-buffered: step ``t + 1`` reads only step-``t`` arrays.
+A bird whose proof fails is flagged; the caller then re-queries it (or
+everyone). A bird re-queried later has its own reference: the positions of
+that moment form a new generation ``g``, bird ``i`` belongs to ``gen[i]`` and
+its test uses ``deltas[gen[i]]``, the shift measured from that generation's
+positions. Steps are double-buffered: step ``t + 1`` reads only step-``t``
+arrays.
 
 Kernels import nothing from the package except other kernels.
 """
@@ -59,8 +63,8 @@ def _max_shift(pos, ref):
 
 
 @njit(cache=True, parallel=True)
-def _select_nearest(pos, cand_ptr, cand_idx, bound, k, delta, nb_idx, nb_cnt, work):
-    """The k nearest candidates of every bird, by (distance, slot); returns the failures.
+def _select_nearest(pos, cand_ptr, cand_idx, bound, k, deltas, gen, nb_idx, nb_cnt, work):
+    """The k nearest candidates of every bird, by (distance, slot); returns failure flags.
 
     Writes bird ``i``'s neighbours, nearest first, to
     ``nb_idx[cand_ptr[i]:cand_ptr[i] + k]`` and ``nb_cnt[i] = k``. ``work``
@@ -94,9 +98,9 @@ def _select_nearest(pos, cand_ptr, cand_idx, bound, k, delta, nb_idx, nb_cnt, wo
         for a in range(k):
             nb_idx[lo + a] = cand_idx[lo + order[a]]
         nb_cnt[i] = k
-        if not math.sqrt(kth) < bound[i] - 2.0 * delta:
+        if not math.sqrt(kth) < bound[i] - 2.0 * deltas[gen[i]]:
             bad[i] = 1
-    return bad.sum()
+    return bad
 
 
 @njit(cache=True, parallel=True)

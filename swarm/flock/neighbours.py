@@ -63,10 +63,17 @@ class NeighbourLists:
         Topological: candidates beyond the ``k`` nearest kept at a rebuild.
     skin : float
         Metric: candidates are kept out to ``radius + skin``.
+    partial : float
+        Topological: when at most this fraction of the birds fail their proof,
+        only they are re-queried (on a tree of the current positions), with
+        no renumbering; otherwise everyone is.
+    generations : int
+        Topological: at most this many reference snapshots (the full rebuild
+        and the partial re-queries since) before everyone is re-queried.
 
     After :meth:`refresh`, bird ``i``'s neighbours are
-    ``idx[ptr[i]:ptr[i] + cnt[i]]`` (slots). ``rebuilds`` counts the tree
-    queries so far.
+    ``idx[ptr[i]:ptr[i] + cnt[i]]`` (slots). ``rebuilds`` counts the full
+    rebuilds so far, ``partial_updates`` the partial ones.
 
     Examples
     --------
@@ -81,12 +88,15 @@ class NeighbourLists:
     """
 
     def __init__(self, *, k: int | None = None, radius: float | None = None,
-                 extra: int = 8, skin: float = 0.0) -> None:
+                 extra: int = 8, skin: float = 0.0, partial: float = 0.002,
+                 generations: int = 16) -> None:
         if (k is None) == (radius is None):
             raise ValueError("give exactly one of k (topological) or radius (metric)")
         self.k, self.radius, self.extra, self.skin = k, radius, extra, skin
+        self.partial, self.generations = partial, generations
         self.ref: np.ndarray | None = None
         self.rebuilds = 0
+        self.partial_updates = 0
 
     def refresh(self, pos: np.ndarray, *, force: bool = False) -> np.ndarray | None:
         """Make the lists exact for ``pos`` (n, 3).
@@ -97,15 +107,44 @@ class NeighbourLists:
         same way.
         """
         if self.ref is not None and not force and self.ref.shape == pos.shape:
-            delta = _max_shift(pos, self.ref)
             if self.k is not None:
-                if _select_nearest(pos, self.ptr, self.cand, self.bound, self.k, delta,
-                                   self.idx, self.cnt, self.work) == 0:
+                deltas = np.array([_max_shift(pos, snap) for snap in self.snaps])
+                bad = _select_nearest(pos, self.ptr, self.cand, self.bound, self.k, deltas,
+                                      self.gen, self.idx, self.cnt, self.work)
+                rows = np.flatnonzero(bad)
+                if rows.size == 0 or (rows.size <= max(1, self.partial * len(pos))
+                                      and len(self.snaps) < self.generations
+                                      and self._requery(pos, rows, deltas)):
                     return None
-            elif 2.0 * delta <= self.skin:
+            elif 2.0 * _max_shift(pos, self.ref) <= self.skin:
                 _select_within(pos, self.ptr, self.cand, self.radius, self.idx, self.cnt)
                 return None
         return self._rebuild(pos)
+
+    def _requery(self, pos: np.ndarray, rows: np.ndarray, deltas: np.ndarray) -> bool:
+        """Re-query the birds in ``rows`` on the current positions, a new generation.
+
+        A few birds at a time, so by brute force: the ``k + extra`` nearest
+        others become the candidates and the next one's distance the bound.
+        """
+        n = pos.shape[0]
+        width = self.ptr[1] - self.ptr[0]
+        if width + 1 > n - 1:
+            return False
+        d2 = np.empty((len(rows), n))
+        for r, i in enumerate(rows):  # row by row: memory stays O(n)
+            d2[r] = ((pos - pos[i]) ** 2).sum(axis=1)
+            d2[r, i] = np.inf
+        part = np.argpartition(d2, width, axis=1)
+        cand = self.cand.reshape(n, width)
+        cand[rows] = part[:, :width]
+        self.bound[rows] = np.sqrt(d2[np.arange(len(rows)), part[:, width]])
+        self.snaps.append(pos.copy())
+        self.gen[rows] = len(self.snaps) - 1
+        self.partial_updates += 1
+        bad = _select_nearest(pos, self.ptr, self.cand, self.bound, self.k,
+                              np.append(deltas, 0.0), self.gen, self.idx, self.cnt, self.work)
+        return not bad.any()
 
     def _rebuild(self, pos: np.ndarray) -> np.ndarray:
         n = pos.shape[0]
@@ -128,8 +167,10 @@ class NeighbourLists:
             self.idx = np.empty_like(self.cand)
             self.cnt = np.empty(n, dtype=np.int64)
             self.work = np.empty(self.cand.shape[0])
-            if _select_nearest(new, self.ptr, self.cand, self.bound, self.k, 0.0,
-                               self.idx, self.cnt, self.work) != 0:
+            self.snaps = [new]
+            self.gen = np.zeros(n, dtype=np.int64)
+            if _select_nearest(new, self.ptr, self.cand, self.bound, self.k, np.zeros(1),
+                               self.gen, self.idx, self.cnt, self.work).any():
                 # ties at the boundary (measure zero for real positions): the reference
                 nb = k_nearest(new, self.k)
                 self.ptr = np.arange(n + 1, dtype=np.int64) * self.k
