@@ -96,16 +96,20 @@ def test_reused_lists_equal_a_fresh_query_at_every_step(interaction):
 
 
 def test_neighbour_lists_public_class_and_references():
-    pos = np.random.default_rng(2).random((80, 3))
-    lists = NeighbourLists(k=4, extra=3)
+    rng = np.random.default_rng(2)
+    pos = rng.random((300, 3))
+    lists = NeighbourLists(k=4, extra=3, partial=1.0)
     perm = lists.refresh(pos)
-    assert sorted(perm.tolist()) == list(range(80))
+    assert sorted(perm.tolist()) == list(range(300))
     assert all(np.array_equal(a, b) for a, b in zip(lists.lists(), nearest(pos[perm], 4)))
     assert lists.refresh(pos[perm]) is None  # nothing moved: reused
-    moved = pos[perm] + 0.3 * np.random.default_rng(3).random((80, 3))
-    new = lists.refresh(moved)
-    cur = moved if new is None else moved[new]
-    assert all(np.array_equal(a, b) for a, b in zip(lists.lists(), nearest(cur, 4)))
+    cur = pos[perm]
+    for scale in (0.002, 0.01, 0.03):  # few, then many birds fail: brute force, then tree
+        cur = cur + scale * rng.normal(size=cur.shape)
+        new = lists.refresh(cur)
+        cur = cur if new is None else cur[new]
+        assert all(np.array_equal(a, b) for a, b in zip(lists.lists(), nearest(cur, 4)))
+    assert lists.partial_updates >= 2
     with pytest.raises(ValueError, match="exactly one"):
         NeighbourLists(k=3, radius=1.0)
 

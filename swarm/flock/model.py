@@ -75,7 +75,7 @@ class Trajectory:
     @property
     def n(self) -> int:
         """Number of birds."""
-        return len(self.turn_times) if self.positions is None else self.positions.shape[1]
+        return int(self.params["n"]) if self.positions is None else self.positions.shape[1]
 
 
 class Flock:

@@ -124,21 +124,30 @@ class NeighbourLists:
     def _requery(self, pos: np.ndarray, rows: np.ndarray, deltas: np.ndarray) -> bool:
         """Re-query the birds in ``rows`` on the current positions, a new generation.
 
-        A few birds at a time, so by brute force: the ``k + extra`` nearest
-        others become the candidates and the next one's distance the bound.
+        The ``k + extra`` nearest others become the candidates and the next
+        one's distance the bound (brute force for a few birds, else a tree).
         """
         n = pos.shape[0]
         width = self.ptr[1] - self.ptr[0]
         if width + 1 > n - 1:
             return False
-        d2 = np.empty((len(rows), n))
-        for r, i in enumerate(rows):  # row by row: memory stays O(n)
-            d2[r] = ((pos - pos[i]) ** 2).sum(axis=1)
-            d2[r, i] = np.inf
-        part = np.argpartition(d2, width, axis=1)
         cand = self.cand.reshape(n, width)
-        cand[rows] = part[:, :width]
-        self.bound[rows] = np.sqrt(d2[np.arange(len(rows)), part[:, width]])
+        if len(rows) <= 32:  # brute force, row by row: memory stays O(n)
+            d2 = np.empty((len(rows), n))
+            for r, i in enumerate(rows):
+                d2[r] = ((pos - pos[i]) ** 2).sum(axis=1)
+                d2[r, i] = np.inf
+            part = np.argpartition(d2, width, axis=1)
+            cand[rows] = part[:, :width]
+            self.bound[rows] = np.sqrt(d2[np.arange(len(rows)), part[:, width]])
+        else:  # many: a tree on the current positions
+            dist, nbr = cKDTree(pos).query(pos[rows], k=width + 2, workers=-1)
+            keep = nbr != rows[:, None]
+            keep[keep.all(axis=1), width + 1] = False  # self hidden by duplicates
+            nbr = nbr[keep].reshape(len(rows), width + 1)
+            dist = dist[keep].reshape(len(rows), width + 1)
+            cand[rows] = nbr[:, :width]
+            self.bound[rows] = dist[:, width]  # the nearest bird left out
         self.snaps.append(pos.copy())
         self.gen[rows] = len(self.snaps) - 1
         self.partial_updates += 1
