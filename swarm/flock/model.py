@@ -12,8 +12,9 @@ everyone within ``radius`` (metric), and turns under the social force
 
 alignment (``J = coupling``) plus cohesion (``beta = cohesion``: repelled
 closer than ``r_0 = spacing``, attracted farther, saturating from ``2 r_0``;
-a Grégoire-Chaté-type pair force). The heading then follows exactly the
-equations of :class:`swarm.Alignment`: overdamped (Vicsek-type,
+a pair force of the kind of Grégoire & Chaté 2004, PRL 92:025702). The
+heading then follows exactly the equations of :class:`swarm.Alignment`:
+overdamped (Vicsek-type,
 ``eta dh/dt = P(h) (F + xi)``) or the inertial spin model of Cavagna et al.
 (2015, J. Stat. Phys. 158:601), ``dh/dt = s x h / chi``,
 ``ds/dt = h x (F + xi) - (eta / chi) s``, with white noise of amplitude
