@@ -17,6 +17,7 @@ from .alignment import Alignment
 from .charts import from_org_chart
 from .edges import from_edges
 from .experiments import sweep
+from .flock import Flock, from_flock
 from .interventions import add_linking_pins, adopt, champion, flatten, remove
 from .linking import LinkingPins, linking_pins
 from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
@@ -33,10 +34,10 @@ from .urgency import urgency
 __version__ = "0.1.0"
 
 __all__ = [
-    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "LatencyLaw",
-    "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled", "Shock",
-    "add_linking_pins", "adopt", "champion", "compare", "datasets", "flatten", "from_edges",
-    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "linking_pins", "load",
-    "networked", "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep",
-    "urgency",
+    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "Flock",
+    "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
+    "Shock", "add_linking_pins", "adopt", "champion", "compare", "datasets", "flatten",
+    "from_edges", "from_flock", "from_networkx", "from_org_chart", "hierarchy", "linking_pin",
+    "linking_pins", "load", "networked", "plot_robustness", "remove", "robustness", "silos",
+    "simulate", "sweep", "urgency",
 ]
