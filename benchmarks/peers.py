@@ -479,7 +479,7 @@ def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
             fin = np.isfinite(ref[:runs])
             worst = float(np.abs(ans[fin] - ref[:runs][fin]).max()) if same_inf else math.inf
             ok = same_inf and worst <= 1e-9
-            return (f"{'exact' if ok else 'DIFFERS'}: max |diff| {worst:.1e} on the same "
+            return (f"{'exact' if ok else 'DIFFERS'}: max abs diff {worst:.1e} on the same "
                     f"delays ({runs} runs)"), ok
 
         data = _flow_data(org, origin=origin, delays=np.array(delays))
@@ -529,7 +529,7 @@ def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
         def same_cos(records, ans):
             worst = float(np.abs(ans - ref_cos).max())
             ok = worst <= 1e-9
-            return (f"{'exact' if ok else 'DIFFERS'}: max |diff| {worst:.1e} in each "
+            return (f"{'exact' if ok else 'DIFFERS'}: max abs diff {worst:.1e} in each "
                     f"agent's lowest heading cosine"), ok
 
         w = small.watch
@@ -568,7 +568,7 @@ def format_table(df) -> "pd.DataFrame":  # noqa: F821
 def _markdown(table) -> str:
     lines = ["| " + " | ".join(table.columns) + " |",
              "|" + "|".join("---" for _ in table.columns) + "|"]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |"
+    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |"
               for row in table.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 

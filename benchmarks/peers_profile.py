@@ -117,6 +117,41 @@ def single(n, repeats):
         line("igraph distances, same delays", ig_t, f"igraph/swarm.simulate = {ig_t / api:.2f}x")
 
 
+def cascade_ic(n, repeats):
+    """Independent cascade (constant delays, p < 1): general kernel path vs pre-drawn."""
+    org = swarm.networked(n, seed=1)
+    g, m = org._kernel, org.n_edges
+    model = swarm.Cascade(swarm.Constant(1.0), p=0.5)
+    law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
+    all_keys = np.random.SeedSequence(8).generate_state(3 * (repeats + 1),
+                                                       np.uint64).reshape(-1, 3)
+    delays = [_draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 0.5,
+                          0.0)[0] for k in all_keys]
+    thresh = np.ones(n, dtype=np.int32)
+    times, informed = np.empty(n), np.empty(n, dtype=np.int32)
+    origins = np.array([0], dtype=np.int64)
+    no_d, no_i = np.empty(0), np.empty(0, dtype=np.bool_)
+
+    def kernel(keys, d):
+        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
+                      g["out_slot"], g["in_ptr"], g["in_idx"], thresh, np.inf, True, one_law,
+                      True, law_kind, law_a, law_b, 0.5, 0.0, keys, d, no_i, origins, times,
+                      informed)
+
+    def each(fn):
+        it = iter(range(10**9))
+        return lambda: fn(next(it) % repeats)
+
+    kernel(all_keys[-1], no_d)
+    kernel(all_keys[-1], delays[-1])
+    gen = best(each(lambda r: kernel(all_keys[r], no_d)), repeats)
+    pre = best(each(lambda r: kernel(all_keys[r], delays[r])), repeats)
+    print(f"independent cascade p=0.5, networked({n:,}), 1 thread:")
+    line("swarm kernel, general path (draws pass/fail)", gen, f"{1e9 * gen / m:.1f} ns/edge")
+    line("swarm kernel, pre-drawn (the fast loop)", pre,
+         f"{1e9 * pre / m:.1f} ns/edge; the general path costs {gen / pre:.2f}x")
+
+
 def ensemble(n, runs, repeats):
     org = swarm.networked(n, seed=1)
     g, m = org._kernel, org.n_edges
@@ -183,6 +218,17 @@ def alignment(n, steps, repeats):
          f"{1e9 * t_all / steps / n:.1f} ns per agent-step")
     line("swarm per step, 1 thread", t_one / steps,
          f"{1e9 * t_one / steps / n:.1f} ns per agent-step")
+    per_k = []
+    for k in (1, 7, 14):  # cost per agent-step against the number watched
+        org_k = swarm.networked(n, seed=1, k=k)
+        swarm.simulate(org_k, model, shock, seed=0)
+        per_k.append(best(lambda: swarm.simulate(org_k, model, shock, seed=1), repeats)
+                     / steps / n)
+    slope = (per_k[2] - per_k[0]) / 13
+    print(f"  per agent-step, {threads} threads, k = 1, 7, 14 watched: "
+          + ", ".join(f"{1e9 * x:.1f}" for x in per_k)
+          + f" ns -> {1e9 * slope:.1f} ns per watched neighbour, "
+          f"{1e9 * (per_k[0] - slope):.1f} ns for the agent's own update")
     if importlib.util.find_spec("mesa") is None:
         print("  skipped: mesa is not installed")
         return
@@ -225,6 +271,7 @@ def main(argv=None):
     print(f"# timing split, minimum of {args.repeats}; numba {numba.get_num_threads()} threads")
     single(args.agents, args.repeats)
     single(args.small, args.repeats)
+    cascade_ic(args.agents, args.repeats)
     ensemble(args.small, args.runs, max(1, args.repeats // 2))
     alignment(args.small, args.steps, max(1, args.repeats // 2))
 

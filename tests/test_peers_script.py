@@ -95,7 +95,7 @@ def test_peers_script_tiny(tmp_path):
     scipy_rows = table[table.tool == "scipy"]
     assert len(scipy_rows) == 2
     arrival = scipy_rows[scipy_rows.job.str.startswith("arrival")].agreement.iloc[0]
-    assert arrival.startswith("exact: max |diff| 0.0e+00"), arrival
+    assert arrival.startswith("exact: max abs diff 0.0e+00"), arrival
     ens = scipy_rows[scipy_rows.job.str.startswith("ensemble")].agreement.iloc[0]
     assert ens.startswith("agrees: KS p="), ens
     nx_row = table[table.tool == "networkx"].agreement.iloc[0]
