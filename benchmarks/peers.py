@@ -35,7 +35,9 @@ propagation graph is ``org.watch.T``), and four jobs:
 
 Peers run in subprocesses; a peer that is not installed is skipped with a
 line saying so, and one whose set-up or timed runs pass ``--limit`` seconds
-is stopped and reported as ``> limit`` (its runs that finished still count).
+is stopped and reported as ``> limit`` (its runs that finished still count);
+one that crashes is reported as failed (last line of its stderr) and the
+script exits with 1, as it does when any answers differ.
 Times are medians of ``--repeats`` runs after a warm-up; ``ratio`` is the
 peer's time over swarm's (how many times faster swarm is).
 """
@@ -346,6 +348,8 @@ def _run_peer(tool, job, data, repeats, limit, tmp):
             break
         if line is None:
             break
+        if not line.startswith("{"):
+            continue  # a peer's own chatter on stdout
         rec = json.loads(line)
         if rec.get("ready"):
             ready, deadline = True, time.monotonic() + limit
@@ -355,8 +359,8 @@ def _run_peer(tool, job, data, repeats, limit, tmp):
     errfile.seek(0)
     err = errfile.read().strip().splitlines()
     errfile.close()
-    if not over and proc.returncode != 0:
-        raise RuntimeError(f"{tool} {job} failed: {err[-1] if err else proc.returncode}")
+    if not over and proc.returncode != 0:  # reported in the table, not raised
+        return [], [], None, f"FAILED: {err[-1] if err else f'exit {proc.returncode}'}"
     note = ""
     if over:
         note = f"> limit ({limit:g} s {'timed runs' if ready else 'set-up'}; " \
@@ -433,8 +437,9 @@ class Bench:
         self.say(f"running {tool}: {label} ...")
         times, records, ans, note = _run_peer(tool, job, path, repeats, self.args.limit,
                                               self.tmp)
-        if not times:
-            self.add(tool, label, None, work, unit, swarm_s, note, ok=True)
+        if not times:  # stopped in set-up or in its first run, or failed
+            self.add(tool, label, None, work, unit, swarm_s, note,
+                     ok=not note.startswith("FAILED"))
             return
         text, ok = judge(records, ans)
         if note:
@@ -559,7 +564,9 @@ def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
 
 def format_table(df) -> "pd.DataFrame":  # noqa: F821
     out = df.drop(columns="ok").copy()
-    out["time_s"] = [f"{t:.4f}" if t == t and t is not None else "> limit" for t in df["time_s"]]
+    out["time_s"] = [f"{t:.4f}" if t == t and t is not None
+                     else ("failed" if a.startswith("FAILED") else "> limit")
+                     for t, a in zip(df["time_s"], df["agreement"])]
     out["ratio"] = [f"{r:,.1f}x" if r == r and r is not None else "" for r in df["ratio"]]
     out = out.rename(columns={"time_s": "time (s)", "ratio": "ratio to swarm"})
     return out

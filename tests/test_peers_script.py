@@ -133,3 +133,17 @@ def test_peers_script_bad_arguments():
     proc = _run("--out", "table.xlsx", timeout=120)
     assert proc.returncode == 2
     assert "--out must end in .csv or .md" in proc.stderr
+
+
+def test_a_crashing_peer_is_a_failed_row(tmp_path):
+    import importlib.util as iu
+
+    spec = iu.spec_from_file_location("peers_bench", SCRIPT)
+    peers = iu.module_from_spec(spec)
+    spec.loader.exec_module(peers)
+    data = tmp_path / "arrival.npz"
+    np.savez(data, n=3)  # no graph: the worker dies with a KeyError
+    times, records, answer, note = peers._run_peer("scipy", "arrival", str(data), 1, 60.0,
+                                                   str(tmp_path))
+    assert times == [] and answer is None
+    assert note.startswith("FAILED: KeyError"), note
