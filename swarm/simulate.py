@@ -88,13 +88,7 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
     thresh = model._thresholds(g["attention"])
     window = np.inf if model.window is None else float(model.window)
 
-    children = ss.spawn(runs)
-    origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)), dtype=np.int64)
-    keys = np.empty((runs, 3), dtype=np.uint64)  # delay, pass and ignore streams
-    for r, child in enumerate(children):
-        c_origin, c_kernel = child.spawn(2)
-        origins[r] = shock.origins(org, np.random.default_rng(c_origin))
-        keys[r] = c_kernel.generate_state(3, np.uint64)
+    origins, keys = _run_keys(org, shock, ss.spawn(runs))
     inverse, order = g["inverse"], g["order"]
     k_origins = origins if inverse is None else inverse[origins]
 
@@ -127,6 +121,48 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
     return Result(arrival_times=times, organisation=org, model=model, shock=shock,
                   seed=int(ss.entropy) if np.isscalar(ss.entropy) else ss.entropy,
                   origins=origins, informed_by=informed)
+
+
+def _run_keys(org: Organisation, shock: Shock, children) -> tuple[np.ndarray, np.ndarray]:
+    """Origins (public numbering) and kernel keys (delay, pass, ignore) of each child seed."""
+    origins = np.empty((len(children), shock.size if shock.varies else len(shock.origin)),
+                       dtype=np.int64)
+    keys = np.empty((len(children), 3), dtype=np.uint64)
+    for r, child in enumerate(children):
+        c_origin, c_kernel = child.spawn(2)
+        origins[r] = shock.origins(org, np.random.default_rng(c_origin))
+        keys[r] = c_kernel.generate_state(3, np.uint64)
+    return origins, keys
+
+
+def _edge_delays(org: Organisation, model: Cascade, shock: Shock, seed,
+                 run: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The draws of run ``run`` of ``simulate(org, model, shock, runs > run, seed)``.
+
+    Returns ``(origins, delays)``: the run's origins (public numbering) and
+    each watch entry's delay in ``org.watch.data`` order (``inf``: the edge
+    did not pass the signal). For a model without threshold, window or
+    scheduled channels, shortest paths over ``org.watch.T`` weighted by these
+    delays are that run's arrival times: how peers get the very same work.
+    """
+    from ._kernels.cascade import _draw_edges
+    from ._kernels.graph import _permute_csr
+
+    g = org._kernel
+    origins, keys = _run_keys(org, shock, normalise_seed(seed).spawn(run + 1)[run:])
+    law_kind, law_a, law_b, _ = model._law_tables(g["channels_used"])
+    out, _ = _draw_edges(keys[0], g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
+                         model.p, model.ignore)
+    kernel_in = np.empty_like(out)
+    kernel_in[g["out_slot"]] = out  # the receiver's view, kernel numbering
+    if g["order"] is None:
+        return origins[0], kernel_in
+    w = org.watch
+    _, _, edge = _permute_csr(w.indptr.astype(np.int64), w.indices.astype(np.int32),
+                              g["order"], g["inverse"])
+    delays = np.empty_like(kernel_in)
+    delays[edge] = kernel_in
+    return origins[0], delays
 
 
 def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
