@@ -64,7 +64,7 @@ def test_simple_cascade_is_exact_shortest_paths(law, predrawn):
 def test_ring_sizes_follow_the_law():
     # constant 1: width 1/4, one delay spans 4 buckets (+2), next power of two
     assert _law(0, 1.0, 0.0) == (0.25, 8)
-    # exponential mean 1: the 53-bit tail 36.8 over width 1/4 -> 150 -> 256
+    # exponential mean 1: the longest draw 44.5 over width 1/4, + 2 -> 180 -> 256
     assert _law(1, 1.0, 0.0) == (0.25, 256)
     # zero delays: everyone turns at time 0 in one bucket
     assert _law(1, 0.0, 0.0)[1] == 2
@@ -90,8 +90,8 @@ def test_ring_of_mixed_channels_covers_the_longest_step():
     b = np.array([0.5, 0.0, 0.0])
     scales = np.array([0.5, 2.0, 1.0])
     # width: a quarter of the shortest typical step, min(3, 1 * 0.5, 0.25 * 0.5) / 4;
-    # ring: the longest step max(3, 36.8 * 2, 0.25 * 2) = 73.6 over that width,
-    # + 2 = 2357.2 -> the next power of two, 4096
+    # ring: the longest step max(3, 44.5 * 2, 0.25 * 2) = 89 over that width,
+    # + 2 = 2850 -> the next power of two, 4096
     delta, nb = _general(kind, a, b, False, False, scales)
     assert delta == pytest.approx(0.125 / 4) and nb == 4096
     # one law in slot 0 only, unit scales: the others are not read

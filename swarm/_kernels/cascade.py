@@ -25,7 +25,7 @@ from numba import njit, prange
 
 from .buckets import _array_buckets, _general_buckets, _law_buckets
 from .heap import FINAL, _heap_pop, _heap_update
-from .rng import _hash_uniform
+from .rng import _hash_exponential, _hash_uniform
 
 CONSTANT = 0
 EXPONENTIAL = 1
@@ -39,7 +39,7 @@ def _edge_delay(e, scale, kind, a, b, key):
     if kind == CONSTANT:
         return a * scale
     if kind == EXPONENTIAL:
-        return -a * scale * math.log(1.0 - _hash_uniform(key, 2 * e))
+        return a * scale * _hash_exponential(key, 2 * e)
     if kind == LOGNORMAL:
         u1 = 1.0 - _hash_uniform(key, 2 * e)
         u2 = _hash_uniform(key, 2 * e + 1)
