@@ -351,8 +351,11 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
     times = np.empty((runs, n))
     min_dot = np.empty((runs, n))
     order = np.empty((runs, records))
+    absent = np.zeros(0, dtype=np.bool_)
+    if org.absent is not None:  # kernel numbering: kernel agent k is public order[k]
+        absent = np.ascontiguousarray(org.absent if g["order"] is None else org.absent[g["order"]])
     args = (g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise, model.inertia,
-            model.friction, model.dt, model.angle, steps, model.record_every)
+            model.friction, model.dt, model.angle, steps, model.record_every, absent)
     by_agents = _by_agents(n, runs)
     batch = 1 if by_agents else _BATCH
     bar = _progress_bar(runs, progress, org.name or "runs")

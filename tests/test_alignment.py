@@ -332,3 +332,21 @@ def test_stability_bound_is_the_edge():
 def test_tree_is_refused():
     with pytest.raises(ValueError, match="record"):
         swarm.simulate(chain(5), swarm.Alignment(), swarm.Shock([0]), record="tree")
+
+
+def test_absent_people_neither_turn_nor_count_in_the_order():
+    """remove(): the absent keep still, never turn, and the order parameter is over those present."""
+    org = swarm.networked(400, seed=5)
+    away = swarm.remove(org, 0.3, seed=2)
+    absent = away.absent
+    origin = int(np.flatnonzero(~absent)[0])
+    model = swarm.Alignment(coupling=1.0, noise=0.4, max_time=3.0)
+    res = swarm.simulate(away, model, swarm.Shock([origin]), runs=3, seed=4)
+    # at time 0 only the origin is turned: |((P - 1) e_x + (cos a, sin a)) / P| over P present
+    p = int((~absent).sum())
+    a = model.angle
+    start = math.hypot(p - 1 + math.cos(a), math.sin(a)) / p
+    np.testing.assert_allclose(res.order_parameter[:, 0], start, rtol=1e-12)
+    # the absent are held: noise never carries them past half the angle
+    assert np.all(np.isinf(res.arrival_times[:, absent]))
+    assert np.isfinite(res.arrival_times[:, ~absent]).sum() > 3

@@ -227,34 +227,45 @@ _step_agents = njit(cache=True, parallel=True)(_agents_copy)
 
 
 @njit(inline="always")
-def _polarisation(h):
-    """``|mean heading|``, summed in agent order (the same bits for any thread count)."""
+def _polarisation(h, absent):
+    """``|mean heading|`` of the agents present, summed in agent order (same bits for any thread count)."""
     sx = 0.0
     sy = 0.0
     sz = 0.0
+    count = 0
+    check = absent.shape[0] > 0
     for i in range(h.shape[0]):
+        if check and absent[i]:
+            continue
         sx += h[i, 0]
         sy += h[i, 1]
         sz += h[i, 2]
-    return math.sqrt(sx * sx + sy * sy + sz * sz) / h.shape[0]
+        count += 1
+    return math.sqrt(sx * sx + sy * sy + sz * sz) / max(count, 1)
 
 
 @njit(inline="always")
-def _start(n, origins, angle, times, min_dot, order):
-    """The ordered state (every heading along x, no spin), origins turned and held."""
+def _start(n, origins, angle, times, min_dot, order, absent):
+    """The ordered state (every heading along x, no spin), origins turned and held.
+
+    Absent agents (``absent``, empty: nobody) are held too, so they neither
+    move nor turn, and the order parameter leaves them out.
+    """
     h = np.zeros((n, 3))
     held = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         h[i, 0] = 1.0
         times[i] = np.inf
         min_dot[i] = 1.0
+    for i in range(absent.shape[0]):
+        held[i] = absent[i]
     for o in origins:
         held[o] = True
         h[o, 0] = math.cos(angle)
         h[o, 1] = math.sin(angle)
         times[o] = 0.0
         min_dot[o] = math.cos(angle)
-    order[0] = _polarisation(h)
+    order[0] = _polarisation(h, absent)
     return h, np.zeros((n, 3)), np.zeros((n, 3)), np.zeros((n, 3)), held
 
 
@@ -268,7 +279,7 @@ def _constants(inertia, friction, dt, noise, angle):
 
 @njit(cache=True)
 def _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
-               steps, record_every, origins, key, times, min_dot, order):
+               steps, record_every, absent, origins, key, times, min_dot, order):
     """One replicate, agents in order.
 
     The origins are turned by ``angle`` in the x-y plane at time 0 and held
@@ -278,20 +289,21 @@ def _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angl
     ``min_dot[i]`` the smallest cosine of the turn reached; ``order[q]`` the
     polarisation ``|mean h|`` after step ``q * record_every``.
     """
-    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order)
+    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order,
+                                absent)
     a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
     for t in range(steps):
         _align_step(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia,
                     friction, dt, a, b, key, t, cut, times, min_dot)
         if (t + 1) % record_every == 0:
-            order[(t + 1) // record_every] = _polarisation(h2)
+            order[(t + 1) // record_every] = _polarisation(h2, absent)
         h, h2 = h2, h
         s, s2 = s2, s
 
 
 @njit(cache=True, parallel=True)
 def _alignment_runs(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
-                    steps, record_every, origins, keys, times, min_dot, order):
+                    steps, record_every, absent, origins, keys, times, min_dot, order):
     """Independent replicates in parallel, replicate ``r`` drawing from ``keys[r]``.
 
     ``origins`` is (runs, size) in kernel numbering; ``times``/``min_dot``
@@ -301,19 +313,21 @@ def _alignment_runs(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
     """
     for r in prange(keys.shape[0]):
         _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle, steps,
-                   record_every, origins[r], keys[r], times[r], min_dot[r], order[r])
+                   record_every, absent, origins[r], keys[r], times[r], min_dot[r], order[r])
 
 
 @njit(cache=True)
 def _alignment_run_agents(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
-                          angle, steps, record_every, origins, key, times, min_dot, order):
+                          angle, steps, record_every, absent, origins, key, times, min_dot,
+                          order):
     """One replicate with its agents stepped in parallel: the same bits as ``_align_run``."""
-    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order)
+    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order,
+                                absent)
     a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
     for t in range(steps):
         _step_agents(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia,
                      friction, dt, a, b, key, t, cut, times, min_dot)
         if (t + 1) % record_every == 0:
-            order[(t + 1) // record_every] = _polarisation(h2)
+            order[(t + 1) // record_every] = _polarisation(h2, absent)
         h, h2 = h2, h
         s, s2 = s2, s
