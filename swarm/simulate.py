@@ -95,12 +95,14 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
     n = org.n
     times = np.empty((runs, n), dtype=np.float64)
     informed = np.empty((runs, n), dtype=np.int32) if record else None
+    # the kernel always writes informers: without record="tree", one reused scratch batch
+    scratch = None if record else np.empty((min(_BATCH, runs), n), dtype=np.int32)
     bar = _progress_bar(runs, progress, org.name or "runs")
     try:
         for lo in range(0, runs, _BATCH):
             hi = min(lo + _BATCH, runs)
             t = times[lo:hi]
-            inf_out = informed[lo:hi] if record else np.empty((hi - lo, n), dtype=np.int32)
+            inf_out = informed[lo:hi] if record else scratch[:hi - lo]
             _cascade_runs(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
                           g["out_slot"], g["in_ptr"], g["in_idx"], thresh, window,
                           model._simple, one_law, g["unit_scale"], law_kind, law_a, law_b,
