@@ -102,16 +102,7 @@ def from_org_chart(table, *, id: str = "id", manager: str = "manager",
                              f"and {k + 1})")
         pos[i] = k
     n = len(ids)
-    parent = np.full(n, -1, dtype=np.int64)
-    for k, m in enumerate(_labels(df[manager])):
-        if m is None:
-            continue
-        if m not in pos:
-            raise ValueError(f"table {where!r}: the manager {m!r} of {ids[k]!r} is not in the "
-                             f"{id!r} column (a missing manager)")
-        if pos[m] == k:
-            raise ValueError(f"table {where!r}: {ids[k]!r} is their own manager")
-        parent[k] = pos[m]
+    parent = _parents(_labels(df[manager]), pos, ids, f"table {where!r}", id)
     level = _depths(parent, ids, where)
     dep_raw = ["" if d is None else str(d) for d in _labels(df[department])]
     names = sorted(set(dep_raw))
@@ -127,6 +118,25 @@ def from_org_chart(table, *, id: str = "id", manager: str = "manager",
                         department=np.array([code[d] for d in dep_raw]),
                         department_names=names, manager=parent, ids=out_ids, name=name,
                         time_unit=time_unit, _order=locality_order(w))
+
+
+def _parents(managers, pos: dict, ids: list, where: str, id_column: str) -> np.ndarray:
+    """Each person's manager as a row index (-1: none), from manager labels.
+
+    ``pos`` maps an id to its row; ``where`` starts every error message
+    (e.g. ``"table 'chart.csv'"``).
+    """
+    parent = np.full(len(ids), -1, dtype=np.int64)
+    for k, m in enumerate(managers):
+        if m is None:
+            continue
+        if m not in pos:
+            raise ValueError(f"{where}: the manager {m!r} of {ids[k]!r} is not in the "
+                             f"{id_column!r} column (a missing manager)")
+        if pos[m] == k:
+            raise ValueError(f"{where}: {ids[k]!r} is their own manager")
+        parent[k] = pos[m]
+    return parent
 
 
 def _depths(parent: np.ndarray, ids: list, where: str) -> np.ndarray:

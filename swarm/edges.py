@@ -16,7 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._checks import check_choice, check_int
-from .charts import _depths, _labels, _read
+from .charts import _depths, _labels, _parents, _read
 from .organisation import CHANNELS, Organisation, locality_order
 
 __all__ = ["from_edges"]
@@ -255,16 +255,7 @@ def _build(table, people, *, source, target, weight, timestamp, latency, scale, 
         raise ValueError(f"table {where!r} names {len(missing)} people who are not in the "
                          f"people table, e.g. {missing[:3]}; add them or filter the contacts")
     if people is not None and manager in pdf.columns:
-        parent = np.full(n, -1, dtype=np.int64)
-        for r, m in enumerate(_labels(pdf[manager])):
-            if m is None:
-                continue
-            if m not in pos:
-                raise ValueError(f"people {pwhere!r}: the manager {m!r} of {ids[r]!r} is not "
-                                 f"in the {id!r} column")
-            if pos[m] == r:
-                raise ValueError(f"people {pwhere!r}: {ids[r]!r} is their own manager")
-            parent[r] = pos[m]
+        parent = _parents(_labels(pdf[manager]), pos, ids, f"people {pwhere!r}", id)
         level = _depths(parent, ids, pwhere)
 
     u = np.array([pos[x] for x in src], dtype=np.int64)
