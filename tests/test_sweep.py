@@ -160,8 +160,6 @@ def test_what_ifs_are_looked_up_by_name_when_a_cell_is_built(monkeypatch):
     assert df["t90"].iloc[1] > df["t90"].iloc[0]
 
 
-@pytest.mark.skipif(not hasattr(swarm, "adopt"), reason="swarm.adopt not in this branch yet "
-                    "(the what-if functions are merged from branch whatif)")
 def test_adoption_what_if_as_a_grid_axis():
     sc = swarm.Scenario({"kind": "hierarchy", "n": 400}, whatifs=[("adopt", {"fraction": 0.0})],
                         model=swarm.Cascade(swarm.Exponential(1.0)))
