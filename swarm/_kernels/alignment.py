@@ -116,6 +116,53 @@ def _draw_normals(key, t, n, dim):
     return xi
 
 
+@njit(inline="always")
+def _turn(hx, hy, hz, tx, ty, tz, sx, sy, sz, a, b, inertia, friction, dt):
+    """Turn heading ``h`` under the torque impulse ``t``: (new heading, new spin).
+
+    Inertial spin (``inertia > 0``): the spin relaxes, ``s' = a s + b t``,
+    kept perpendicular to ``h``, and ``h`` rotates by ``s' dt / inertia``;
+    overdamped: ``h`` rotates by ``t / friction`` and the spin is 0. The
+    rotation is Rodrigues' formula, then renormalised. Scalars in and out,
+    shared by the alignment and flock kernels.
+    """
+    if inertia > 0.0:
+        px = a * sx + b * tx
+        py = a * sy + b * ty
+        pz = a * sz + b * tz
+        d = px * hx + py * hy + pz * hz  # keep the spin perpendicular to h
+        px -= d * hx
+        py -= d * hy
+        pz -= d * hz
+        r = dt / inertia
+        wx = px * r
+        wy = py * r
+        wz = pz * r
+    else:
+        px = 0.0
+        py = 0.0
+        pz = 0.0
+        wx = tx / friction
+        wy = ty / friction
+        wz = tz / friction
+    ang = math.sqrt(wx * wx + wy * wy + wz * wz)
+    if ang > 0.0:
+        ux = wx / ang
+        uy = wy / ang
+        uz = wz / ang
+        c = math.cos(ang)
+        sn = math.sin(ang)
+        ud = (ux * hx + uy * hy + uz * hz) * (1.0 - c)
+        nx = hx * c + (uy * hz - uz * hy) * sn + ux * ud
+        ny = hy * c + (uz * hx - ux * hz) * sn + uy * ud
+        nz = hz * c + (ux * hy - uy * hx) * sn + uz * ud
+        norm = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+        hx = nx * norm
+        hy = ny * norm
+        hz = nz * norm
+    return hx, hy, hz, px, py, pz
+
+
 def _step(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd, inertia,
           friction, dt, a, b, key, t, cut, times, min_dot):
     """One double-buffered step of every agent (step ``t`` -> ``t + 1``).
@@ -166,43 +213,11 @@ def _step(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd, ine
                 tx += noise_sd * (hy * ez - hz * ey)
                 ty += noise_sd * (hz * ex - hx * ez)
                 tz += noise_sd * (hx * ey - hy * ex)
-        if inertia > 0.0:
-            px = a * s[i, 0] + b * tx
-            py = a * s[i, 1] + b * ty
-            pz = a * s[i, 2] + b * tz
-            d = px * hx + py * hy + pz * hz  # keep the spin perpendicular to h
-            px -= d * hx
-            py -= d * hy
-            pz -= d * hz
-            s_new[i, 0] = px
-            s_new[i, 1] = py
-            s_new[i, 2] = pz
-            r = dt / inertia
-            wx = px * r
-            wy = py * r
-            wz = pz * r
-        else:
-            s_new[i, 0] = 0.0
-            s_new[i, 1] = 0.0
-            s_new[i, 2] = 0.0
-            wx = tx / friction
-            wy = ty / friction
-            wz = tz / friction
-        ang = math.sqrt(wx * wx + wy * wy + wz * wz)
-        if ang > 0.0:
-            ux = wx / ang
-            uy = wy / ang
-            uz = wz / ang
-            c = math.cos(ang)
-            sn = math.sin(ang)
-            ud = (ux * hx + uy * hy + uz * hz) * (1.0 - c)
-            nx = hx * c + (uy * hz - uz * hy) * sn + ux * ud
-            ny = hy * c + (uz * hx - ux * hz) * sn + uy * ud
-            nz = hz * c + (ux * hy - uy * hx) * sn + uz * ud
-            norm = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
-            hx = nx * norm
-            hy = ny * norm
-            hz = nz * norm
+        hx, hy, hz, px, py, pz = _turn(hx, hy, hz, tx, ty, tz, s[i, 0], s[i, 1], s[i, 2],
+                                       a, b, inertia, friction, dt)
+        s_new[i, 0] = px
+        s_new[i, 1] = py
+        s_new[i, 2] = pz
         h_new[i, 0] = hx
         h_new[i, 1] = hy
         h_new[i, 2] = hz

@@ -34,7 +34,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .alignment import _agent_normals
+from .alignment import _agent_normals, _turn
 
 
 @njit(cache=True)
@@ -204,43 +204,11 @@ def _flock_step(pos, h, s, pos_new, h_new, s_new, nb_ptr, nb_idx, nb_cnt, held, 
                 tx += noise_sd * (hy * ez - hz * ey)
                 ty += noise_sd * (hz * ex - hx * ez)
                 tz += noise_sd * (hx * ey - hy * ex)
-            if inertia > 0.0:
-                px = a * s[i, 0] + b * tx
-                py = a * s[i, 1] + b * ty
-                pz = a * s[i, 2] + b * tz
-                d = px * hx + py * hy + pz * hz
-                px -= d * hx
-                py -= d * hy
-                pz -= d * hz
-                s_new[i, 0] = px
-                s_new[i, 1] = py
-                s_new[i, 2] = pz
-                r = dt / inertia
-                wx = px * r
-                wy = py * r
-                wz = pz * r
-            else:
-                s_new[i, 0] = 0.0
-                s_new[i, 1] = 0.0
-                s_new[i, 2] = 0.0
-                wx = tx / friction
-                wy = ty / friction
-                wz = tz / friction
-            ang = math.sqrt(wx * wx + wy * wy + wz * wz)
-            if ang > 0.0:
-                ux = wx / ang
-                uy = wy / ang
-                uz = wz / ang
-                c = math.cos(ang)
-                sn = math.sin(ang)
-                ud = (ux * hx + uy * hy + uz * hz) * (1.0 - c)
-                nx = hx * c + (uy * hz - uz * hy) * sn + ux * ud
-                ny = hy * c + (uz * hx - ux * hz) * sn + uy * ud
-                nz = hz * c + (ux * hy - uy * hx) * sn + uz * ud
-                norm = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
-                hx = nx * norm
-                hy = ny * norm
-                hz = nz * norm
+            hx, hy, hz, px, py, pz = _turn(hx, hy, hz, tx, ty, tz, s[i, 0], s[i, 1],
+                                           s[i, 2], a, b, inertia, friction, dt)
+            s_new[i, 0] = px
+            s_new[i, 1] = py
+            s_new[i, 2] = pz
         h_new[i, 0] = hx
         h_new[i, 1] = hy
         h_new[i, 2] = hz
