@@ -39,6 +39,22 @@ from swarm._kernels.cascade import _cascade_core, _cascade_runs, _draw_edges  # 
 from swarm.simulate import _run_keys  # noqa: E402
 
 
+def _single_cascade(g, n, law_kind, law_a, law_b, one_law, p):
+    """``kernel(keys, delays)``: one simple cascade from agent 0 (empty delays: drawn)."""
+    thresh = np.ones(n, dtype=np.int32)
+    times, informed = np.empty(n), np.empty(n, dtype=np.int32)
+    origins = np.array([0], dtype=np.int64)
+    no_i = np.empty(0, dtype=np.bool_)
+
+    def kernel(keys, d):
+        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
+                      g["out_slot"], g["in_ptr"], g["in_idx"], thresh, np.inf, True, one_law,
+                      True, law_kind, law_a, law_b, p, 0.0, keys, d, no_i, origins, times,
+                      informed)
+
+    return kernel
+
+
 def best(fn, repeats):
     ts = []
     for _ in range(repeats):
@@ -68,16 +84,8 @@ def single(n, repeats):
 
     delays = [draw(k) for k in all_keys]
     graphs = [csr_array((d, g["out_idx"], g["out_ptr"]), shape=(n, n)) for d in delays]
-    thresh = np.ones(n, dtype=np.int32)
-    times, informed = np.empty(n), np.empty(n, dtype=np.int32)
-    origins = np.array([0], dtype=np.int64)
-    no_d, no_i = np.empty(0), np.empty(0, dtype=np.bool_)
-
-    def kernel(keys, d):
-        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
-                      g["out_slot"], g["in_ptr"], g["in_idx"], thresh, np.inf, True, True,
-                      True, law_kind, law_a, law_b, 1.0, 0.0, keys, d, no_i, origins, times,
-                      informed)
+    kernel = _single_cascade(g, n, law_kind, law_a, law_b, True, 1.0)
+    no_d = np.empty(0)
 
     def each(fn):  # every call a new run: repeating one run lets branch predictors learn it
         it = iter(range(10**9))
@@ -98,7 +106,7 @@ def single(n, repeats):
     line("swarm.simulate (public)", api, f"Python set-up {1e3 * (api - k_draw):.3f} ms")
     line("swarm kernel, drawing its delays", k_draw,
          f"{1e9 * k_draw / m:.1f} ns/edge; drawing costs {1e3 * (k_draw - k_pre):+.3f} ms")
-    line("swarm kernel, pre-drawn delays (heap+relax)", k_pre, f"{1e9 * k_pre / m:.1f} ns/edge")
+    line("swarm kernel, pre-drawn delays (queue+relax)", k_pre, f"{1e9 * k_pre / m:.1f} ns/edge")
     line("drawing all delays alone", d_only, f"{1e9 * d_only / m:.1f} ns/edge")
     line("scipy dijkstra, same delays", sp,
          f"{1e9 * sp / m:.1f} ns/edge; scipy / swarm kernel = {sp / k_draw:.2f}x, "
@@ -127,16 +135,8 @@ def cascade_ic(n, repeats):
                                                        np.uint64).reshape(-1, 3)
     delays = [_draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 0.5,
                           0.0)[0] for k in all_keys]
-    thresh = np.ones(n, dtype=np.int32)
-    times, informed = np.empty(n), np.empty(n, dtype=np.int32)
-    origins = np.array([0], dtype=np.int64)
-    no_d, no_i = np.empty(0), np.empty(0, dtype=np.bool_)
-
-    def kernel(keys, d):
-        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
-                      g["out_slot"], g["in_ptr"], g["in_idx"], thresh, np.inf, True, one_law,
-                      True, law_kind, law_a, law_b, 0.5, 0.0, keys, d, no_i, origins, times,
-                      informed)
+    kernel = _single_cascade(g, n, law_kind, law_a, law_b, one_law, 0.5)
+    no_d = np.empty(0)
 
     def each(fn):
         it = iter(range(10**9))
