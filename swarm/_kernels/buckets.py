@@ -10,12 +10,14 @@ another agent of the same bucket improves it; it is then queued again and
 passes its better time on (label correction). Final times are the exact
 shortest arrival times, the same floating-point values as a heap gives:
 each is ``t_j + delay`` of its best informer. With ``delta`` a quarter of
-the typical delay fewer than 3 % of agents are taken twice.
+the mean delay, 3.2 % of agents were taken twice (10^6 agents, 7 nearest,
+exponential delays).
 
-Measured on a 10^6-agent, 7-nearest cascade with exponential delays: the
-bucket queue takes 0.14 s where the indexed 4-ary heap (``heap.py``) took
-0.25 s in the same process (shared 2-core machine); push and pop are O(1)
-list splices instead of sifts through ~6 levels.
+Measured on that cascade with pre-drawn delays (thread time, minimum of 9
+runs alternating in one process, 2 cores): the bucket queue takes 0.135 s
+where the indexed 4-ary heap (``heap.py``) took 0.233 s and scipy's
+Dijkstra 0.385 s; push and pop are O(1) list splices instead of sifts
+through ~6 levels.
 
 The ring holds ``nb`` buckets (a power of two) with ``nb * delta`` longer
 than any single delay plus one bucket, so every queued time lies within one
