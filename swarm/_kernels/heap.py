@@ -1,5 +1,8 @@
 """An indexed 4-ary min-heap of agents keyed by time, with decrease-key.
 
+The queue of the general cascade path (thresholds, windows, ignoring) and of
+laws too long-tailed for the bucket ring (``buckets.py``).
+
 Each agent is in the heap at most once: ``pos[a]`` is its slot (-1: never
 queued, -2: popped, i.e. its time is final). Improving a queued agent's time
 sifts it up in place instead of queueing a duplicate, so a cascade pops each
