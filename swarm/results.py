@@ -31,7 +31,7 @@ class Result:
         reproduces the result bit for bit.
     origins : ndarray, shape (runs, size)
         The agents the shock turned at time 0 in each run.
-    informed_by : ndarray of int, shape (runs, n), or None
+    informed_by : ndarray of int32, shape (runs, n), or None
         With ``record="tree"``: the agent whose signal made each agent turn
         (-1 for origins and agents never reached).
     """
@@ -209,7 +209,7 @@ class Result:
         if "messengers" not in self._cache:
             from ._kernels.tree import _subtree_sizes
 
-            inf = np.ascontiguousarray(self.informed_by, dtype=np.int64)
+            inf = np.ascontiguousarray(self.informed_by, dtype=np.int32)
             score = _subtree_sizes(inf).mean(axis=0)
             direct = np.zeros(self.n)
             told = inf[inf >= 0]

@@ -49,7 +49,7 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
         The one source of randomness; the entropy is kept in ``Result.seed``.
     record : None or "tree"
         ``"tree"`` keeps, per run and agent, who passed the signal that made
-        it turn (``Result.informed_by``).
+        it turn (``Result.informed_by``, int32).
     progress : bool or None
         A progress bar on stderr; ``None``: only for long ensembles on a terminal.
 
@@ -116,10 +116,9 @@ def simulate(org: Organisation, model: Cascade | Alignment | None = None, shock:
     if order is not None:  # back to the public numbering
         times = times[:, inverse]
         if record:
-            informed = informed[:, inverse]
-            informed = np.where(informed >= 0, order[np.maximum(informed, 0)], -1)
-    if record:
-        informed = informed.astype(np.int64)
+            informed = informed[:, inverse]  # int32 throughout: half the memory of int64
+            informed = np.where(informed >= 0, order.astype(np.int32)[np.maximum(informed, 0)],
+                                np.int32(-1))
     return Result(arrival_times=times, organisation=org, model=model, shock=shock,
                   seed=int(ss.entropy) if np.isscalar(ss.entropy) else ss.entropy,
                   origins=origins, informed_by=informed)
