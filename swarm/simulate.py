@@ -12,13 +12,15 @@ from .models.cascade import Cascade
 from .models.shocks import Shock
 from .organisation import Organisation
 from .results.result import Comparison, Result
+from .results.summary import Summary
 
 __all__ = ["compare", "simulate"]
 
 
 def simulate(org: Organisation, model: Model | None = None, shock: Shock | None = None,
              runs: int = 1, seed: SeedLike = None, *, record: str | None = None,
-             progress: bool | None = None) -> Result:
+             progress: bool | None = None, keep: str = "times",
+             grid: np.ndarray | None = None) -> Result | Summary:
     """Simulate ``runs`` independent cascades of ``model`` after ``shock`` on ``org``.
 
     Parameters
@@ -37,10 +39,18 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
         it turn (``Result.informed_by``, int32).
     progress : bool or None
         A progress bar on stderr; ``None``: only for long ensembles on a terminal.
+    keep : "times" or "summary"
+        ``"times"`` keeps every arrival time (``runs x n``). ``"summary"``
+        reduces each run to its metrics inside the simulation and returns
+        a :class:`~swarm.Summary`: the same metrics, curve and breakdowns
+        to the bit, in memory O(n) per thread plus O(runs) (cascades only).
+    grid : array of times, optional
+        With ``keep="summary"``: the times of the response curve. Default:
+        200 times from 0 to twice the last turn of run 0.
 
     Returns
     -------
-    Result
+    Result, or Summary with ``keep="summary"``
 
     Examples
     --------
@@ -62,8 +72,21 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
     runs = check_int("runs", runs, low=1)
     if record is not None:
         check_choice("record", record, ("tree",))
-    return model._simulate(org, shock, runs, normalise_seed(seed), record=record,
-                           progress=progress)
+    check_choice("keep", keep, ("times", "summary"))
+    if keep == "times":
+        if grid is not None:
+            raise ValueError("grid is for keep='summary'; with keep='times' pass it to "
+                             "Result.curve(grid)")
+        return model._simulate(org, shock, runs, normalise_seed(seed), record=record,
+                               progress=progress)
+    if record is not None:
+        raise ValueError(f"record={record!r} needs every run's tree; keep='summary' keeps "
+                         "only metrics")
+    if not getattr(model, "_keeps_summary", False):
+        raise ValueError(f"keep='summary' is implemented for the Cascade model, got "
+                         f"{type(model).__name__}")
+    return model._simulate(org, shock, runs, normalise_seed(seed), record=None,
+                           progress=progress, keep="summary", grid=grid)
 
 
 def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],

@@ -25,6 +25,8 @@ from .._kernels.cascade import CONSTANT, _cascade_runs, _draw_edges
 from .._kernels.graph import _permute_csr
 from ..organisation import CHANNELS, Organisation
 from ..results.result import Result
+from ..results.summary import Summary
+from ._summarise import summarise
 from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
 from .laws import Exponential, Latency, LatencyLaw, _law_text
 from .shocks import Shock
@@ -167,13 +169,20 @@ class Cascade:
             parts.append(f"ignore {self.ignore:g}")
         return "; ".join(parts)
 
+    #: ``simulate(..., keep="summary")`` reduces this model's runs inside the batch.
+    _keeps_summary = True
+
     def _simulate(self, org: Organisation, shock: Shock, runs: int,
                   ss: np.random.SeedSequence, *, record: str | None = None,
-                  progress: bool | None = None) -> Result:
+                  progress: bool | None = None, keep: str = "times",
+                  grid: np.ndarray | None = None) -> Result | Summary:
         """Run ``runs`` cascades through the shared batch runner (see :func:`swarm.simulate`)."""
         args = kernel_args(org, self)
         origins, keys = run_keys(org, shock, ss.spawn(runs), 3)
         k_origins = kernel_origins(org, origins)
+        if keep == "summary":
+            return summarise(org, self, shock, ss, args, origins, k_origins, keys, grid,
+                             progress)
         times = np.empty((runs, org.n), dtype=np.float64)
         informed = np.empty((runs, org.n), dtype=np.int32) if record else None
         # the kernel always writes informers: without record="tree", one reused scratch batch
