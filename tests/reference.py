@@ -61,3 +61,8 @@ def naive_cascade(indptr, indices, delays, ignored, thresh, window, origins,
             informed[i] = int(indices[s])
             turn(i, a)
     return np.array(times), np.array(informed)
+
+
+def order_statistic(values, k: int) -> float:
+    """The value of rank ``k`` (0-based) among ``values``: the k-th of them sorted."""
+    return sorted(float(v) for v in values)[k]
