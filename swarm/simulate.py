@@ -91,7 +91,8 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
 
 def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
             model: Model | None = None, shock: Shock | None = None, runs: int = 100,
-            seed: SeedLike = None, *, progress: bool | None = None) -> Comparison:
+            seed: SeedLike = None, *, progress: bool | None = None, keep: str = "times",
+            grid: np.ndarray | None = None) -> Comparison:
     """Simulate the same model and shock on several organisations.
 
     Every organisation gets the same seed, so where two structures share
@@ -101,8 +102,10 @@ def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
     Parameters
     ----------
     orgs : mapping name -> Organisation, or a sequence (named by ``org.name``)
-    model, shock, runs, seed, progress
-        As for :func:`simulate`.
+    model, shock, runs, seed, progress, keep, grid
+        As for :func:`simulate`. ``keep="summary"`` gives a Comparison of
+        :class:`~swarm.Summary` objects: the same tables and report from
+        metrics reduced inside the batch, without the runs x agents times.
 
     Returns
     -------
@@ -133,6 +136,6 @@ def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
             raise TypeError(f"orgs[{name!r}] must be an Organisation, got {type(org).__name__}")
         res = simulate(org.replace(name=name) if org.name != name else org, model, shock,
                        runs, np.random.SeedSequence(entropy, spawn_key=ss.spawn_key),
-                       progress=progress)
+                       progress=progress, keep=keep, grid=grid)
         results[name] = res
     return Comparison(results)

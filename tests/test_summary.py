@@ -158,3 +158,45 @@ def test_summary_bad_arguments():
         s.curve([0.0, 2.0])
     with pytest.raises(ValueError, match="needs levels"):
         swarm.simulate(swarm.networked(50, seed=1), keep="summary").by_level()
+
+
+def test_compare_keeps_summaries_with_the_same_tables():
+    orgs = {"rake": swarm.hierarchy(600), "flock": swarm.networked(600, seed=3)}
+    full = swarm.compare(orgs, swarm.Cascade(), runs=30, seed=4)
+    grid = np.linspace(0.0, 20.0, 41)
+    s = swarm.compare(orgs, swarm.Cascade(), runs=30, seed=4, keep="summary", grid=grid)
+    assert all(isinstance(s[k], swarm.Summary) for k in s)
+    pd.testing.assert_frame_equal(s.summary(), full.summary(), check_exact=True)
+    assert s.report() == full.report()
+    for name, curve in s.curves().items():
+        pd.testing.assert_frame_equal(curve, full[name].curve(grid), check_exact=True)
+
+
+def test_sweep_cells_and_robustness_equal_the_full_matrix():
+    from swarm.experiments._cells import CellRunner
+
+    class One:  # a scenario of one cell with people away
+        def cell_parts(self, values, seed_for, cache):
+            org = swarm.remove(swarm.hierarchy(900, departments=[300] * 3), 0.1, seed=2)
+            return org, swarm.Cascade(swarm.Constant(1.0), p=0.8), swarm.Shock("random")
+
+    times = (0.5, 1.0, 2.0, 4.0, np.inf)
+    runner = CellRunner(One(), 25, np.random.SeedSequence(5), times)
+    cell = runner({"structure": "x"})
+    full = runner.result({"structure": "x"})  # the full Result of the same cell
+    want = {"agents": full.n, "runs": 25, **m.spread(full.metrics()), "unit": full.unit}
+    assert cell["row"] == want
+    np.testing.assert_array_equal(
+        cell["curve"], m.fraction_turned(full.present_times, np.array(times)).mean(axis=0))
+
+    org = swarm.hierarchy(700)
+    model = swarm.Cascade(swarm.Constant(1.0), p=0.8)
+    table = swarm.robustness(org, model, removed=[0.1], runs=15, draws=2, seed=3)
+    c_remove, c_sim = np.random.SeedSequence(3).spawn(2)
+    r_seeds, s_seeds = c_remove.spawn(2), c_sim.spawn(2)
+    rows = []
+    for d in range(2):
+        variant = swarm.remove(org, 0.1, who="random", seed=r_seeds[d])
+        rows.append(swarm.simulate(variant, model, None, 15, seed=s_seeds[d]).metrics())
+    stats = m.spread(pd.concat(rows, ignore_index=True))
+    assert table["t90"].iloc[0] == stats["t90"] and table["t50_lo"].iloc[0] == stats["t50_lo"]

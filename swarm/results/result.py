@@ -300,7 +300,12 @@ class Comparison(Mapping):
         return comparison_report(self)
 
     def curves(self, *, points: int = 200) -> dict[str, pd.DataFrame]:
-        """Response curves of all results on one shared time grid."""
+        """Response curves of all results on one shared time grid.
+
+        Summaries (``keep="summary"``) give theirs on the grid they kept.
+        """
+        if any(not hasattr(r, "arrival_times") for r in self._results.values()):
+            return {name: r.curve() for name, r in self._results.items()}
         ends = [r.arrival_times[np.isfinite(r.arrival_times)].max(initial=0.0)
                 for r in self._results.values()]
         grid = np.linspace(0.0, max(max(ends), 1e-9), points)
