@@ -403,6 +403,11 @@ def _cascade_runs(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_id
     of threads.
     """
     blocks = max(1, min(keys.shape[0], get_num_threads()))
+    if blocks == 1:  # one run or one thread: no parallel region to wake threads for
+        _cascade_serial(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
+                        thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b,
+                        p, ignore, origins, keys, times, informed)
+        return
     _cascade_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
                     window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
                     origins, keys, times, informed, blocks)
@@ -429,3 +434,19 @@ def _cascade_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_
                          thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b,
                          p, ignore, keys[r], no_delays, no_ignored, origins[r], times[r],
                          informed[r], link, buf_e, buf_a)
+
+
+@njit(cache=True)
+def _cascade_serial(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
+                    window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
+                    origins, keys, times, informed):
+    """``_cascade_runs`` on the calling thread, one scratch for all runs."""
+    n = times.shape[1]
+    no_delays = np.empty(0, dtype=np.float64)
+    no_ignored = np.empty(0, dtype=np.bool_)
+    link, buf_e, buf_a = _scratch(n, out_ptr)
+    for r in range(keys.shape[0]):
+        _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
+                     window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
+                     keys[r], no_delays, no_ignored, origins[r], times[r], informed[r], link,
+                     buf_e, buf_a)
