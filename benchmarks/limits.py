@@ -4,7 +4,7 @@ Run:  python benchmarks/limits.py [--agents 10000,100000,1000000] [--repeats 7]
 
 Part 1, the machine's floor (one thread, numba loops, minimum of ``--repeats``):
 
-- streaming read bandwidth: summing a 256 MiB float64 array;
+- streaming read bandwidth: summing a 64 MiB float64 array (twice the L3);
 - random gathers: ``sum(x[idx])`` with independent uniform indices into an
   array of 80 KB, 800 KB, 8 MB and 256 MB (the sizes of ``times`` at 10^4
   ... 3 * 10^7 agents), ns per gather;
@@ -46,14 +46,6 @@ from swarm._kernels.rng import _hash_exponential, _hash_uniform
 
 
 # ---------------------------------------------------------------- the machine
-@njit(cache=True)
-def _stream(x):
-    s = 0.0
-    for v in x:
-        s += v
-    return s
-
-
 @njit(cache=True)
 def _gather(x, idx):
     s = 0.0
@@ -97,18 +89,27 @@ def best(fn, repeats):
 
 
 def machine(repeats):
-    """(rows, gather ns by array bytes, ns per draw)."""
+    """(rows, gather ns by array bytes, ns per draw).
+
+    Each figure is the minimum over many short calls (a few ms at most), so
+    that on a shared machine some of them run without being preempted.
+    """
     rows = []
-    big = np.random.default_rng(0).random(1 << 25)  # 256 MiB
-    t = best(lambda: _stream(big), repeats)
-    rows.append(("streaming read, 256 MiB", f"{big.nbytes / t / 1e9:.1f} GB/s",
+    many = 10 * repeats
+    big = np.random.default_rng(0).random(1 << 23)  # 64 MiB: twice the L3 cache
+    t = best(big.sum, many)  # numpy's SIMD pairwise sum: bound by memory, not by adds
+    rows.append((f"streaming read, {big.nbytes >> 20} MiB", f"{big.nbytes / t / 1e9:.1f} GB/s",
                  f"{1e9 * t / big.size:.2f} ns per 8 bytes"))
+    huge = np.random.default_rng(0).random(1 << 25)  # 256 MiB, far beyond every cache
     gathers = {}
-    count = 1 << 22
+    count = 1 << 16
     for size in (10_000, 100_000, 1_000_000, 1 << 25):
-        x = big[:size]
-        idx = np.random.default_rng(1).integers(0, size, count).astype(np.int32)
-        t = best(lambda: _gather(x, idx), repeats)
+        x = huge[:size]
+        # fresh indices for every call, so a call finds none of its lines cached
+        # by the one before (beyond what the array's size lets the caches hold)
+        idx = np.random.default_rng(1).integers(0, size, count * (many + 1)).astype(np.int32)
+        calls = iter(range(10**9))
+        t = best(lambda: _gather(x, idx[(next(calls) % (many + 1)) * count:][:count]), many)
         gathers[size * 8] = 1e9 * t / count
         rows.append((f"random gather, {size * 8 / 1e6:g} MB array",
                      f"{count / t / 1e6:.0f} M/s", f"{gathers[size * 8]:.2f} ns per gather"))
@@ -116,17 +117,17 @@ def machine(repeats):
     perm = np.random.default_rng(2).permutation(n)
     nxt = np.empty(n, dtype=np.int64)
     nxt[perm] = np.roll(perm, -1)
-    steps = 1 << 21
-    t = best(lambda: _chase(nxt, steps), max(1, repeats // 2))
+    steps = 1 << 14
+    t = best(lambda: _chase(nxt, steps), many)
     rows.append(("dependent gather (latency), 256 MiB", f"{steps / t / 1e6:.1f} M/s",
                  f"{1e9 * t / steps:.1f} ns per gather"))
     key = np.uint64(12345)
-    m = 1 << 22
-    t = best(lambda: _draws(key, m), repeats)
+    m = 1 << 16
+    t = best(lambda: _draws(key, m), many)
     per_draw = 1e9 * t / m
     rows.append(("one delay draw (hash + ziggurat)", f"{m / t / 1e6:.0f} M/s",
                  f"{per_draw:.2f} ns per draw"))
-    t = best(lambda: _draws_log(key, m), repeats)
+    t = best(lambda: _draws_log(key, m), many)
     rows.append(("one delay draw (hash + -log(1 - u))", f"{m / t / 1e6:.0f} M/s",
                  f"{1e9 * t / m:.2f} ns per draw"))
     return rows, gathers, per_draw
