@@ -57,7 +57,8 @@ def main(argv=None) -> None:
     # construction
     for size in sorted({10**5, n}):
         swarm.networked(min(size, 2000), seed=1)  # warm-up
-        t = _median_time(lambda: swarm.networked(size, seed=1), max(1, args.repeat // 2))
+        t = _median_time(lambda size=size: swarm.networked(size, seed=1),
+                         max(1, args.repeat // 2))
         row(f"construct networked({size:,}, k=7)", t)
 
     org = swarm.networked(n, seed=1)
@@ -166,11 +167,12 @@ def targets(sizes, ens_agents: int, ens_runs: int, repeat: int) -> None:
             graphs.append(csr_array((d, g["out_idx"], g["out_ptr"]), shape=(size, size)))
         which = iter(range(10**9))
         dijkstra(graphs[0], indices=0)
-        sw, sp, ratio = _paired(lambda: swarm.simulate(org, model, shock, seed=next(seeds)),
-                                lambda: dijkstra(graphs[next(which) % repeat], indices=0),
-                                repeat)
-        out.append((f"one cascade, networked({size:,}): simulate vs scipy dijkstra on "
-                    "pre-drawn delays", sw, sp, ratio, 3.0))
+        sw, sp, ratio = _paired(
+            lambda org=org, seeds=seeds: swarm.simulate(org, model, shock, seed=next(seeds)),
+            lambda graphs=graphs, which=which: dijkstra(graphs[next(which) % repeat], indices=0),
+            repeat)
+        what = f"one cascade, networked({size:,}): simulate vs scipy dijkstra on pre-drawn delays"
+        out.append((what, sw, sp, ratio, 3.0))
     small = swarm.networked(ens_agents, seed=1)
     g = small._kernel
     base = csr_array((np.ones(small.n_edges), g["out_idx"], g["out_ptr"]),

@@ -109,7 +109,8 @@ def machine(repeats):
         # by the one before (beyond what the array's size lets the caches hold)
         idx = np.random.default_rng(1).integers(0, size, count * (many + 1)).astype(np.int32)
         calls = iter(range(10**9))
-        t = best(lambda: _gather(x, idx[(next(calls) % (many + 1)) * count:][:count]), many)
+        t = best(lambda x=x, idx=idx, calls=calls:
+                 _gather(x, idx[(next(calls) % (many + 1)) * count:][:count]), many)
         gathers[size * 8] = 1e9 * t / count
         rows.append((f"random gather, {size * 8 / 1e6:g} MB array",
                      f"{count / t / 1e6:.0f} M/s", f"{gathers[size * 8]:.2f} ns per gather"))
@@ -281,14 +282,16 @@ def cascade(n, repeats, gathers, per_draw):
     t_q = t_draw - t_g - t_d - t_w
     size = min(gathers, key=lambda b: abs(np.log(b / (8 * n))))
     floor = gathers[size] + per_draw
-    ns = lambda t: 1e9 * t / m  # noqa: E731
+    def ns(t):
+        return 1e9 * t / m
+
     print(f"\none cascade, networked({n:,}), {m:,} edges, exp delays, 1 thread; "
           f"{len(pops) / n:.3f} pops and {len(imp_i) / n:.2f} improvements per agent:")
     print(f"  {'swarm.simulate (public)':<44} {ns(t_api):6.1f} ns/edge")
     print(f"  {'kernel, drawing its delays':<44} {ns(t_draw):6.1f} ns/edge  "
           f"{ns(t_draw) / floor:.1f}x the floor")
     print(f"  {'kernel, pre-drawn delays':<44} {ns(t_pre):6.1f} ns/edge")
-    print(f"  split of the drawing kernel, each piece alone:")
+    print("  split of the drawing kernel, each piece alone:")
     for what, t in (("gathers (out-edges, receivers' times)", t_g),
                     ("draws (one per relaxed edge)", t_d),
                     ("writes (time, informer per improvement)", t_w),
@@ -296,7 +299,7 @@ def cascade(n, repeats, gathers, per_draw):
         print(f"    {what:<42} {ns(t):6.1f} ns/edge  {100 * t / t_draw:4.0f} %")
     print(f"  floor: one draw ({per_draw:.2f} ns) + one random gather in a "
           f"{size / 1e6:g} MB array ({gathers[size]:.2f} ns) = {floor:.2f} ns/edge")
-    return dict(n=n, api=ns(t_api), kernel=ns(t_draw), floor=floor)
+    return {"n": n, "api": ns(t_api), "kernel": ns(t_draw), "floor": floor}
 
 
 def main(argv=None):

@@ -682,12 +682,14 @@ def main(argv=None) -> int:
         _worker_main(argv[1:])
         return 0
     args = parse_args(argv)
+    load_start = os.getloadavg()
     df = run_benchmarks(args)
     table = format_table(df)
     import pandas as pd
 
     with pd.option_context("display.max_colwidth", 80, "display.width", 250):
-        print(f"# {machine()}; medians of {args.repeats} repeats")
+        print(f"# {machine()}; medians of {args.repeats} repeats; load average "
+              f"{load_start[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
         print(table.to_string(index=False))
     if args.out:
         from swarm._io import write_text

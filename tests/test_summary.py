@@ -28,7 +28,7 @@ def _select_copy(a, k):
 @njit
 def _ranks_copy(a, ks):
     out = np.empty(ks.shape[0])
-    _ranks(a.copy(), a.shape[0], ks, out)
+    _ranks(a.copy(), a.shape[0], ks, out, np.empty(a.shape[0]))
     return out
 
 
@@ -57,6 +57,35 @@ def test_ranks_select_several_in_one_buffer(values, data):
     got = _ranks_copy(a, np.array(ks, dtype=np.int64))
     want = [order_statistic(a, k) if k < a.size else np.inf for k in ks]
     assert got.tolist() == want
+
+
+def _large(kind, n, rng):
+    if kind == "spread":
+        return rng.gamma(20.0, 1.0, n)
+    if kind == "ties":  # constant delays: a few hop counts, and the never reached
+        return rng.choice([0.0, 1.0, 2.0, 3.0, 4.0, np.inf], n, p=[.01, .09, .3, .3, .2, .1])
+    if kind == "sorted":
+        return np.sort(rng.random(n))
+    if kind == "reversed":
+        return np.sort(rng.random(n))[::-1].copy()
+    # every sampled position holds 0, everything else 1: the sample misses the
+    # ranks and the exact fallback must answer
+    a = np.ones(n)
+    a[(np.arange(4096) * n) // 4096] = 0.0
+    return a
+
+
+@pytest.mark.parametrize("kind", ["spread", "ties", "sorted", "reversed", "misleading"])
+def test_ranks_of_large_buffers_by_sample_brackets(kind):
+    rng = np.random.default_rng(len(kind))
+    n = 100_003
+    a = _large(kind, n, rng)
+    ks = np.array([0, rank10 := max(int(np.ceil(0.1 * n - 1e-9)), 1) - 1, n // 2,
+                   9 * n // 10, n - 1, n + 5], dtype=np.int64)
+    assert rank10 > 0
+    want = np.sort(a)
+    got = _ranks_copy(a, ks)
+    assert got.tolist() == [want[k] if k < n else np.inf for k in ks]
 
 
 def _org_with_order():

@@ -15,6 +15,16 @@ signal whose edge drew ``ignored[e]`` is ignored. Agent ``i`` turns at the
 first arrival time ``t`` at which it holds at least ``thresh[i]`` signals
 not ignored that arrived in ``(t - window, t]``.
 
+Where a simple cascade's time goes (``benchmarks/limits.py``: exponential
+delays on ``networked(10^4)``, one thread, each piece replayed alone on the
+run's own pops and improvements): 12 ns per edge in all, of which gathers
+(out-edges, receivers' times) 2.2, delay draws 3.7, writes (time and
+informer, 1.9 improvements per agent) 0.4, and the queue with its branches
+the remaining 5.8. Per agent: 1.03 pops, 7 relaxations. The one-pass loop
+it replaced took 17.4 ns per edge, most of the difference mispredicted
+branches (see ``_bucket_cascade``). The ensemble is the same cascade run
+after run on one scratch per thread (``_cascade_blocks``).
+
 Kernels import nothing from the package and take arrays and scalars only.
 """
 
@@ -266,9 +276,7 @@ def _scratch(n, out_ptr):
         link[i, 1] = -2
     longest = 1
     for j in range(n):
-        d = out_ptr[j + 1] - out_ptr[j]
-        if d > longest:
-            longest = d
+        longest = max(longest, out_ptr[j + 1] - out_ptr[j])
     return link, np.empty(longest, dtype=np.int64), np.empty(longest, dtype=np.float64)
 
 
