@@ -21,6 +21,7 @@ import numbers
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -258,12 +259,14 @@ def _cell(v) -> str:
 def _read_xlsx(data: bytes, path: str, what: str, sheet) -> pd.DataFrame:
     try:
         import openpyxl
+        import openpyxl.utils.exceptions
     except ImportError:  # pragma: no cover - a declared dependency
         raise ValueError(f"{what}: reading {path!r} needs openpyxl (pip install openpyxl)") \
             from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError,
+            openpyxl.utils.exceptions.InvalidFileException):  # a damaged or foreign file
         raise ValueError(f"{what}: {path!r} is not a readable .xlsx workbook; save it again "
                          "from Excel, or export it as CSV") from None
     try:

@@ -18,7 +18,14 @@ import scipy.sparse as sp
 from .._checks import check_choice, check_int
 from ..organisation import CHANNELS, Organisation, locality_order
 from ._tables import Source, find, find_columns, labels, position_lookup, read_table
-from .org_chart import _depths, _parents, department_labels, id_array, people_ids, warn_tops
+from .org_chart import (
+    _depths,
+    _parents,
+    department_labels,
+    id_array,
+    people_ids,
+    warn_tops,
+)
 
 __all__ = ["from_edges"]
 
@@ -186,7 +193,7 @@ def _seconds(col: pd.Series, where: str) -> np.ndarray:
         return num.to_numpy(dtype=float)
     try:
         dates = pd.to_datetime(col)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError):
         raise ValueError(f"timestamp: table {where}, column {col.name!r} holds neither "
                          "numbers (seconds) nor dates") from None
     if dates.isna().any():
