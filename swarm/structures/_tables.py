@@ -15,6 +15,7 @@ shown only once the file has been read as a table.
 
 from __future__ import annotations
 
+import gzip
 import io
 import math
 import numbers
@@ -88,8 +89,8 @@ def read_table(table, *, what: str = "table", sep: str | None = None,
     Parameters
     ----------
     table : str, path or pandas.DataFrame
-        A CSV, TSV or TXT file (header row required), an ``.xlsx`` workbook,
-        or a DataFrame (used as it is, copied).
+        A CSV, TSV or TXT file (header row required, gzipped or not), an
+        ``.xlsx`` workbook, or a DataFrame (used as it is, copied).
     what : str
         The argument's name, for errors (``"table"``, ``"people"``...).
     sep : str, optional
@@ -126,6 +127,9 @@ def read_table(table, *, what: str = "table", sep: str | None = None,
     data = _read_bytes(path, what, limit)
     where = Source(path)
     ext = os.path.splitext(path)[1].lower()
+    if data[:2] == b"\x1f\x8b":  # gzip: an export compressed to travel
+        data = _gunzip(data, path, what, limit)
+        ext = os.path.splitext(os.path.splitext(path)[0])[1].lower() if ext == ".gz" else ext
     if data[:4] == b"PK\x03\x04" or ext in (".xlsx", ".xlsm"):
         df = _read_xlsx(data, path, what, sheet)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or ext == ".xls":
@@ -166,6 +170,18 @@ def _read_bytes(path: str, what: str, limit: int) -> bytes:
     if len(data) > limit:  # it grew while we looked
         raise ValueError(f"{what}: {path!r} is more than the {limit:,}-byte limit for a table")
     return data
+
+
+def _gunzip(data: bytes, path: str, what: str, limit: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(limit + 1)
+    except (OSError, EOFError):
+        raise ValueError(f"{what}: {path!r} is a damaged gzip file") from None
+    if len(out) > limit:
+        raise ValueError(f"{what}: {path!r} unpacks to more than the {limit:,}-byte limit for "
+                         "a table")
+    return out
 
 
 def _decode(data: bytes, path: str, what: str, encoding: str | None) -> str:
