@@ -88,7 +88,7 @@ def build(seed: int = SEED) -> list[tuple[str, str, str, str]]:
         by_dept.setdefault(dept[k], []).append(k)
         by_dept_site.setdefault((dept[k], site[k]), []).append(k)
     connector = np.zeros(n, dtype=bool)
-    connector[np.argsort(rng.random(n), kind="stable")[:int(round(CONNECTORS * n))]] = True
+    connector[np.argsort(rng.random(n), kind="stable")[:round(CONNECTORS * n)]] = True
     activity = (0.3 + 1.4 * rng.random(n)) * np.where(connector, CONNECTOR_FACTOR, 1.0)
     days = _days()
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import warnings
+from importlib import resources
 
 from ..structures._tables import read_table
 from ..structures.edges import from_edges
