@@ -1,0 +1,446 @@
+"""``diagnose``: the questions an HR strategist asks, answered in one object.
+
+It composes what the library already computes (organisations from exports,
+what-ifs, linking pins, simulations through the shared runner, the sweep's
+cells over assumptions) and computes nothing of its own.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._checks import check_int, normalise_seed
+from .._progress import progress_bar
+from ..models.cascade import Cascade
+from ..models.shocks import Shock
+from ..organisation import Organisation
+from ..results.result import Result
+from ..simulate import simulate
+from ..structures._tables import find, position_lookup
+from ..structures.edges import from_edges
+from ..whatifs import _edit
+from ..whatifs.interventions import add_linking_pins, adopt, champion, flatten
+from ..whatifs.linking_pins import find_linking_pins
+from .assumptions import Assumptions
+
+__all__ = ["Diagnosis", "diagnose"]
+
+#: Where the news starts, in the report's words.
+ORIGINS = {"top": "from the top", "bottom": "from the front line", "random": "from anyone"}
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis:
+    """What :func:`diagnose` found: tables, a summary and an HTML report.
+
+    Attributes
+    ----------
+    tables : dict of str -> DataFrame
+        ``headline`` (the answers at a glance), ``structure`` (per layer:
+        people, managers, spans, attention), ``speed`` (t50/t90 for news from
+        the top, the front line and anyone), ``departments`` (slowest to
+        know first), ``people`` (bottlenecks and linking pins),
+        ``whatifs`` (ranked by hours saved, with their cost), ``contacts``
+        (with a contact export: what the informal network adds),
+        ``robustness`` (each headline conclusion over the assumption grid),
+        ``assumption_sets`` (the t90 of every grid cell) and
+        ``assumptions``.
+    organisation : Organisation
+        The organisation diagnosed (with contacts: formal and informal).
+    assumptions : Assumptions
+    results : dict of str -> Result
+        The simulations behind the speed table, by origin.
+    """
+
+    tables: dict
+    organisation: Organisation
+    assumptions: Assumptions
+    model: Cascade
+    runs: int
+    seed: object
+    results: dict = field(repr=False)
+
+    def summary(self) -> str:
+        """The headline answers as plain sentences (what the report opens with)."""
+        from .report import sentences
+
+        return "\n".join(sentences(self))
+
+    def to_html(self, path) -> str:
+        """Write the self-contained HTML report to ``path`` (atomically); return the path.
+
+        Figures are embedded as PNG; the page loads nothing from anywhere and
+        needs no scripts.
+        """
+        from .report import write_html
+
+        return write_html(self, path)
+
+    def __repr__(self) -> str:
+        h = self.tables["headline"]
+        return (f"Diagnosis({self.organisation.name!r}: {self.organisation.n} people; "
+                f"{len(h)} headline answers; tables {', '.join(self.tables)})")
+
+
+def _overlay(org: Organisation, contacts) -> tuple[Organisation, dict]:
+    """``org`` with the contact network added on the colleague channel."""
+    if isinstance(contacts, Organisation):
+        cont = contacts
+    else:
+        with warnings.catch_warnings():  # repeated pairs are what a contact log is made of
+            warnings.filterwarnings("ignore", message="from_edges: merged", category=UserWarning)
+            cont = from_edges(contacts, name="contacts")
+    pos = position_lookup(org.ids.tolist())
+    where = np.array([-1 if (r := find(pos, i)) is None else r for i in cont.ids.tolist()],
+                     dtype=np.int64)
+    e = _edit.edges(cont)
+    keep = (where[e.watcher] >= 0) & (where[e.watched] >= 0)
+    unknown = int((where < 0).sum())
+    info = {"contact_people": int(cont.n), "not_in_chart": unknown,
+            "contact_edges": int(e.watcher.size), "edges_kept": int(keep.sum())}
+    if unknown:
+        warnings.warn(f"diagnose: {unknown} of {cont.n} people in the contacts are not in the "
+                      "org chart; their contacts are left out", UserWarning, stacklevel=3)
+    if not keep.any():
+        raise ValueError("contacts: none of the contacts is between people of the org chart "
+                         "(do the ids match the chart's id column?)")
+    added = _edit.edges(org).add(where[e.watcher[keep]], where[e.watched[keep]],
+                                 _edit.COLLEAGUE, scale=e.scale[keep])
+    out = _edit.rebuild(org, added, name=f"{org.name or 'organisation'} with contacts")
+    return out, info
+
+
+def _spans(org: Organisation) -> np.ndarray:
+    """Direct reports per person (0 for those who manage nobody)."""
+    if org.manager is None:
+        return np.zeros(org.n, dtype=np.int64)
+    m = org.manager
+    return np.bincount(m[m >= 0], minlength=org.n)
+
+
+def _structure(org: Organisation) -> pd.DataFrame:
+    spans = _spans(org)
+    att = org.attention
+    level = org.level if org.level is not None else np.zeros(org.n, dtype=np.int64)
+    rows = []
+    for lev in range(int(level.max()) + 1):
+        who = level == lev
+        mgr = who & (spans > 0)
+        rows.append({"layer": lev, "people": int(who.sum()), "managers": int(mgr.sum()),
+                     "span_mean": float(spans[mgr].mean()) if mgr.any() else 0.0,
+                     "span_max": int(spans[mgr].max()) if mgr.any() else 0,
+                     "attention_mean": float(att[who].mean()),
+                     "attention_max": int(att[who].max())})
+    return pd.DataFrame(rows).set_index("layer")
+
+
+def _applies(fn: Callable, *args, **kwargs):
+    """A what-if's organisation, or the sentence saying why it does not apply here."""
+    try:
+        return fn(*args, **kwargs), ""
+    except ValueError as err:
+        return None, str(err).split(";")[0]
+
+
+def _flatten_level(org: Organisation) -> int | None:
+    """The management layer below the top whose managers have the fewest reports each."""
+    if org.manager is None or org.level is None:
+        return None
+    spans = _spans(org)
+    best, best_span = None, np.inf
+    for lev in range(1, int(org.level.max()) + 1):
+        mgr = (org.level == lev) & (spans > 0)
+        if mgr.any() and spans[mgr].mean() < best_span:
+            best, best_span = lev, float(spans[mgr].mean())
+    return best
+
+
+def _whatifs(org: Organisation, seed) -> dict[str, tuple]:
+    """name -> (organisation or None, description, note)."""
+    s_adopt, s_pins, s_champ = normalise_seed(seed).spawn(3)
+    out = {}
+    new, note = _applies(adopt, org, 0.6, seed=s_adopt)
+    what = "60 % of the staff use the internal network and follow 7 colleagues on it"
+    out["network adoption"] = (new, what, note)
+    new, note = _applies(add_linking_pins, org, 0.05, seed=s_pins)
+    out["linking pins"] = (new, "5 % of the staff also join a team of another department",
+                           note)
+    lev = _flatten_level(org)
+    if lev is None:
+        new, note = None, "the chart has no management layer below the top to remove"
+    else:
+        new, note = _applies(flatten, org, level=lev)
+    out["one layer fewer"] = (new, f"the managers at layer {lev} hand their teams to their "
+                              "own manager" if lev else "remove a management layer", note)
+    new, note = _applies(champion, org, seed=s_champ, budget=7)
+    what = ("one appointed person relays everything on the internal network (with the "
+            "attention of anyone else: 7)")
+    out["champion"] = (new, what, note)
+    return out
+
+
+def _cost(org: Organisation, new: Organisation) -> dict:
+    spans_old, spans_new = _spans(org), _spans(new)
+    changed = np.zeros(org.n, dtype=bool)
+    old_rows = [set(org.watch.indices[org.watch.indptr[i]:org.watch.indptr[i + 1]].tolist())
+                for i in range(org.n)]
+    for i in range(org.n):
+        row = set(new.watch.indices[new.watch.indptr[i]:new.watch.indptr[i + 1]].tolist())
+        changed[i] = row != old_rows[i]
+    return {"people_affected": int(changed.sum()),
+            "links_added": int(new.n_edges - org.n_edges),
+            "widest_span": int(spans_new.max()), "widest_span_before": int(spans_old.max()),
+            "most_watched": int(new.attention.max()),
+            "most_watched_before": int(org.attention.max())}
+
+
+def _t(res: Result) -> dict:
+    s = res.summary().iloc[0]
+    return {k: float(s[k]) for k in ("t50", "t50_lo", "t50_hi", "t90", "t90_lo", "t90_hi",
+                                     "reach")}
+
+
+def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
+             runs: int = 100, seed=2026, assumptions: Assumptions | None = None,
+             robust_runs: int = 30, pins: int = 10, progress: bool | None = None) -> Diagnosis:
+    """Diagnose an organisation: how fast news travels, who slows it, what would help.
+
+    Answers, each as a table in :attr:`Diagnosis.tables` and a section of
+    the report (:meth:`Diagnosis.to_html`):
+
+    - head count, layers, spans of control and the attention each person
+      spends (``org.attention``: how many others they keep up with);
+    - how long until 50 % and 90 % know (t50, t90), for news from the top,
+      from the front line and from anyone (medians over ``runs``);
+    - which departments hear last (news from anyone);
+    - bottlenecks and linking pins: the strongest messengers
+      (:func:`swarm.find_linking_pins`), each confirmed by simulating the
+      organisation without them, and how many departments each connects;
+    - what-ifs ranked by the hours they save on t90, each with its cost:
+      60 % network adoption (:func:`swarm.adopt`), 5 % linking pins
+      (:func:`swarm.add_linking_pins`), one management layer fewer
+      (:func:`swarm.flatten`, the layer with the smallest spans) and a
+      champion with a normal attention budget (:func:`swarm.champion`); a
+      what-if that does not apply to this chart says why;
+    - with ``contacts``: the informal network laid over the formal one
+      (contacts on the ``colleague`` channel, latency scaled by how often a
+      pair is in touch, as :func:`swarm.from_edges` with ``latency="count"``)
+      and what it adds;
+    - whether each headline conclusion survives other assumptions: it is
+      recomputed in every cell of :data:`swarm.diagnosis.assumptions.GRID`
+      (18 sets) with the sweep's cells (:mod:`swarm.experiments._cells`),
+      and the report states in how many it holds and which assumption
+      breaks it.
+
+    Parameters
+    ----------
+    org : Organisation
+        Usually :func:`swarm.from_org_chart` of an HR export.
+    model : Cascade, optional
+        Its ``p``, ``threshold``, ``window`` and ``ignore`` are kept; its
+        latency is replaced by that of ``assumptions``. Default
+        ``Cascade()``.
+    contacts : str, path, DataFrame or Organisation, optional
+        A communication export (one row per message: sender, recipient and
+        optionally a time stamp; read by :func:`swarm.from_edges`) or an
+        Organisation made by it. Ids must be those of the org chart.
+    runs : int, default 100
+        Runs of every main simulation.
+    seed : int, SeedSequence or Generator, default 2026
+    assumptions : Assumptions, optional
+        Meeting cycle, colleague and network latency, formal law.
+    robust_runs : int, default 30
+        Runs of each cell of the assumption grid.
+    pins : int, default 10
+        Candidates confirmed as bottlenecks or linking pins.
+    progress : bool or None
+        A progress bar on stderr (``None``: on a terminal only).
+
+    Returns
+    -------
+    Diagnosis
+
+    Examples
+    --------
+    >>> import swarm
+    >>> d = swarm.diagnose(swarm.hierarchy(120, span=5), runs=10, robust_runs=4, pins=2,
+    ...                    seed=1)
+    >>> sorted(d.tables["speed"].index)
+    ['from anyone', 'from the front line', 'from the top']
+    >>> int(d.tables["headline"].loc["people", "value"])
+    120
+    """
+    if not isinstance(org, Organisation):
+        raise TypeError(f"org must be an Organisation (e.g. swarm.from_org_chart(path)), got "
+                        f"{type(org).__name__}")
+    if org.n < 3:
+        raise ValueError(f"org must have at least 3 people to diagnose, got {org.n}")
+    if org.level is None:
+        raise ValueError("org must have a chain of command (levels and managers), as an org "
+                         f"chart has; the {org.name or 'given'} organisation has none")
+    model = Cascade() if model is None else model
+    if not isinstance(model, Cascade):
+        raise TypeError(f"model must be a swarm.Cascade, got {type(model).__name__}")
+    assumptions = Assumptions() if assumptions is None else assumptions
+    if not isinstance(assumptions, Assumptions):
+        raise TypeError(f"assumptions must be a swarm.diagnosis.Assumptions, got "
+                        f"{type(assumptions).__name__}")
+    runs = check_int("runs", runs, low=1)
+    robust_runs = check_int("robust_runs", robust_runs, low=1)
+    pins = check_int("pins", pins, low=1)
+    root = normalise_seed(seed)
+    s_sim, s_whatif, s_pins, s_grid = root.spawn(4)
+    base_model = assumptions.model(model)
+    formal_org = org
+    info = None
+    if contacts is not None:
+        org, info = _overlay(org, contacts)
+    whatifs = _whatifs(org, s_whatif)
+    applicable = [k for k, (o, _, _) in whatifs.items() if o is not None]
+    from .robust import GRID_SIZE, conclusions
+
+    steps = 3 + len(applicable) + (1 if info else 0) + 1 + (pins + 1) + \
+        GRID_SIZE * (3 + len(applicable))
+    bar = progress_bar(steps, progress, "diagnose", unit="step", auto_from=0)
+
+    def tick(k: int = 1) -> None:
+        if bar is not None:
+            bar.update(k)
+
+    try:
+        results = {}
+        for origin, words in ORIGINS.items():
+            results[words] = simulate(org, base_model, Shock(origin), runs, s_sim,
+                                      progress=False)
+            tick()
+        speed = pd.DataFrame({w: _t(r) for w, r in results.items()}).T
+        speed.index.name = "news"
+        speed["unit"] = org.time_unit
+        anyone = results[ORIGINS["random"]]
+        tables: dict[str, pd.DataFrame] = {}
+        tables["structure"] = _structure(org)
+        tables["speed"] = speed
+        if org.department is not None and len(org.department_names) > 1:
+            dep = anyone.by_department().sort_values(["t90", "t50"], ascending=False)
+            dep.insert(0, "rank", np.arange(1, len(dep) + 1))
+            tables["departments"] = dep
+        else:
+            tables["departments"] = pd.DataFrame(columns=["rank", "agents", "reach", "first",
+                                                          "t50", "t90", "unit"])
+        # bottlenecks and linking pins
+        found = find_linking_pins(org, base_model, Shock("random"), runs=runs,
+                                  top=min(pins, org.n - 1), seed=s_pins)
+        tick(pins + 2)
+        tables["people"] = _people(org, found)
+        # what-ifs
+        base = _t(anyone)
+        rows = []
+        for name, (new, what, note) in whatifs.items():
+            row = {"what_if": name, "what": what, "applies": new is not None, "note": note}
+            if new is not None:
+                res = simulate(new, base_model, Shock("random"), runs, s_sim, progress=False)
+                tick()
+                t = _t(res)
+                row.update({"t50": t["t50"], "t90": t["t90"], "reach": t["reach"]})
+                with np.errstate(invalid="ignore"):
+                    row["hours_saved"] = base["t90"] - t["t90"]
+                    row["saved_share"] = row["hours_saved"] / base["t90"] if np.isfinite(
+                        base["t90"]) else np.nan
+                row.update(_cost(org, new))
+            rows.append(row)
+        wi = pd.DataFrame(rows).set_index("what_if")
+        wi["unit"] = org.time_unit
+        if "hours_saved" in wi.columns:
+            wi = wi.sort_values("hours_saved", ascending=False, na_position="last")
+        wi.insert(0, "rank", np.arange(1, len(wi) + 1))
+        tables["whatifs"] = wi
+        if info is not None:
+            formal_res = simulate(formal_org, base_model, Shock("random"), runs, s_sim,
+                                  progress=False)
+            tick()
+            tables["contacts"] = _contacts_table(formal_org, org, formal_res, anyone, info)
+        grid_rows, robust = conclusions(org, base_model, assumptions, tables,
+                                        {k: whatifs[k][0] for k in applicable},
+                                        robust_runs, s_grid, tick)
+        tables["assumption_sets"] = grid_rows
+        tables["robustness"] = robust
+        tables["assumptions"] = pd.DataFrame(
+            {"value": [str(v) for v in assumptions.describe().values()]},
+            index=pd.Index(list(assumptions.describe()), name="assumption"))
+        tables = {"headline": _headline(org, tables), **tables}
+    finally:
+        if bar is not None:
+            bar.close()
+    return Diagnosis(tables=tables, organisation=org, assumptions=assumptions,
+                     model=base_model, runs=runs, seed=seed, results=results)
+
+
+def _people(org: Organisation, found) -> pd.DataFrame:
+    t = found.table.copy()
+    dept = org.department
+    bridges = []
+    w = org.watch
+    wt = w.T.tocsr()
+    for a in found.agents.tolist():
+        near = np.union1d(w.indices[w.indptr[a]:w.indptr[a + 1]],
+                          wt.indices[wt.indptr[a]:wt.indptr[a + 1]])
+        bridges.append(0 if dept is None else int(np.setdiff1d(dept[near], [dept[a]]).size))
+    t["departments_linked"] = bridges
+    with np.errstate(invalid="ignore"):
+        slow = (t["slowdown"] > 1.05) | (t["reach_without"] < t["reach"] - 0.02)
+    t["role"] = [("bottleneck and linking pin" if s and b else "bottleneck" if s
+                  else "linking pin" if b else "messenger")
+                 for s, b in zip(slow, t["departments_linked"] > 0)]
+    return t
+
+
+def _contacts_table(formal: Organisation, both: Organisation, r_formal: Result,
+                    r_both: Result, info: dict) -> pd.DataFrame:
+    rows = {}
+    for name, o, r in (("formal chart only", formal, r_formal),
+                       ("chart and contacts", both, r_both)):
+        t = _t(r)
+        rows[name] = {"t50": t["t50"], "t90": t["t90"], "reach": t["reach"],
+                      "links": o.n_edges, "attention_mean": float(o.attention.mean()),
+                      "attention_max": int(o.attention.max())}
+    df = pd.DataFrame(rows).T
+    df.index.name = "network"
+    df.attrs.update(info)
+    return df
+
+
+def _headline(org: Organisation, tables: dict) -> pd.DataFrame:
+    """The answers at a glance; every value is copied from another table (``source``)."""
+    s, st = tables["speed"], tables["structure"]
+    rows = [("people", org.n, "people", "structure: sum of people"),
+            ("layers", len(st), "layers", "structure: rows"),
+            ("widest span", int(st["span_max"].max()), "direct reports",
+             "structure: max of span_max")]
+    for words in ORIGINS.values():
+        rows.append((f"half know, news {words}", s.loc[words, "t50"], org.time_unit,
+                     f"speed: {words}, t50"))
+        rows.append((f"90 % know, news {words}", s.loc[words, "t90"], org.time_unit,
+                     f"speed: {words}, t90"))
+    dep = tables["departments"]
+    if len(dep):
+        rows.append((f"department that hears last: {dep.index[0]}", dep["t90"].iloc[0],
+                     org.time_unit, f"departments: {dep.index[0]}, t90"))
+    wi = tables["whatifs"]
+    ok = wi[wi["applies"]] if "hours_saved" in wi.columns else wi.iloc[:0]
+    if len(ok):
+        rows.append((f"best what-if: {ok.index[0]}, hours saved on t90",
+                     ok["hours_saved"].iloc[0], org.time_unit,
+                     f"whatifs: {ok.index[0]}, hours_saved"))
+    if "contacts" in tables:
+        c = tables["contacts"]
+        rows.append(("90 % know with contacts (news from anyone)",
+                     c.loc["chart and contacts", "t90"], org.time_unit,
+                     "contacts: chart and contacts, t90"))
+    df = pd.DataFrame(rows, columns=["answer", "value", "unit", "source"]).set_index("answer")
+    df["value"] = df["value"].astype(float)
+    return df
