@@ -52,10 +52,9 @@ from .whatifs import (
 
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Diagnosis", "Exponential",
-    "Flock", "diagnose",
-    "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
+    "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
     "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "compare",
-    "datasets", "find_linking_pins", "flatten", "from_edges", "from_flock", "from_networkx",
+    "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges", "from_flock", "from_networkx",
     "from_org_chart", "hierarchy", "linking_pin", "load", "networked", "plot_robustness",
     "remove", "robustness", "silos", "simulate", "sweep", "urgency",
 ]
