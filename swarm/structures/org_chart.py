@@ -199,16 +199,18 @@ def _depths(parent: np.ndarray, ids: list, where: str) -> np.ndarray:
     level = np.full(n, -1, dtype=np.int64)
     level[parent < 0] = 0
     for start in range(n):
-        path = []
+        path: list[int] = []
+        on_path: set[int] = set()
         k = start
         while level[k] < 0:
+            if k in on_path:
+                cycle = [ids[p] for p in path[path.index(k):]]
+                shown = ", ".join(map(repr, cycle[:5])) + (", ..." if len(cycle) > 5 else "")
+                raise ValueError(f"{where}: managers form a cycle (through {shown}); every "
+                                 "chain must end at a person with a blank manager")
             path.append(k)
+            on_path.add(k)
             k = parent[k]
-            if len(path) > n:
-                cycle = [ids[p] for p in path[-min(len(path), 5):]]
-                raise ValueError(f"{where}: managers form a cycle (through "
-                                 f"{', '.join(map(repr, cycle))}); every chain must end at a "
-                                 "person with a blank manager")
         base = level[k]
         for depth, p in enumerate(reversed(path), start=1):
             level[p] = base + depth
