@@ -179,8 +179,8 @@ def test_blank_departments_are_one_warning_with_counts(tmp_path):
         warnings.simplefilter("always")
         org = swarm.from_org_chart(path)
     assert [str(w.message) for w in caught] == [
-        f"from_org_chart: 2 of 4 people in {str(path)!r} have a blank 'department' (rows 3, "
-        "4); they are grouped as the department '(no department)'"]
+        (f"from_org_chart: 2 of 4 people in {str(path)!r} have a blank 'department' (rows 3, "
+        "4); they are grouped as the department '(no department)'")]
     assert org.department_names == ("(no department)", "Board", "Sales")
 
 
@@ -193,9 +193,9 @@ def test_several_tops_are_one_warning_naming_them(tmp_path):
         warnings.simplefilter("always")
         org = swarm.from_org_chart(path)
     assert [str(w.message) for w in caught] == [
-        f"from_org_chart: {str(path)!r} has 3 tops (people with a blank manager): 'a' (3 "
+        (f"from_org_chart: {str(path)!r} has 3 tops (people with a blank manager): 'a' (3 "
         "people), 'z' (2 people), 'solo' (1 person); they head separate trees, and news "
-        "cannot pass between them through the chain of command"]
+        "cannot pass between them through the chain of command")]
     assert org.level.tolist() == [0, 1, 1, 0, 1, 0]
 
 
@@ -214,13 +214,13 @@ def test_a_dataframe_is_named_as_such_with_its_row():
     ([("a", "", "x"), ("a", "a", "x")],
      "column 'id': id 'a' appears twice (row 2 and row 3); ids must be unique"),
     ([("a", "", "x"), ("b", "zoe", "x")],
-     "row 3, column 'manager': the manager 'zoe' of 'b' is not in the table (a missing "
-     "manager); a manager must have a row of their own, and the top a blank manager"),
+     ("row 3, column 'manager': the manager 'zoe' of 'b' is not in the table (a missing "
+     "manager); a manager must have a row of their own, and the top a blank manager")),
     ([("a", "", "x"), ("b", "b", "x")],
      "row 3, column 'manager': 'b' is their own manager; leave the top's manager blank"),
     ([("a", "b", "x"), ("b", "a", "x")],
-     "managers form a cycle (through 'a', 'b'); every chain must end at a person with a "
-     "blank manager"),
+     ("managers form a cycle (through 'a', 'b'); every chain must end at a person with a "
+     "blank manager")),
 ])
 def test_bad_rows_name_file_row_and_column(tmp_path, rows, message):
     path = tmp_path / "chart.csv"
