@@ -210,7 +210,9 @@ def _table(df: pd.DataFrame, *, id: str | None = None, index_name: str | None = 
                 text = fmt(v)
             cells.append(f"<td class=\"num\">{html.escape(text)}</td>" if num
                          else f"<td>{html.escape(text)}</td>")
-        out.append(f"<tr><th>{html.escape(str(idx))}</th>{''.join(cells)}</tr>")
+        src = (f' data-source="{html.escape(str(row["source"]))}"'
+               if "source" in df.columns and not source else "")
+        out.append(f"<tr{src}><th>{html.escape(str(idx))}</th>{''.join(cells)}</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
