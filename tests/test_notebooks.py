@@ -20,18 +20,20 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     _execute(path, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("shape", ["small", "flat"])
+@pytest.mark.parametrize("shape", ["small", "flat", "deep"])
 def test_hr_notebook_runs_on_another_chart(shape, tmp_path, monkeypatch):
-    """Notebook 01 on a 30-person, 3-layer export (semicolons, HR headings) and a flat one."""
-    from ._charts import flat_chart, small_chart
+    """Notebook 01 on a 30-person, 3-layer export (semicolons, HR headings), a flat one
+    (2 layers) and a deep one (7 layers); the sample chart is the large one."""
+    from ._charts import deep_chart, flat_chart, small_chart
 
     chart = tmp_path / "chart.csv"
-    (small_chart() if shape == "small" else flat_chart()).to_csv(chart, sep=";", index=False)
+    make = {"small": small_chart, "flat": flat_chart, "deep": deep_chart}[shape]
+    make().to_csv(chart, sep=";", index=False)
     monkeypatch.setenv("SWARM_NOTEBOOK_CHART", str(chart))
     nb = _execute(NOTEBOOKS[0], tmp_path, monkeypatch)
     text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells
                    if c.cell_type == "code" for o in c.get("outputs", []))
-    people = 30 if shape == "small" else 25
+    people = {"small": 30, "flat": 25, "deep": 127}[shape]
     assert f"**{people} people**" in text
     if shape == "flat":
         assert "This part does not apply to this organisation: there is no management layer" \
