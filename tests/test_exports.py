@@ -204,7 +204,7 @@ def test_a_dataframe_is_named_as_such_with_its_row():
                           "department": ["x", "x", "x"]})
     with pytest.raises(ValueError) as err:
         swarm.from_org_chart(chart)
-    assert str(err.value) == ("table the DataFrame: row 2, column 'id': the id is blank; "
+    assert str(err.value) == ("the DataFrame: row 2, column 'id': the id is blank; "
                               "every person needs an id")
 
 

@@ -63,6 +63,12 @@ class Source:
     def __str__(self) -> str:
         return "the DataFrame" if self.path is None else repr(self.path)
 
+    def named(self, what: str = "table") -> str:
+        """How an error starts: ``table 'chart.csv'``, ``the DataFrame``, ``the people DataFrame``."""
+        if self.path is None:
+            return "the DataFrame" if what == "table" else f"the {what} DataFrame"
+        return f"{what} {self.path!r}"
+
     def row(self, k: int, index=None) -> str:
         """The row of data record ``k`` (0-based) as a reader finds it.
 

@@ -171,7 +171,7 @@ def _ids(col: pd.Series, what: str, where: Source) -> list:
     out = labels(col)
     for k, v in enumerate(out):
         if v is None:
-            raise ValueError(f"table {where}: {where.row(k, col.index)}, column {col.name!r}: "
+            raise ValueError(f"{where.named()}: {where.row(k, col.index)}, column {col.name!r}: "
                              f"the {what} is blank; every contact needs a {what}")
     return out
 
@@ -181,7 +181,7 @@ def _positive(col: pd.Series, what: str, where: str) -> np.ndarray:
     bad = ~(np.isfinite(vals) & (vals > 0))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{what}: table {where}, {where.row(row, col.index)}, column "
+        raise ValueError(f"{what}: {where.named()}, {where.row(row, col.index)}, column "
                          f"{col.name!r}: values must be finite numbers > 0")
     return vals
 
@@ -194,10 +194,10 @@ def _seconds(col: pd.Series, where: str) -> np.ndarray:
     try:
         dates = pd.to_datetime(col)
     except (ValueError, TypeError):
-        raise ValueError(f"timestamp: table {where}, column {col.name!r} holds neither "
+        raise ValueError(f"timestamp: {where.named()}, column {col.name!r} holds neither "
                          "numbers (seconds) nor dates") from None
     if dates.isna().any():
-        raise ValueError(f"timestamp: table {where}, "
+        raise ValueError(f"timestamp: {where.named()}, "
                          f"{where.row(int(np.flatnonzero(dates.isna())[0]), col.index)}, "
                          f"column {col.name!r}: the timestamp is blank")
     return (dates - pd.Timestamp("1970-01-01", tz=dates.dt.tz)).dt.total_seconds().to_numpy()
@@ -257,8 +257,8 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
                              defaults={"id": "id", "department": "department",
                                        "manager": "manager"}, what="people")
         if len(pdf) == 0:
-            raise ValueError(f"people {pwhere} has no people")
-        ids = people_ids(pdf, pcols["id"], pwhere, f"people {pwhere}")
+            raise ValueError(f"{pwhere.named('people')} has no people")
+        ids = people_ids(pdf, pcols["id"], pwhere, pwhere.named("people"))
         names_txt = department_labels(pdf[pcols["department"]], pwhere, pdf.index,
                                       "from_edges", pcols["department"])
         numeric = {str(d): d for d in labels(pdf[pcols["department"]])
@@ -271,17 +271,17 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
     else:
         ids = _sorted_labels(src + dst)
         if not ids:
-            raise ValueError(f"table {where} has no contacts (and no people table)")
+            raise ValueError(f"{where.named()} has no contacts (and no people table)")
     pos = position_lookup(ids)
     n = len(ids)
     missing = [x for x in dict.fromkeys(src + dst) if find(pos, x) is None]
     if missing:
-        raise ValueError(f"table {where} names {len(missing)} people who are not in the "
+        raise ValueError(f"{where.named()} names {len(missing)} people who are not in the "
                          f"people table, e.g. {missing[:3]}; add them or filter the contacts")
     if people is not None and pcols["manager"] is not None:
-        parent = _parents(labels(pdf[pcols["manager"]]), pos, ids, f"people {pwhere}",
+        parent = _parents(labels(pdf[pcols["manager"]]), pos, ids, pwhere.named("people"),
                           pcols["manager"], pwhere, pdf.index)
-        level = _depths(parent, ids, f"people {pwhere}")
+        level = _depths(parent, ids, pwhere.named("people"))
         warn_tops(parent, ids, pwhere, "from_edges")
 
     u = np.array([find(pos, x) for x in src], dtype=np.int64)

@@ -87,7 +87,7 @@ def from_org_chart(table, *, columns: dict | None = None, sep: str | None = None
     df, src = read_table(table, what="table", sep=sep, encoding=encoding, sheet=sheet)
     cols = find_columns(df, src, {"id": id, "manager": manager, "department": department},
                         columns=columns, defaults=_DEFAULTS, what="from_org_chart")
-    where = f"table {src}"
+    where = src.named()
     if len(df) == 0:
         raise ValueError(f"{where} has a header row but no people; it needs one row per person"
                          if src.path is not None else f"{where} has no people")
