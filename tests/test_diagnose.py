@@ -166,9 +166,21 @@ def test_cli_writes_report_tables_and_csvs(tmp_path):
     assert names == sorted(["report.html", "tables.xlsx"] + [
         f"{t}.csv" for t in ("headline", "structure", "speed", "departments", "people",
                              "whatifs", "assumption_sets", "robustness", "assumptions")])
-    assert all(stat.S_IMODE(os.stat(out / n).st_mode) == 0o644 & ~_umask() for n in names)
+    assert all(stat.S_IMODE(os.stat(out / n).st_mode) == 0o666 & ~_umask() for n in names)
     sheets = pd.read_excel(out / "tables.xlsx", sheet_name=None)
     assert "whatifs" in sheets and len(sheets["speed"]) == 3
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_atomic_files_get_the_umask_permissions_not_0600(tmp_path, mask, mode):
+    from swarm._io import write_text
+
+    old = os.umask(mask)
+    try:
+        write_text(tmp_path / "x.txt", "hello")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "x.txt").st_mode) == mode
 
 
 def _umask() -> int:
