@@ -114,7 +114,8 @@ def _whatifs(org: Organisation, seed) -> dict[str, tuple]:
                               "own manager" if lev else "remove a management layer", note)
     new, note = _applies(champion, org, seed=s_champ, budget=7)
     what = ("one appointed person relays everything on the internal network (with the "
-            "attention of anyone else: 7)")
+            "attention of anyone else: 7); a single point of failure: when they are away, "
+            "the fast channel is gone")
     out["champion"] = (new, what, note)
     return out
 

@@ -92,11 +92,13 @@ def sentences(d) -> list[str]:
     ok = wi[wi["applies"]] if "hours_saved" in wi.columns else wi.iloc[:0]
     if len(ok):
         b = ok.iloc[0]
+        base = sp.loc["from anyone", "t90"]
         verb = "sooner" if b["hours_saved"] >= 0 else "later"
         out.append(f"Of the what-ifs, {ok.index[0]} helps most: 90 % know "
-                   f"{_hours(abs(b['hours_saved']), unit)} {verb} "
-                   f"({_hours(b['t90'], unit)}); it changes what {b['people_affected']:,} "
-                   f"people watch and adds {b['links_added']:,} links.")
+                   f"{_hours(abs(b['hours_saved']), unit)} {verb} (after "
+                   f"{_hours(b['t90'], unit)} instead of {_hours(base, unit)}); it changes what "
+                   f"{b['people_affected']:,} people watch and adds {b['links_added']:,} "
+                   "links.")
     for name, row in wi[~wi["applies"]].iterrows():
         out.append(f"The what-if '{name}' does not apply to this chart: {row['note']}.")
     if "contacts" in t:
@@ -106,10 +108,16 @@ def sentences(d) -> list[str]:
                    f"to {_hours(c.loc['chart and contacts', 't90'], unit)}.")
     rb = t["robustness"]
     if len(rb):
-        sure = int((rb["share"] == 1).sum())
-        out.append(f"Of {len(rb)} headline conclusions, {sure} "
-                   f"{'holds' if sure == 1 else 'hold'} under all "
-                   f"{int(rb['sets'].iloc[0])} sets of assumptions tried.")
+        sure = rb.index[rb["share"] == 1].tolist()
+        n_sets = int(rb["sets"].iloc[0])
+        text = (f"Of {len(rb)} headline conclusions, {len(sure)} "
+                f"{'holds' if len(sure) == 1 else 'hold'} under all {n_sets} sets of "
+                "assumptions tried" + (f" ({'; '.join(sure)})" if sure else "") + ".")
+        weakest = rb.sort_values("share").iloc[0]
+        if weakest["share"] < 1:
+            text += (f" The least sure: {rb.sort_values('share').index[0]} (holds in "
+                     f"{int(weakest['holds_in'])} of {n_sets}; {weakest['breaks_when']}).")
+        out.append(text)
     return out
 
 
