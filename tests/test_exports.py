@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import swarm
 from swarm.structures import _tables
@@ -333,3 +335,24 @@ def test_scenario_files_take_the_reader_options(tmp_path):
     sf = read_scenario(tmp_path / "mine.toml")
     res = sf.scenario.run(runs=3, seed=1)
     assert res["mine"].organisation.ids.tolist() == ["0012", "0013", "0014", "0015"]
+
+
+# ---- ids survive any export, whatever they look like ---------------------------------
+_ID = st.text(alphabet="0123456789AEZaez_-.+/ é", min_size=1, max_size=8).map(str.strip) \
+    .filter(lambda s: s != "" and s.lower() not in ("nan", "none", "null", "n/a", "na"))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(_ID, min_size=2, max_size=12, unique=True),
+       sep=st.sampled_from([",", ";", "\t", "|"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1"]),
+       data=st.data())
+def test_any_ids_survive_any_separator_and_encoding(tmp_path, ids, sep, encoding, data):
+    bosses = [""] + [ids[data.draw(st.integers(0, k - 1))] for k in range(1, len(ids))]
+    rows = [(i, b, "x") for i, b in zip(ids, bosses)]
+    path = tmp_path / "chart.csv"
+    path.write_bytes(_text(sep, rows=rows).encode(encoding))
+    org = swarm.from_org_chart(path)
+    assert org.ids.tolist() == ids
+    assert [ids[m] if m >= 0 else "" for m in org.manager] == bosses
