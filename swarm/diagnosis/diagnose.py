@@ -30,6 +30,7 @@ from .parts import (
     _structure,
     _t,
     _whatifs,
+    saved_share,
 )
 
 __all__ = ["Diagnosis", "diagnose"]
@@ -56,6 +57,16 @@ class Diagnosis:
     assumptions : Assumptions
     results : dict of str -> Result
         The simulations behind the speed table, by origin.
+
+    Examples
+    --------
+    >>> import os, tempfile, swarm
+    >>> d = swarm.diagnose(swarm.hierarchy(60, span=4), runs=8, robust_runs=2, pins=2, seed=1)
+    >>> d.summary().splitlines()[0][:40]
+    '60 people in 4 layers and 5 departments;'
+    >>> path = d.to_html(os.path.join(tempfile.mkdtemp(), "report.html"))
+    >>> open(path, encoding="utf-8").read().startswith("<!DOCTYPE html>")
+    True
     """
 
     tables: dict
@@ -230,16 +241,15 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
                 tick()
                 t = _t(res)
                 row.update({"t50": t["t50"], "t90": t["t90"], "reach": t["reach"]})
-                with np.errstate(invalid="ignore"):
+                with np.errstate(invalid="ignore"):  # never - never: nothing to say
                     row["hours_saved"] = base["t90"] - t["t90"]
-                    row["saved_share"] = row["hours_saved"] / base["t90"] if np.isfinite(
-                        base["t90"]) else np.nan
+                row["saved_share"] = float(saved_share(base["t90"], t["t90"]))
                 row.update(_cost(org, new))
             rows.append(row)
         wi = pd.DataFrame(rows).set_index("what_if")
         wi["unit"] = org.time_unit
-        if "hours_saved" in wi.columns:
-            wi = wi.sort_values("hours_saved", ascending=False, na_position="last")
+        if "t90" in wi.columns:  # most hours saved first = the shortest t90 first
+            wi = wi.sort_values(["t90", "t50"], na_position="last")
         wi.insert(0, "rank", np.arange(1, len(wi) + 1))
         tables["whatifs"] = wi
         if info is not None:

@@ -135,6 +135,24 @@ def _cost(org: Organisation, new: Organisation) -> dict:
             "most_watched_before": int(org.attention.max())}
 
 
+def saved_share(base, new):
+    """The share of t90 a change saves; from never to a finite time saves it all (1).
+
+    Both never: 0 (no change); from a finite time to never: -inf (far worse).
+
+    Examples
+    --------
+    >>> saved_share([10.0, np.inf, np.inf, 10.0], [5.0, 4.0, np.inf, np.inf]).tolist()
+    [0.5, 1.0, 0.0, -inf]
+    """
+    base, new = np.broadcast_arrays(np.asarray(base, float), np.asarray(new, float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (base - new) / base
+    out = np.where(np.isinf(base) & np.isfinite(new), 1.0, out)
+    out = np.where(np.isinf(base) & np.isinf(new), 0.0, out)
+    return np.where(np.isfinite(base) & np.isinf(new), -np.inf, out)
+
+
 def _t(res: Result) -> dict:
     s = res.summary().iloc[0]
     return {k: float(s[k]) for k in ("t50", "t50_lo", "t50_hi", "t90", "t90_lo", "t90_hi",

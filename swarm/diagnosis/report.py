@@ -42,7 +42,12 @@ def fmt(x) -> str:
 
 
 def _hours(x: float, unit: str = "hours") -> str:
-    return "never (not in most runs)" if not math.isfinite(x) else f"{number(x)} {unit}"
+    return "never (in most runs)" if not math.isfinite(x) else f"{number(x)} {unit}"
+
+
+def _when(x: float, unit: str = "hours") -> str:
+    """'after 6.5 hours', or 'never, in most runs'."""
+    return "never, in most runs" if not math.isfinite(x) else f"after {number(x)} {unit}"
 
 
 def _pct(x: float) -> str:
@@ -63,14 +68,20 @@ def sentences(d) -> list[str]:
            + f"; {managers:,} of them manage a team, of {number(mean_span)} people on average "
            f"(the widest: {int(st['span_max'].max())}). People keep up with "
            f"{number(float(org.attention.mean()))} others on average."]
-    parts = [f"news {w}: half know after {_hours(sp.loc[w, 't50'], unit)}, 90 % after "
-             f"{_hours(sp.loc[w, 't90'], unit)}" for w in sp.index]
+    parts = [f"news {w}: half know {_when(sp.loc[w, 't50'], unit)}, 90 % "
+             f"{_when(sp.loc[w, 't90'], unit)}" for w in sp.index]
     out.append("How long until people know: " + "; ".join(parts) + ".")
+    tops = int((org.level == 0).sum())
+    if tops > 1:
+        out.append(f"The chart has {tops} tops (people without a manager): the chain of "
+                   "command does not connect their trees, so news that stays on it cannot "
+                   f"reach everyone (on average {_pct(sp.loc['from anyone', 'reach'])} hear "
+                   "news from anyone).")
     dep = t["departments"]
     if len(dep) > 1:
-        out.append(f"{dep.index[0]} hears last: 90 % there know after "
-                   f"{_hours(dep['t90'].iloc[0], unit)} (news from anyone); the first to know "
-                   f"is {dep.index[-1]} ({_hours(dep['t90'].iloc[-1], unit)}).")
+        out.append(f"{dep.index[0]} hears last: 90 % there know "
+                   f"{_when(dep['t90'].iloc[0], unit)} (news from anyone); the first to know "
+                   f"is {dep.index[-1]} ({_when(dep['t90'].iloc[-1], unit)}).")
     ppl = t["people"]
     if len(ppl):
         r = ppl.iloc[0]
@@ -93,10 +104,13 @@ def sentences(d) -> list[str]:
     if len(ok):
         b = ok.iloc[0]
         base = sp.loc["from anyone", "t90"]
-        verb = "sooner" if b["hours_saved"] >= 0 else "later"
-        out.append(f"Of the what-ifs, {ok.index[0]} helps most: 90 % know "
-                   f"{_hours(abs(b['hours_saved']), unit)} {verb} (after "
-                   f"{_hours(b['t90'], unit)} instead of {_hours(base, unit)}); it changes what "
+        if math.isfinite(b["hours_saved"]):
+            verb = "sooner" if b["hours_saved"] >= 0 else "later"
+            gain = (f"90 % know {_hours(abs(b['hours_saved']), unit)} {verb} ("
+                    f"{_when(b['t90'], unit)} instead of {_when(base, unit)})")
+        else:
+            gain = f"90 % know {_when(b['t90'], unit)} instead of {_when(base, unit)}"
+        out.append(f"Of the what-ifs, {ok.index[0]} helps most: {gain}; it changes what "
                    f"{b['people_affected']:,} people watch and adds {b['links_added']:,} "
                    "links.")
     for name, row in wi[~wi["applies"]].iterrows():

@@ -21,6 +21,7 @@ from ..models.cascade import Cascade
 from ..models.shocks import Shock
 from ..organisation import Organisation
 from .assumptions import GRID, WORDS, Assumptions
+from .parts import saved_share
 
 __all__ = ["GRID_SIZE", "conclusions"]
 
@@ -98,25 +99,22 @@ def _judge(sets: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
                        (sets["hears last"] == last).to_numpy()))
     base = sets["t90 from anyone"].to_numpy()
     wi = tables["whatifs"]
-    saved_sets = {}
     for w in whatifs:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = (base - sets[f"t90 {w}"].to_numpy()) / base
-        saved_sets[w] = base - sets[f"t90 {w}"].to_numpy()
+        share = saved_share(base, sets[f"t90 {w}"].to_numpy())
         main = wi.loc[w, "saved_share"]
         level = next(((lv, verb) for lv, verb in _LEVELS if main >= lv), None)
         if level is None:
             claims.append((f"{w.capitalize()} changes t90 by less than a tenth",
-                           np.abs(np.nan_to_num(share, nan=0.0)) < 0.1))
+                           np.abs(share) < 0.1))
         else:
             claims.append((f"{w.capitalize()} {level[1]} (news from anyone)",
-                           np.nan_to_num(share, nan=0.0) >= level[0]))
+                           share >= level[0]))
     ok = wi[wi["applies"]] if "hours_saved" in wi.columns else wi.iloc[:0]
     if len(ok) > 1:
         best = ok.index[0]
-        stack = np.vstack([saved_sets[w] for w in ok.index])
-        winner = np.array([ok.index[int(np.argmax(np.nan_to_num(c, nan=-np.inf)))]
-                           for c in stack.T])
+        # the most hours saved is the shortest t90 (the same baseline in each set)
+        stack = np.vstack([sets[f"t90 {w}"].to_numpy() for w in ok.index])
+        winner = np.array([ok.index[int(np.argmin(c))] for c in stack.T])
         claims.append((f"{best.capitalize()} saves the most time of the what-ifs",
                        winner == best))
     rows = []
