@@ -299,6 +299,29 @@ def test_errors_never_quote_the_file_content(tmp_path):
                               "separator (sep=) and quoting")
 
 
+@pytest.mark.parametrize("path", ["/etc/passwd", "/etc/hostname"])
+def test_a_file_that_is_not_a_table_is_not_echoed(path):
+    if not os.path.isfile(path):
+        pytest.skip(f"{path} does not exist here")
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        lines = [ln.strip() for ln in fh if ln.strip()]
+    with pytest.raises(ValueError) as err:
+        swarm.from_org_chart(path)
+    assert not any(ln in str(err.value) for ln in lines)
+    assert not any(part in str(err.value) for part in lines[0].split(":") if len(part) > 3)
+
+
+def test_a_single_column_file_is_refused_without_its_heading(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("confidential: salary review 2026\nline two\n", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        swarm.from_org_chart(path)
+    assert str(err.value) == (
+        f"from_org_chart: {str(path)!r} reads as a single column, not a table; a table has a "
+        "header row with its columns separated by commas, semicolons, tabs or pipes (give "
+        "sep= if it uses another separator)")
+
+
 def test_contacts_are_read_by_the_same_reader(tmp_path):
     chart = tmp_path / "chart.csv"
     chart.write_bytes(_text(";", ("Employee ID", "Reports To", "Dept")).encode("cp1252"))

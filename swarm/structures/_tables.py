@@ -339,6 +339,12 @@ def find_columns(df: pd.DataFrame, where: Source, need: Mapping[str, str | None]
     for role, col in columns.items():
         if not isinstance(col, str):
             raise TypeError(f"columns[{role!r}] must be a column name (a string), got {col!r}")
+    if where.path is not None and df.columns.size < 2:
+        # one column: not read as a table (wrong separator, or not a table at all); its
+        # "heading" is the file's first line, which is not ours to show
+        raise ValueError(f"{what}: {where} reads as a single column, not a table; a table "
+                         "has a header row with its columns separated by commas, semicolons, "
+                         "tabs or pipes (give sep= if it uses another separator)")
     keyed: dict[str, list[str]] = {}
     for c in df.columns:
         keyed.setdefault(_key(c), []).append(c)
