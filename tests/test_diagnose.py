@@ -124,6 +124,16 @@ def test_contacts_are_laid_over_the_chart():
     assert d.organisation.n == 30
 
 
+def test_a_chart_file_can_be_diagnosed_directly(tmp_path):
+    small_chart().to_csv(tmp_path / "our chart.csv", sep=";", index=False)
+    d = swarm.diagnose(tmp_path / "our chart.csv", runs=5, robust_runs=2, pins=2, seed=1,
+                       progress=False)
+    assert d.organisation.name == "our chart" and d.organisation.n == 30
+    with pytest.raises(TypeError, match="org must be an Organisation, an org-chart file or "
+                                        "a DataFrame"):
+        swarm.diagnose(42)
+
+
 def test_assumptions_are_checked_and_build_the_model():
     with pytest.raises(ValueError, match="meeting_every must lie in"):
         Assumptions(meeting_every=0)

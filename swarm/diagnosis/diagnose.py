@@ -7,6 +7,7 @@ cells over assumptions) and computes nothing of its own.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..models.cascade import Cascade
 from ..models.shocks import Shock
 from ..organisation import Organisation
 from ..simulate import simulate
+from ..structures.org_chart import from_org_chart
 from ..whatifs.linking_pins import find_linking_pins
 from .assumptions import Assumptions
 from .parts import (
@@ -133,8 +135,9 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
 
     Parameters
     ----------
-    org : Organisation
-        Usually :func:`swarm.from_org_chart` of an HR export.
+    org : Organisation, str, path or DataFrame
+        Usually :func:`swarm.from_org_chart` of an HR export; a file or a
+        DataFrame is read by it as it comes.
     model : Cascade, optional
         Its ``p``, ``threshold``, ``window`` and ``ignore`` are kept; its
         latency is replaced by that of ``assumptions``. Default
@@ -169,9 +172,12 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
     >>> int(d.tables["headline"].loc["people", "value"])
     120
     """
+    if isinstance(org, (str, os.PathLike, pd.DataFrame)):  # an export, read as it comes
+        org = from_org_chart(org, name=("your organisation" if isinstance(org, pd.DataFrame)
+                                        else os.path.splitext(os.path.basename(org))[0]))
     if not isinstance(org, Organisation):
-        raise TypeError(f"org must be an Organisation (e.g. swarm.from_org_chart(path)), got "
-                        f"{type(org).__name__}")
+        raise TypeError(f"org must be an Organisation, an org-chart file or a DataFrame (see "
+                        f"swarm.from_org_chart), got {type(org).__name__}")
     if org.n < 3:
         raise ValueError(f"org must have at least 3 people to diagnose, got {org.n}")
     if org.level is None:
