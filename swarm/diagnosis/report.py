@@ -206,7 +206,7 @@ _COLUMNS = {
     "hours_saved": "hours saved (t90)", "saved_share": "share of t90 saved",
     "people_affected": "people affected", "links_added": "links added",
     "widest_span": "widest team after", "widest_span_before": "widest team before",
-    "most_watched": "most watched after", "most_watched_before": "most watched before",
+    "most_watched": "busiest keeps up with", "most_watched_before": "busiest before",
     "links": "links", "holds_in": "holds in", "sets": "of sets", "share": "share",
     "breaks_when": "what breaks it", "value": "value", "unit": "unit",
 }
@@ -290,7 +290,12 @@ def render(d) -> str:
              "organisation without them. A <em>bottleneck</em> is someone whose absence slows "
              "the organisation or cuts people off; a <em>linking pin</em> connects their "
              "department with others.</p>")
-    p.append(_table(t["people"], index_name="rank"))
+    p.append(_table(t["people"], index_name="rank",
+                    drop=("unit", "t90", "reach", "slowdown")))
+    p.append(f"<p class=\"note\">With everyone present, 90 % know after "
+             f"{_hours(t['speed'].loc['from anyone', 't90'], unit)} (news from anyone); "
+             "<em>never</em> means that without this person fewer than 90 % hear in most "
+             "runs. The full table, with the slowdown, is in tables.xlsx.</p>")
     wi = t["whatifs"]
     p.append("<h2>What could we change?</h2>")
     p.append("<p>Each change is simulated with the same assumptions and ranked by the hours it "
@@ -302,7 +307,13 @@ def render(d) -> str:
         base = t["speed"].loc["from anyone", "t90"]
         p.append(_img(_bars(["as it is", *ok.index], {"90 % know (t90)": np.array(
             [base, *ok["t90"].to_numpy(float)])}, f"time ({unit})"), "t90 for each what-if"))
-    p.append(_table(wi, index_name="what-if"))
+    hidden = ("unit", "applies", "reach", "widest_span_before", "most_watched_before")
+    if wi["applies"].all():
+        hidden += ("note",)
+    p.append(_table(wi, index_name="what-if", drop=hidden))
+    p.append(f"<p class=\"note\">Before any change the widest team has "
+             f"{int(t['structure']['span_max'].max())} people and the busiest person keeps up "
+             f"with {int(org.attention.max())} others. tables.xlsx has every column.</p>")
     if "contacts" in t:
         c = t["contacts"]
         p.append("<h2>What the informal network adds</h2>")
