@@ -52,9 +52,9 @@ from .whatifs import (
 
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Diagnosis", "Exponential",
-    "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
-    "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "compare",
-    "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges", "from_flock", "from_networkx",
-    "from_org_chart", "hierarchy", "linking_pin", "load", "networked", "plot_robustness",
-    "remove", "robustness", "silos", "simulate", "sweep", "urgency",
+    "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario",
+    "Scheduled", "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "compare",
+    "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges", "from_flock",
+    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load", "networked",
+    "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep", "urgency",
 ]
