@@ -29,6 +29,7 @@ from .shocks import Shock
 from .simulate import compare, simulate
 from .store import load
 from .structures import hierarchy, linking_pin, networked, silos
+from .temporal import Contacts, contacts, replay
 from .urgency import urgency
 
 __version__ = "0.1.0"
@@ -41,3 +42,4 @@ __all__ = [
     "linking_pins", "load", "networked", "plot_robustness", "remove", "robustness", "silos",
     "simulate", "sweep", "urgency",
 ]
+__all__ += ["Contacts", "contacts", "replay"]  # real timing: swarm.temporal
