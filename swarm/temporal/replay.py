@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_float, check_int, normalise_seed
-from .._kernels.replay import _replay_runs
+from .._kernels.replay import _replay_each, _replay_runs
 from ..results import Result
 from ..shocks import Shock
 from .contacts import Contacts
@@ -145,7 +145,7 @@ def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float
     -------
     ReplayResult
         Rows ordered start by start; within a start, run by run (with
-        ``"each"``: person by person, then run). ``organisation`` is the
+        ``"each"``: run by run, and within a run person by person). ``organisation`` is the
         static network of the contacts, ``informed_by`` who told whom (so
         ``messengers()`` works), ``start`` the start time of each row.
 
@@ -174,8 +174,8 @@ def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float
     keys = np.empty(runs, dtype=np.uint64)
     if isinstance(shock, str) and shock == "each":
         shock = EachPerson()
-        per = np.repeat(np.arange(org.n, dtype=np.int64)[:, None], runs, axis=0)
-        rep = np.tile(np.arange(runs), org.n)
+        per = np.tile(np.arange(org.n, dtype=np.int64)[:, None], (runs, 1))
+        rep = np.repeat(np.arange(runs), org.n)
         for k, child in enumerate(children):
             keys[k] = child.spawn(2)[1].generate_state(1, np.uint64)[0]
     else:
@@ -197,8 +197,14 @@ def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float
     total = origins.shape[0]
     times = np.empty((total, org.n), dtype=np.float64)
     informed = np.empty((total, org.n), dtype=np.int32)
-    _replay_runs(contacts.source, contacts.target, contacts.time, not contacts.directed,
-                 delay, p, run_keys, origins, run_starts, firsts, times, informed)
+    args = (contacts.source, contacts.target, contacts.time, not contacts.directed)
+    if isinstance(shock, EachPerson) and delay == 0.0:  # all origins at once, in bitsets
+        n = org.n
+        for b in range(0, total, n):
+            _replay_each(*args, p, run_keys[b], run_starts[b], firsts[b], times[b:b + n],
+                         informed[b:b + n])
+    else:
+        _replay_runs(*args, delay, p, run_keys, origins, run_starts, firsts, times, informed)
     model = Replay(contacts=contacts.name or "contacts", delay=delay, p=p,
                    directed=contacts.directed, unit=contacts.time_unit)
     return ReplayResult(arrival_times=times, organisation=org, model=model, shock=shock,
