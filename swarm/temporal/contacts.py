@@ -268,8 +268,11 @@ class Contacts:
 
     @cached_property
     def _static(self):
-        """The default static network, built once (for results of replays)."""
-        return self.to_organisation()
+        """The default static network, built once (for results of replays).
+
+        Rates need two different times; contacts all at one time get scale 1.
+        """
+        return self.to_organisation(latency="rate" if self.span > 0 else None)
 
     # ---- null models (Holme & Saramaki 2012, Phys. Rep. 519:97, sec. 4.9) ----
     def shuffle_times(self, seed=None) -> Contacts:
