@@ -46,7 +46,8 @@ def email_eu_core_temporal(*, time_unit: str = "hours"):
     11,685 distinct sender-receiver pairs, no self-mails). A contact
     ``u -> v`` is an e-mail from u to v. The institution is the one of
     :func:`email_eu_core`, but the numbering differs, so its departments do
-    not carry over.
+    not carry over. Kept as shipped, including 59 rows that repeat an
+    e-mail of the same pair in the same second.
 
     Parameters
     ----------
@@ -88,7 +89,9 @@ def college_msg(*, time_unit: str = "hours"):
     59,835 messages between 1,899 members of an online community of
     students at the University of California, Irvine, over about 194 days
     of 2004 (SNAP "CollegeMsg"; 20,296 distinct sender-receiver pairs, no
-    self-messages). A contact ``u -> v`` is a message from u to v.
+    self-messages). A contact ``u -> v`` is a message from u to v. Kept as
+    shipped, including 37 rows that repeat a message of the same pair in
+    the same second.
 
     Parameters
     ----------

@@ -383,7 +383,7 @@ def _parse_times(col: pd.Series, where: str) -> tuple[np.ndarray, Any]:
 
 def contacts(table, *, source: str = "source", target: str = "target", time: str = "time",
              duration: str | None = None, directed: bool = True, time_unit: str = "hours",
-             name: str | None = "contacts") -> Contacts:
+             duplicates: str = "drop", name: str | None = "contacts") -> Contacts:
     """Time-stamped contacts from a table: an e-mail, chat or call export.
 
     Reads the same tables as :func:`swarm.from_edges`: each row says that
@@ -391,8 +391,9 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
     integers (``7``, ``"7"`` and ``7.0`` name the same person). Times are
     numbers (seconds) or anything pandas reads as a date, with or without
     time zones (mixed offsets are converted to UTC). Rows of people
-    contacting themselves and exact duplicates (same people, same time,
-    both ways when undirected) are dropped, and both are reported in one
+    contacting themselves are dropped, and so are exact duplicates (same
+    people, same time, either way round when undirected) unless
+    ``duplicates="keep"``; what was dropped is reported in one
     :class:`UserWarning`.
 
     Parameters
@@ -408,6 +409,10 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
     time_unit : str, default "hours"
         Unit of the contacts' times: seconds, minutes, hours, days or weeks.
         Time 0 is the first contact (``Contacts.epoch`` says when that was).
+    duplicates : "drop" or "keep", default "drop"
+        An export that lists a contact twice usually means one contact
+        (a join artefact); ``"keep"`` when repeats in the same second are
+        real (both shipped data sets have a few dozen).
     name : str, optional
 
     Returns
@@ -434,6 +439,7 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
     if not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True or False, got {directed!r}")
     check_choice("time_unit", time_unit, tuple(SECONDS))
+    check_choice("duplicates", duplicates, ("drop", "keep"))
     df, where = _read(table)
     src = _ids(_column(df, source, "source", where), source, where)
     dst = _ids(_column(df, target, "target", where), target, where)
@@ -463,7 +469,7 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
     frame = pd.DataFrame({"a": a, "b": b, "t": secs})
     if dur is not None:
         frame["d"] = dur
-    dup = frame.duplicated().to_numpy()
+    dup = frame.duplicated().to_numpy() if duplicates == "drop" else np.zeros(len(frame), bool)
     first = ~dup
     zero = secs[first].min()
     if not isinstance(epoch, pd.Timestamp):
