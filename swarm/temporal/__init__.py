@@ -2,13 +2,15 @@
 
 :class:`Contacts` holds a communication export sorted by time,
 :func:`replay` finds who could have heard a piece of news by when, and
-:mod:`swarm.temporal.calibrate` holds a static model fitted to the same
-contacts against the replay.
+:func:`calibrate` holds a static model fitted to the same contacts against
+the replay, and :func:`against_nulls` the real timing against null models
+that shuffle it.
 """
 
-from .calibrate import Calibration, calibrate
+from .calibrate import Calibration, calibrate, plot_calibration
 from .contacts import Contacts, contacts
+from .nulls import NULLS, against_nulls
 from .replay import Replay, ReplayResult, replay
 
-__all__ = ["Calibration", "Contacts", "Replay", "ReplayResult", "calibrate", "contacts",
-           "replay"]
+__all__ = ["Calibration", "Contacts", "NULLS", "Replay", "ReplayResult", "against_nulls",
+           "calibrate", "contacts", "plot_calibration", "replay"]

@@ -103,6 +103,7 @@ def plot_calibration(cal: Calibration, path=None, *, axes=None):
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), layout="constrained")
@@ -119,6 +120,11 @@ def plot_calibration(cal: Calibration, path=None, *, axes=None):
             ax.plot([lo, hi], [lo, hi], "k--", linewidth=1, label="replayed = predicted")
             ax.set_xscale("log")
             ax.set_yscale("log")
+            plain = FuncFormatter(lambda x, _: f"{x:g}")
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_formatter(plain)
+                axis.set_minor_formatter(FuncFormatter(
+                    lambda x, _: f"{x:g}" if f"{x:g}"[0] in "25" else ""))
             ax.legend(frameon=False, fontsize=8)
         ax.set_xlabel(f"{q} predicted by the static model ({cal.unit})")
         ax.set_ylabel(f"{q} replayed on the real contacts ({cal.unit})")
