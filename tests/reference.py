@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -156,7 +157,7 @@ def time_expanded_arrival(src, dst, time, n, origin, start):
         by_person.setdefault(who, []).append((t, k))
     for who, seq in by_person.items():
         seq.sort()
-        for (_, a), (_, b) in zip(seq, seq[1:]):
+        for (_, a), (_, b) in itertools.pairwise(seq):
             rows.append(a)
             cols.append(b)
     if origin in by_person:

@@ -15,8 +15,12 @@ from swarm._kernels.replay import _replay_each, _replay_runs
 from swarm._kernels.rng import _hash_uniform
 from swarm.temporal.replay import EachPerson, ReplayResult
 
-from .reference import (brute_force_reach, earliest_arrival, splitmix_uniform,
-                        time_expanded_arrival)
+from .reference import (
+    brute_force_reach,
+    earliest_arrival,
+    splitmix_uniform,
+    time_expanded_arrival,
+)
 
 
 @st.composite
@@ -165,7 +169,7 @@ def test_pass_probability_matches_theory():
 
 def test_bit_identical_for_any_thread_count():
     c = swarm.datasets.email_eu_core_temporal()
-    kw = dict(p=0.5, start=[0.0, 500.0], runs=24, seed=5)
+    kw = {"p": 0.5, "start": [0.0, 500.0], "runs": 24, "seed": 5}
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
@@ -252,12 +256,12 @@ def test_delay_per_hop():
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    (dict(delay=-1.0), ValueError, "delay"),
-    (dict(p=1.5), ValueError, "p must"),
-    (dict(runs=0), ValueError, "runs"),
-    (dict(start="tomorrow"), TypeError, "start must be a number"),
-    (dict(start=[]), ValueError, "start"),
-    (dict(shock="everyone"), TypeError, "shock must be"),
+    ({"delay": -1.0}, ValueError, "delay"),
+    ({"p": 1.5}, ValueError, "p must"),
+    ({"runs": 0}, ValueError, "runs"),
+    ({"start": "tomorrow"}, TypeError, "start must be a number"),
+    ({"start": []}, ValueError, "start"),
+    ({"shock": "everyone"}, TypeError, "shock must be"),
 ])
 def test_bad_arguments_are_named(kwargs, error, match):
     c = swarm.Contacts([0], [1], [0.0])

@@ -27,11 +27,10 @@ from .rng import _hash_uniform
 @njit(inline="always")
 def _pass(c, u, v, t, lim, p, key, times, informed):
     """Contact ``c`` from ``u`` to ``v``: whether it informed ``v`` just now."""
-    if times[u] <= lim and times[v] > t:
-        if p >= 1.0 or _hash_uniform(key, c) < p:
-            times[v] = t
-            informed[v] = u
-            return True
+    if times[u] <= lim and times[v] > t and (p >= 1.0 or _hash_uniform(key, c) < p):
+        times[v] = t
+        informed[v] = u
+        return True
     return False
 
 
@@ -79,10 +78,9 @@ def _replay_one(src, dst, time, both, delay, p, key, origins, start, first, time
                 while again:
                     again = False
                     for e in range(group, c + 1):
-                        if _pass(e, src[e], dst[e], t, lim, p, key, times, informed):
-                            again = True
-                        elif both and _pass(e, dst[e], src[e], t, lim, p, key, times,
-                                            informed):
+                        forward = _pass(e, src[e], dst[e], t, lim, p, key, times, informed)
+                        if forward or (both and _pass(e, dst[e], src[e], t, lim, p, key, times,
+                                                      informed)):
                             again = True
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._checks import check_float, check_int, normalise_seed
 from .. import metrics as _m
+from .._checks import check_float, check_int, normalise_seed
 from ..models import Cascade, Exponential, LatencyLaw
 from ..shocks import Shock
 from ..simulate import simulate

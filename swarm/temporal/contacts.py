@@ -255,10 +255,10 @@ class Contacts:
         table = pd.DataFrame({"source": self._ids[self._source],
                               "target": self._ids[self._target],
                               "seconds": self._time * SECONDS[self._time_unit]})
-        kw = dict(source="source", target="target", weight=None, timestamp="seconds",
-                  latency=latency, scale=None, channel="colleague", directed=self._directed,
-                  k=k, id="id", department="department", manager="manager",
-                  name=self._name if name is None else name, time_unit=self._time_unit)
+        kw = {"source": "source", "target": "target", "weight": None, "timestamp": "seconds",
+                  "latency": latency, "scale": None, "channel": "colleague", "directed": self._directed,
+                  "k": k, "id": "id", "department": "department", "manager": "manager",
+                  "name": self._name if name is None else name, "time_unit": self._time_unit}
         org, _ = _build(table, None, **kw)
         if list(org.ids) != list(self._ids):  # mixed id types: from_edges orders them its way
             people = pd.DataFrame({"id": self._ids, "department": ""})
