@@ -272,3 +272,21 @@ def test_bad_arguments_are_named(kwargs, error, match):
 def test_contacts_must_be_contacts():
     with pytest.raises(TypeError, match="contacts must be swarm.Contacts"):
         swarm.replay(swarm.hierarchy(10))
+
+
+def test_replay_is_a_model_of_the_shared_runner():
+    """simulate(static network, Replay(contacts), shock) is replay(contacts, shock), bit for bit."""
+    from swarm.temporal import Replay
+
+    c = swarm.datasets.email_eu_core_temporal()
+    org = c.to_organisation()
+    model = Replay(c, p=0.7, delay=1.0, start=[0.0, 100.0])
+    via_simulate = swarm.simulate(org, model, swarm.Shock("random", size=2), runs=5, seed=9,
+                                  record="tree")
+    direct = swarm.replay(c, swarm.Shock("random", size=2), p=0.7, delay=1.0,
+                          start=[0.0, 100.0], runs=5, seed=9)
+    np.testing.assert_array_equal(via_simulate.arrival_times, direct.arrival_times)
+    np.testing.assert_array_equal(via_simulate.informed_by, direct.informed_by)
+    assert swarm.simulate(org, model, runs=2, seed=1).informed_by is None
+    with pytest.raises(ValueError, match="order of contacts.ids"):
+        swarm.simulate(swarm.hierarchy(10), model)

@@ -24,7 +24,7 @@ def _raw(fname: str) -> np.ndarray:
 
 
 def _contacts(rows: np.ndarray, *, epoch, time_unit: str, name: str):
-    from ..edges import SECONDS
+    from ..structures.edges import SECONDS
     from ..temporal.contacts import Contacts
 
     ids, codes = np.unique(rows[:, :2], return_inverse=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import metrics as _m
 from .._checks import check_float, check_int, normalise_seed
 from ..models import Cascade, Exponential, LatencyLaw
-from ..shocks import Shock
+from ..models.shocks import Shock
+from ..results import metrics as _m
 from ..simulate import simulate
 from .contacts import Contacts
 from .replay import replay

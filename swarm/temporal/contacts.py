@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_choice, normalise_seed
-from ..charts import _read
-from ..edges import SECONDS, _build, _column, _ids, _sorted_labels
+from ..structures.edges import SECONDS, _build, _column, _ids, _sorted_labels
+from ..structures.org_chart import _read
 
 __all__ = ["Contacts", "contacts"]
 

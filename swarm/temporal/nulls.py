@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import metrics as _m
 from .._checks import check_int, normalise_seed
+from ..results import metrics as _m
 from .contacts import Contacts
 from .replay import replay
 

@@ -10,42 +10,21 @@ simulation's, so every metric, summary, plot and report works on it.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._checks import check_float, check_int, normalise_seed
+from .._checks import SeedLike, check_float, check_int, normalise_seed
 from .._kernels.replay import _replay_each, _replay_runs
+from ..models._runner import entropy_of, run_batches, run_keys
+from ..models.shocks import Shock
+from ..organisation import Organisation
 from ..results import Result
-from ..shocks import Shock
 from .contacts import Contacts
 
-__all__ = ["Replay", "ReplayResult", "replay"]
-
-
-@dataclass(frozen=True)
-class Replay:
-    """What a replay assumed: the contacts' name, the delay and the pass probability.
-
-    The ``model`` of a :class:`ReplayResult`; ``describe()`` names it in
-    tables and plot titles.
-    """
-
-    contacts: str
-    delay: float = 0.0
-    p: float = 1.0
-    directed: bool = True
-    unit: str = "hours"
-
-    def describe(self) -> str:
-        """A short phrase for tables and plot titles."""
-        parts = [f"replay of {self.contacts}"]
-        if self.delay:
-            parts.append(f"delay {self.delay:g} {self.unit}")
-        if self.p < 1:
-            parts.append(f"p {self.p:g}")
-        return ", ".join(parts)
+__all__ = ["EachPerson", "Replay", "ReplayResult", "replay"]
 
 
 @dataclass(frozen=True)
@@ -97,14 +76,106 @@ def _starts(contacts: Contacts, start) -> np.ndarray:
         if (stamp.tz is None) != (epoch.tz is None):
             stamp = (stamp.tz_localize(epoch.tz) if stamp.tz is None
                      else stamp.tz_convert(epoch.tz).tz_localize(None))
-        from ..edges import SECONDS
+        from ..structures.edges import SECONDS
 
         out.append((stamp - epoch).total_seconds() / SECONDS[contacts.time_unit])
     return np.array(out, dtype=np.float64)
 
 
+@dataclass(frozen=True, eq=False)
+class Replay:
+    """The replay of real contacts as a model: it runs through the shared batch runner.
+
+    ``swarm.simulate(contacts.to_organisation(), Replay(contacts), shock, runs)``
+    is :func:`replay` with a :class:`~swarm.Shock`; the organisation must
+    hold the contacts' people in the order of ``contacts.ids`` (it only
+    serves to draw origins and to read results). See :func:`replay` for
+    ``delay``, ``p`` and ``start``.
+
+    Examples
+    --------
+    >>> import swarm
+    >>> from swarm.temporal import Replay
+    >>> c = swarm.Contacts([0, 1], [1, 2], [1.0, 2.0])
+    >>> res = swarm.simulate(c.to_organisation(), Replay(c, start=0.0), swarm.Shock([0]))
+    >>> res.arrival_times.tolist(), res.model.describe()
+    ([[0.0, 1.0, 2.0]], 'replay of contacts')
+    """
+
+    contacts: Contacts
+    delay: float = 0.0
+    p: float = 1.0
+    start: Any = None
+    starts: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        if not isinstance(self.contacts, Contacts):
+            raise TypeError(f"contacts must be swarm.Contacts (see swarm.contacts), got "
+                            f"{type(self.contacts).__name__}")
+        object.__setattr__(self, "delay", check_float("delay", self.delay, low=0.0))
+        object.__setattr__(self, "p", check_float("p", self.p, low=0.0, high=1.0))
+        object.__setattr__(self, "starts", _starts(self.contacts, self.start))
+
+    def describe(self) -> str:
+        """A short phrase for tables and plot titles."""
+        parts = [f"replay of {self.contacts.name or 'contacts'}"]
+        if self.delay:
+            parts.append(f"delay {self.delay:g} {self.contacts.time_unit}")
+        if self.p < 1:
+            parts.append(f"p {self.p:g}")
+        return ", ".join(parts)
+
+    def _simulate(self, org: Organisation, shock: Shock | EachPerson, runs: int,
+                  ss: np.random.SeedSequence, *, record: str | None = None,
+                  progress: bool | None = None) -> ReplayResult:
+        """``runs`` runs at each start time (see :func:`replay`), batch by batch."""
+        c = self.contacts
+        if org.n != c.n or not np.array_equal(np.asarray(org.ids), np.asarray(c.ids)):
+            raise ValueError(f"org must hold the contacts' {c.n} people in the order of "
+                             f"contacts.ids (use contacts.to_organisation()); got "
+                             f"{org.n} people")
+        children = ss.spawn(runs)
+        n = org.n
+        each = isinstance(shock, EachPerson)
+        if each:
+            keys = np.array([child.spawn(2)[1].generate_state(1, np.uint64)[0]
+                             for child in children], dtype=np.uint64)
+            per = np.tile(np.arange(n, dtype=np.int64)[:, None], (runs, 1))
+            rep = np.repeat(np.arange(runs), n)
+        else:
+            per, k2 = run_keys(org, shock, children, 1)
+            keys, rep = k2[:, 0], np.arange(runs)
+        s = self.starts.size
+        origins = np.ascontiguousarray(np.tile(per, (s, 1)))
+        run_keys_ = np.tile(keys[rep], s)
+        run_starts = np.repeat(self.starts, per.shape[0])
+        firsts = np.searchsorted(c.time, run_starts, side="left").astype(np.int64)
+        total = origins.shape[0]
+        times = np.empty((total, n), dtype=np.float64)
+        informed = np.empty((total, n), dtype=np.int32)
+        args = (c.source, c.target, c.time, not c.directed)
+        bitsets = each and self.delay == 0.0  # every origin at once, 64 per word
+
+        def step(lo: int, hi: int) -> None:
+            if bitsets:
+                _replay_each(*args, self.p, run_keys_[lo], run_starts[lo], firsts[lo],
+                             times[lo:hi], informed[lo:hi])
+            else:
+                _replay_runs(*args, self.delay, self.p, run_keys_[lo:hi], origins[lo:hi],
+                             run_starts[lo:hi], firsts[lo:hi], times[lo:hi], informed[lo:hi])
+
+        # bitsets: one block of n rows (one start, one run) per call
+        run_batches(total, step, batch=n if bitsets else 64, progress=progress,
+                    desc=c.name or "replay")
+        return ReplayResult(arrival_times=times, organisation=org, model=self, shock=shock,
+                            seed=entropy_of(ss), origins=origins,
+                            informed_by=informed.astype(np.int64) if record else None,
+                            start=run_starts)
+
+
 def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float = 0.0,
-           p: float = 1.0, start=None, runs: int = 1, seed=None) -> ReplayResult:
+           p: float = 1.0, start=None, runs: int = 1, seed: SeedLike = None,
+           progress: bool | None = None) -> ReplayResult:
     """Replay news along time-stamped contacts: earliest arrival by time-respecting paths.
 
     ``arrival_times[r, i]`` is the earliest time person ``i`` could know in
@@ -140,14 +211,17 @@ def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float
         ``k`` of the seed's SeedSequence; a contact's draw is a function of
         (run, contact index) only, so results are bit-identical for any
         number of threads.
+    progress : bool or None
+        A progress bar on stderr; ``None``: only for long ensembles on a terminal.
 
     Returns
     -------
     ReplayResult
         Rows ordered start by start; within a start, run by run (with
-        ``"each"``: run by run, and within a run person by person). ``organisation`` is the
-        static network of the contacts, ``informed_by`` who told whom (so
-        ``messengers()`` works), ``start`` the start time of each row.
+        ``"each"``: run by run, and within a run person by person).
+        ``organisation`` is the static network of the contacts,
+        ``informed_by`` who told whom (so ``messengers()`` works), ``start``
+        the start time of each row, ``model`` the :class:`Replay`.
 
     Examples
     --------
@@ -161,53 +235,13 @@ def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float
     >>> swarm.replay(c, "each", start=1.5).metrics()["reach"].tolist()
     [0.25, 1.0, 0.5, 0.25]
     """
-    if not isinstance(contacts, Contacts):
-        raise TypeError(f"contacts must be swarm.Contacts (see swarm.contacts), got "
-                        f"{type(contacts).__name__}")
-    delay = check_float("delay", delay, low=0.0)
-    p = check_float("p", p, low=0.0, high=1.0)
+    model = Replay(contacts, delay=delay, p=p, start=start)
     runs = check_int("runs", runs, low=1)
-    starts = _starts(contacts, start)
-    org = contacts._static
-    ss = normalise_seed(seed)
-    children = ss.spawn(runs)
-    keys = np.empty(runs, dtype=np.uint64)
     if isinstance(shock, str) and shock == "each":
         shock = EachPerson()
-        per = np.tile(np.arange(org.n, dtype=np.int64)[:, None], (runs, 1))
-        rep = np.repeat(np.arange(runs), org.n)
-        for k, child in enumerate(children):
-            keys[k] = child.spawn(2)[1].generate_state(1, np.uint64)[0]
     else:
         shock = Shock() if shock is None else shock
         if not isinstance(shock, Shock):
             raise TypeError(f"shock must be a swarm.Shock or 'each', got {shock!r}")
-        rows = []
-        for k, child in enumerate(children):
-            c_origin, c_kernel = child.spawn(2)
-            rows.append(shock.origins(org, np.random.default_rng(c_origin)))
-            keys[k] = c_kernel.generate_state(1, np.uint64)[0]
-        per = np.array(rows, dtype=np.int64)
-        rep = np.arange(runs)
-    s = starts.size
-    origins = np.ascontiguousarray(np.tile(per, (s, 1)))
-    run_keys = np.tile(keys[rep], s)
-    run_starts = np.repeat(starts, per.shape[0])
-    firsts = np.searchsorted(contacts.time, run_starts, side="left").astype(np.int64)
-    total = origins.shape[0]
-    times = np.empty((total, org.n), dtype=np.float64)
-    informed = np.empty((total, org.n), dtype=np.int32)
-    args = (contacts.source, contacts.target, contacts.time, not contacts.directed)
-    if isinstance(shock, EachPerson) and delay == 0.0:  # all origins at once, in bitsets
-        n = org.n
-        for b in range(0, total, n):
-            _replay_each(*args, p, run_keys[b], run_starts[b], firsts[b], times[b:b + n],
-                         informed[b:b + n])
-    else:
-        _replay_runs(*args, delay, p, run_keys, origins, run_starts, firsts, times, informed)
-    model = Replay(contacts=contacts.name or "contacts", delay=delay, p=p,
-                   directed=contacts.directed, unit=contacts.time_unit)
-    return ReplayResult(arrival_times=times, organisation=org, model=model, shock=shock,
-                        seed=int(ss.entropy) if np.isscalar(ss.entropy) else ss.entropy,
-                        origins=origins, informed_by=informed.astype(np.int64),
-                        start=run_starts)
+    return model._simulate(contacts._static, shock, runs, normalise_seed(seed), record="tree",
+                           progress=progress)
