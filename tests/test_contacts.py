@@ -211,3 +211,14 @@ def test_shipped_data_sets():
     assert 193 < college.span / 24 < 195
     days = swarm.datasets.college_msg(time_unit="days")
     assert days.span == pytest.approx(college.span / 24)
+
+
+def test_durations_survive_the_round_trip_and_the_null_models():
+    table = pd.DataFrame({"source": [1, 2, 1], "target": [2, 3, 3], "time": [0, 3600, 7200],
+                          "secs": [60, 0, 1800]})
+    c = swarm.contacts(table, duration="secs", time_unit="minutes")
+    assert c.duration.tolist() == [1.0, 0.0, 30.0]
+    back = swarm.contacts(c.to_table(), time="timestamp", duration="duration",
+                          time_unit="minutes")
+    assert back.duration.tolist() == [1.0, 0.0, 30.0]
+    assert sorted(c.shuffle_times(seed=1).duration.tolist()) == [0.0, 1.0, 30.0]

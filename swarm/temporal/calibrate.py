@@ -69,7 +69,8 @@ class Calibration:
             row[f"{q}_predicted"] = float(np.median(pred))
             row[f"{q}_replayed"] = float(np.median(rep))
             row[f"{q}_ratio"] = float(np.median(rep[ok] / pred[ok])) if ok.any() else np.nan
-            corr = spearmanr(pred[ok], rep[ok]).statistic if ok.sum() > 2 else np.nan
+            varied = ok.sum() > 2 and np.ptp(pred[ok]) > 0 and np.ptp(rep[ok]) > 0
+            corr = spearmanr(pred[ok], rep[ok]).statistic if varied else np.nan
             row[f"{q}_rank_corr"] = float(corr)
             lo, hi = t[f"{q}_lo"].to_numpy(), t[f"{q}_hi"].to_numpy()
             row[f"{q}_in_band"] = float(np.mean((rep >= lo) & (rep <= hi)))

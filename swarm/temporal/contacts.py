@@ -197,7 +197,8 @@ class Contacts:
 
         Columns ``source`` and ``target`` (the people's ids), ``timestamp``
         (dates when the epoch is a date, else seconds) and ``time`` (in the
-        contacts' unit after the epoch); ``duration`` when known.
+        contacts' unit after the epoch); ``duration`` in seconds when known
+        (as :func:`swarm.contacts` reads it).
 
         Examples
         --------
@@ -218,7 +219,7 @@ class Contacts:
         table = pd.DataFrame({"source": self._ids[self._source], "target": self._ids[self._target],
                               "timestamp": stamp, "time": self._time})
         if self._duration is not None:
-            table["duration"] = self._duration
+            table["duration"] = self._duration * SECONDS[self._time_unit]
         return table
 
     def to_organisation(self, *, latency: str | None = "rate", k: int | None = None,
