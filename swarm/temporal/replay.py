@@ -38,7 +38,7 @@ class EachPerson:
         return "each person in turn"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)  # Result's short repr, not every array
 class ReplayResult(Result):
     """A :class:`~swarm.Result` of :func:`replay`, with the start time of each run.
 
@@ -169,7 +169,7 @@ class Replay:
                     desc=c.name or "replay")
         return ReplayResult(arrival_times=times, organisation=org, model=self, shock=shock,
                             seed=entropy_of(ss), origins=origins,
-                            informed_by=informed.astype(np.int64) if record else None,
+                            informed_by=informed if record else None,
                             start=run_starts)
 
 
