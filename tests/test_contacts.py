@@ -222,3 +222,16 @@ def test_durations_survive_the_round_trip_and_the_null_models():
                           time_unit="minutes")
     assert back.duration.tolist() == [1.0, 0.0, 30.0]
     assert sorted(c.shuffle_times(seed=1).duration.tolist()) == [0.0, 1.0, 30.0]
+
+
+def test_from_edges_reads_the_dates_of_to_table():
+    """to_table gives dates when the epoch is a date; from_edges must read them as dates.
+
+    A pandas datetime column once came through as its ticks (microseconds)
+    taken for seconds, so latency='rate' scales were a million times too long.
+    """
+    c = swarm.datasets.college_msg()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        org = swarm.from_edges(c.to_table(), timestamp="timestamp", latency="rate")
+    assert abs(org.watch - c.to_organisation().watch).max() < 1e-6
