@@ -66,3 +66,28 @@ def test_shuffled_times_change_nothing_on_poisson_contacts():
                                             nulls=["times shuffled"], seed=7)
     for level in ("t10", "t25", "t50"):
         assert 0.8 < table.loc["times shuffled", f"slowdown_{level}"] < 1.25, table
+
+
+def test_analyses_name_bad_arguments():
+    import pytest
+
+    c = swarm.Contacts([0, 1], [1, 2], [0.0, 1.0])
+    with pytest.raises(TypeError, match="contacts must be swarm.Contacts"):
+        swarm.temporal.calibrate(swarm.hierarchy(5))
+    with pytest.raises(ValueError, match="runs"):
+        swarm.temporal.calibrate(c, runs=0)
+    with pytest.raises(ValueError, match="nulls must name"):
+        swarm.temporal.against_nulls(c, nulls=["reversed"])
+    with pytest.raises(ValueError, match="starts"):
+        swarm.temporal.against_nulls(c, starts=0)
+
+
+def test_calibration_table_and_scatter(tmp_path):
+    c = swarm.datasets.email_eu_core_temporal(time_unit="days")
+    cal = swarm.temporal.calibrate(c, origins=4, starts=3, runs=10, seed=1)
+    assert len(cal.table) == 12 and cal.unit == "days"
+    assert {"origin", "start", "t50_predicted", "t50_lo", "t50_hi", "t50_replayed",
+            "reach_predicted", "reach_replayed"} <= set(cal.table.columns)
+    assert (cal.table["t50_lo"] <= cal.table["t50_hi"]).all()
+    fig = cal.plot(tmp_path / "cal.png")
+    assert len(fig.axes) == 2 and (tmp_path / "cal.png").stat().st_size > 0
