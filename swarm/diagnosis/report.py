@@ -107,7 +107,7 @@ def sentences(d) -> list[str]:
         if math.isfinite(b["hours_saved"]):
             verb = "sooner" if b["hours_saved"] >= 0 else "later"
             gain = (f"90 % know {_hours(abs(b['hours_saved']), unit)} {verb} ("
-                    f"{_when(b['t90'], unit)} instead of {_when(base, unit)})")
+                    f"{_when(b['t90'], unit)} instead of {_hours(base, unit)})")
         else:
             gain = f"90 % know {_when(b['t90'], unit)} instead of {_when(base, unit)}"
         out.append(f"Of the what-ifs, {ok.index[0]} helps most: {gain}; it changes what "
