@@ -2,7 +2,10 @@
 
 Run:  python benchmarks/limits.py [--agents 10000,100000,1000000] [--repeats 7]
 
-Part 1, the machine's floor (one thread, numba loops, minimum of ``--repeats``):
+Every figure is the least CPU time of its repeats (one thread), so that
+other processes on a shared machine do not inflate it.
+
+Part 1, the machine's floor (one thread, numba loops):
 
 - streaming read bandwidth: summing a 64 MiB float64 array (twice the L3);
 - random gathers: ``sum(x[idx])`` with independent uniform indices into an
@@ -79,12 +82,18 @@ def _draws_log(key, m):
 
 
 def best(fn, repeats):
+    """The least CPU time of ``repeats`` calls after a warm-up.
+
+    CPU time of this process (one thread works), not wall time: on a shared
+    machine the time other processes hold the core does not count (they
+    still share the caches and the memory bus).
+    """
     fn()  # compile / warm
     ts = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         fn()
-        ts.append(time.perf_counter() - t0)
+        ts.append(time.process_time() - t0)
     return min(ts)
 
 

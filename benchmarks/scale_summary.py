@@ -33,6 +33,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--agents", type=int, default=2_100_000)
     ap.add_argument("--runs", type=int, default=1_000)
+    ap.add_argument("--progress", action="store_true", help="a progress bar on stderr")
     args = ap.parse_args(argv)
     n, runs = args.agents, args.runs
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -48,7 +49,8 @@ def main(argv=None) -> None:
     after_build = peak_mb()
     t0 = time.perf_counter()
     s = swarm.simulate(org, swarm.Cascade(), swarm.Shock("random"), runs=runs, seed=1,
-                       keep="summary", grid=np.linspace(0.0, 100.0, 201))
+                       keep="summary", grid=np.linspace(0.0, 100.0, 201),
+                       progress=args.progress)
     t_runs = time.perf_counter() - t0
     peak = peak_mb()
     med = s.summary().iloc[0]

@@ -170,7 +170,8 @@ def _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times, infor
     Scratch (reused across runs, see ``_scratch``): ``link[i] = (next,
     previous)`` in agent ``i``'s bucket list, previous -1 at a list's head
     and -2 when ``i`` is not queued (every agent is -2 again when a run
-    ends); ``buf_e``/``buf_a`` hold one agent's candidate edges.
+    ends); ``buf_e``/``buf_a`` hold one agent's candidates (edge or
+    receiver, and arrival time).
 
     A popped agent's edges are relaxed in two passes. The first computes
     every out-edge's arrival and keeps, without a branch, those that beat the
@@ -225,9 +226,10 @@ def _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times, infor
                 d = _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys,
                            delays, one_law, unit_scale)
                 a = _arrival(t, d, law_kind[ch], law_a[ch], law_b[ch])
-                buf_e[kept] = e
+                i = out_idx[e]
+                buf_e[kept] = i  # from here on the receiver, not the edge
                 buf_a[kept] = a
-                kept += a < times[out_idx[e]]
+                kept += a < times[i]
             cnt = kept
         else:
             for e in range(out_ptr[j], out_ptr[j + 1]):
@@ -235,11 +237,12 @@ def _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times, infor
                     a = t + delays[e]
                 else:
                     a = t + _edge_delay(e, 1.0, kind, la, lb, key)
-                buf_e[cnt] = e
+                i = out_idx[e]
+                buf_e[cnt] = i
                 buf_a[cnt] = a
-                cnt += a < times[out_idx[e]]
+                cnt += a < times[i]
         for c in range(cnt):
-            i = out_idx[buf_e[c]]
+            i = buf_e[c]
             a = buf_a[c]
             old = times[i]
             if a < old:  # re-read: an agent may appear twice among j's edges
