@@ -55,9 +55,9 @@ __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Diagnosis", "Exponential",
     "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario",
     "Scheduled", "SeedLike", "Shock", "Summary", "add_linking_pins", "adopt", "champion",
-    "compare",
-    "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges", "from_flock",
-    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load", "networked",
-    "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep", "urgency",
+    "compare", "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges",
+    "from_flock", "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load",
+    "networked", "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep",
+    "urgency",
 ]
 __all__ += ["Contacts", "contacts", "replay"]  # real timing: swarm.temporal

@@ -26,8 +26,8 @@ from .._kernels.graph import _permute_csr
 from ..organisation import CHANNELS, Organisation
 from ..results.result import Result
 from ..results.summary import Summary
-from ._summarise import summarise
 from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
+from ._summarise import summarise
 from .laws import Exponential, Latency, LatencyLaw, _law_text
 from .shocks import Shock
 
