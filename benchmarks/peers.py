@@ -447,7 +447,7 @@ class Bench:
         self.add(tool, label, statistics.median(times), work, unit, swarm_s, text, ok)
 
 
-def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
+def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
     import pandas as pd
 
     import swarm
@@ -562,7 +562,7 @@ def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
     return pd.DataFrame(b.rows)
 
 
-def format_table(df) -> "pd.DataFrame":  # noqa: F821
+def format_table(df) -> pd.DataFrame:  # noqa: F821
     out = df.drop(columns="ok").copy()
     out["time_s"] = [f"{t:.4f}" if t == t and t is not None
                      else ("failed" if a.startswith("FAILED") else "> limit")

@@ -46,7 +46,8 @@ def main(runs: int = 1000, pin_runs: int = 500) -> None:
     rows = {}
     for name in ["e-mail", "e-mail, 7 each", "hierarchy", "silos"]:
         pins = swarm.find_linking_pins(orgs[name], model, runs=pin_runs, top=5, seed=3)
-        rows[name] = {"top messenger (id, dept)": f"{pins.ids[0]} ({pins.table['department'].iloc[0]})",
+        top = f"{pins.ids[0]} ({pins.table['department'].iloc[0]})"
+        rows[name] = {"top messenger (id, dept)": top,
                       "score": pins.table["score"].iloc[0], "t90": pins.t90,
                       "worst single loss": pins.table["t90_without"].max(),
                       "without the top 5": pins.t90_without_all}

@@ -99,8 +99,8 @@ def reference_run(org, model, origins):
     cut = math.cos(model.angle / 2)
     order = [np.linalg.norm(h.mean(axis=0))]
     for t in range(model.steps):
-        h2, s = reference_step(org.watch, h, s, np.zeros((n, 3)), held, model.dim, model.coupling, 0.0,
-                               model.inertia, model.friction, model.dt)
+        h2, s = reference_step(org.watch, h, s, np.zeros((n, 3)), held, model.dim,
+                               model.coupling, 0.0, model.inertia, model.friction, model.dt)
         new = np.isinf(times) & (h2[:, 0] < cut)
         times[new] = (t + (h[new, 0] - cut) / (h[new, 0] - h2[new, 0])) * model.dt
         low = np.minimum(low, h2[:, 0])
@@ -335,7 +335,7 @@ def test_tree_is_refused():
 
 
 def test_absent_people_neither_turn_nor_count_in_the_order():
-    """remove(): the absent keep still, never turn, and the order parameter is over those present."""
+    """remove(): the absent keep still, never turn; the order parameter counts those present."""
     org = swarm.networked(400, seed=5)
     away = swarm.remove(org, 0.3, seed=2)
     absent = away.absent

@@ -12,8 +12,16 @@ import pytest
 import swarm
 from swarm._kernels.alignment import _draw_normals
 from swarm._kernels.flock import _flock_step
-from swarm.flock import (Flock, NeighbourLists, animate, correlation_length, pieces,
-                         polarisation, turning_wave, wave_figure)
+from swarm.flock import (
+    Flock,
+    NeighbourLists,
+    animate,
+    correlation_length,
+    pieces,
+    polarisation,
+    turning_wave,
+    wave_figure,
+)
 from swarm.flock.neighbours import nearest, within
 from swarm.structures.neighbours import k_nearest
 

@@ -384,6 +384,7 @@ def test_managers_need_a_chain_of_command():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+
 def _pins(org, fraction, seed):
     try:
         return swarm.add_linking_pins(org, fraction, seed=seed)

@@ -70,7 +70,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_table(tmp_path
             assert time.monotonic() < deadline, "the sweep committed no cells in 5 minutes"
             time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
-        killed_at = datetime.datetime.now(datetime.timezone.utc)
+        killed_at = datetime.datetime.now(datetime.UTC)
     finally:
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL

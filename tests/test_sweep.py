@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 import swarm
-from swarm.experiments._cells import cell_key, cell_seed as _seed
-from swarm.experiments.sweep import CURVE_TIMES, cells
+from swarm.experiments._cells import cell_key
+from swarm.experiments._cells import cell_seed as _seed
 from swarm.experiments.scenario import MissingWhatIf
+from swarm.experiments.sweep import CURVE_TIMES, cells
 
 
 def _scenario(**kw):
