@@ -1,8 +1,8 @@
-"""The README's real-organisation section: e-mail against a hierarchy and silos.
+"""The e-mail guide's tables (docs/guide/email.md): e-mail against a hierarchy and silos.
 
 Run:  python scripts/realnet_comparison.py
 
-Prints the tables of the README section "A real organisation: e-mail vs
+Prints the tables of the section "A real organisation: e-mail vs
 hierarchy and silos" and writes docs/email_tree.png, all from the public API
 with fixed seeds (the research notebook runs the same at any scale).
 """

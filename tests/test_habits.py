@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import pkgutil
+import re
 import tomllib
 from pathlib import Path
 
@@ -71,3 +73,29 @@ def test_licence_and_changelog_are_present():
     assert licence.startswith("MIT License")
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert "## 0.2.0" in changelog
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
+    [command] = [line for block in blocks for line in block.splitlines()
+                 if "pip install -e \".[test]\"" in line]
+    assert command.endswith("python scripts/check.py")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci[-1] == command  # the last thing CI does is the README's command, verbatim
+    assert (ROOT / "scripts" / "check.py").exists()
+
+
+def test_the_check_script_runs_lint_docs_and_pytest_and_fails_on_any_code(monkeypatch):
+    spec = importlib.util.spec_from_file_location("check", ROOT / "scripts" / "check.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    names = [name for name, _ in check.steps([])]
+    assert names == ["ruff check", "ruff format --check", "docs (Sphinx, warnings as errors)",
+                     "pytest"]
+    assert "-W" in check.steps([])[2][1]
+    codes = iter([0, 0, 0, 5])  # pytest's 5: no tests collected
+    monkeypatch.setattr(check.subprocess, "call", lambda cmd, cwd: next(codes))
+    assert check.main([]) == 1
+    codes = iter([0, 0, 0, 0])
+    assert check.main(["--", "-m", "not slow"]) == 0
