@@ -38,6 +38,7 @@ from .structures import (
                      networked,
                      silos,
 )
+from .temporal import Contacts, contacts, replay
 from .whatifs import (
                      LinkingPins,
                      add_linking_pins,
@@ -57,3 +58,4 @@ __all__ = [
     "from_org_chart", "hierarchy", "linking_pin", "load", "networked", "plot_robustness",
     "remove", "robustness", "silos", "simulate", "sweep", "urgency",
 ]
+__all__ += ["Contacts", "contacts", "replay"]  # real timing: swarm.temporal

@@ -40,6 +40,7 @@ def test_every_public_seed_parameter_is_annotated_seedlike():
     # a scenario file's int seed) are values, not arguments that accept a seed
     fields = {("swarm.results.result", "Result.__init__"),
               ("swarm.models.alignment", "AlignmentResult.__init__"),
+              ("swarm.temporal.replay", "ReplayResult.__init__"),
               ("swarm.experiments.scenario_file", "ScenarioFile.__init__")}
     checked, wrong = 0, []
     for key, f in _public_callables():

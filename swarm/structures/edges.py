@@ -170,9 +170,11 @@ def _positive(col: pd.Series, what: str, where: str) -> np.ndarray:
 
 def _seconds(col: pd.Series, where: str) -> np.ndarray:
     """Timestamps as seconds: numbers as they are, else parsed as dates."""
-    num = pd.to_numeric(col, errors="coerce")
-    if num.notna().all():
-        return num.to_numpy(dtype=float)
+    # a datetime column is dates: to_numeric would give its ticks (microseconds) as seconds
+    if not pd.api.types.is_datetime64_any_dtype(col):
+        num = pd.to_numeric(col, errors="coerce")
+        if num.notna().all():
+            return num.to_numpy(dtype=float)
     try:
         dates = pd.to_datetime(col)
     except (ValueError, TypeError) as err:
