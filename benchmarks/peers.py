@@ -11,7 +11,7 @@ propagation graph is ``org.watch.T``), and four jobs:
    delays (mean 1). swarm's public ``simulate`` draws its own delays; the
    peers (scipy ``dijkstra``, networkx ``single_source_dijkstra_path_length``,
    igraph ``distances``) get the very delays of that run (read back with
-   ``swarm.simulate._edge_delays``) and must give the same arrival times to
+   ``swarm.models.cascade._edge_delays``) and must give the same arrival times to
    the last bit (max abs difference reported).
 2. **spread to completion**: continuous-time SI, EoN ``fast_SIR(G, tau,
    gamma=0)`` = swarm ``Cascade(Exponential(1 / tau))`` (an edge transmits
