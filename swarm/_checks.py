@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Union
 
 import numpy as np
 
@@ -53,7 +52,7 @@ def check_choice(name: str, value, allowed: Iterable[str]) -> str:
 
 #: What a ``seed`` argument accepts: None (fresh entropy), an int >= 0, a
 #: sequence of ints, a SeedSequence or a numpy Generator.
-SeedLike = Union[None, int, Sequence[int], np.random.SeedSequence, np.random.Generator]
+SeedLike = None | int | Sequence[int] | np.random.SeedSequence | np.random.Generator
 
 
 def normalise_seed(seed: SeedLike) -> np.random.SeedSequence:

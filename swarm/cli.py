@@ -38,7 +38,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _latency(text: str):
-    """Parse ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or ``scheduled:PERIOD[:PHASE]``."""
+    """Parse a latency law written on the command line.
+
+    ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or
+    ``scheduled:PERIOD[:PHASE]``.
+    """
     kinds: dict[str, Callable] = {"exponential": Exponential, "constant": Constant,
                                   "lognormal": LogNormal, "scheduled": Scheduled}
     name, *args = text.split(":")

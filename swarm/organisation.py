@@ -116,7 +116,8 @@ class Organisation:
                             f"got {type(watch).__name__}")
         w = sp.csr_array(watch, dtype=np.float64)
         if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] == 0:
-            raise ValueError(f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
+            raise ValueError(
+                f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
         n = w.shape[0]
         w.sum_duplicates()  # canonical: sorted indices, duplicates merged
         # one index dtype for both arrays, as scipy expects
@@ -199,7 +200,8 @@ class Organisation:
     def _per_agent(self, what: str, values, dtype) -> np.ndarray:
         arr = np.asarray(values)
         if arr.shape != (self._n,):
-            raise ValueError(f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}")
+            raise ValueError(
+                f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}")
         if arr.dtype.kind not in "iu":
             raise TypeError(f"{what} must be integers, got dtype {arr.dtype}")
         return arr.astype(dtype)
@@ -277,7 +279,8 @@ class Organisation:
         for k, lab in enumerate(labels):
             key = lab.item() if isinstance(lab, np.generic) else lab
             if key not in lookup:
-                raise ValueError(f"agent id {lab!r} is not in this organisation of {self._n} agents")
+                raise ValueError(
+                    f"agent id {lab!r} is not in this organisation of {self._n} agents")
             out[k] = lookup[key]
         return out
 

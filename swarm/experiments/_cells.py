@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import normalise_seed
+from .._checks import SeedLike, normalise_seed
 from ..results.metrics import fraction_turned, per_run, spread
 from ..simulate import simulate
 
@@ -94,7 +94,7 @@ class CellRunner:
                 "seed": [int(w) for w in seed.spawn_key], "seconds": time.perf_counter() - start}
 
 
-def run_cells(scenario, values: Sequence[Mapping[str, Any]], runs: int, seed, *,
+def run_cells(scenario, values: Sequence[Mapping[str, Any]], runs: int, seed: SeedLike, *,
               progress: bool | None = None):
     """The full :class:`~swarm.Result` of each given cell, with the sweep's seeds."""
     runner = CellRunner(scenario, runs, normalise_seed(seed), None)

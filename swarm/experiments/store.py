@@ -120,7 +120,7 @@ def _create(path: str, identity: Mapping) -> None:
                     seed TEXT NOT NULL, finished TEXT NOT NULL, seconds REAL NOT NULL,
                     computes INTEGER NOT NULL DEFAULT 1);
                 COMMIT;""")
-            now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+            now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
             with con:
                 con.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("format", str(_FORMAT)), ("identity", json.dumps(identity, sort_keys=True)),
@@ -191,7 +191,7 @@ class Store:
         """
         curve = item.get("curve")
         blob = None if curve is None else np.asarray(curve, dtype="<f8").tobytes()
-        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
         with self._con:
             self._con.execute("BEGIN IMMEDIATE")
             self._con.execute(

@@ -165,8 +165,8 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
                 for v in todo:
                     finished(runner(v))
             elif todo:
-                _dask.run_dask(run_batch, scenario, todo, runs, root, curve_t, finished, scheduler=scheduler,
-                         workers=workers, batch=batch)
+                _dask.run_dask(run_batch, scenario, todo, runs, root, curve_t, finished,
+                               scheduler=scheduler, workers=workers, batch=batch)
         finally:
             if bar is not None:
                 bar.close()

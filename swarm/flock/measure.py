@@ -178,7 +178,11 @@ class TurningWave:
         return float(rel[-1] / rel[0]) if rel.size and rel[0] > 0 else math.nan
 
     def table(self) -> pd.DataFrame:
-        """One row per bird: ``bird``, ``distance``, ``turn_time``, ``peak`` (radians), ``shocked``."""
+        """One row per bird.
+
+        Columns ``bird``, ``distance``, ``turn_time``, ``peak`` (radians) and
+        ``shocked``.
+        """
         shocked = np.zeros(len(self.distance), dtype=bool)
         shocked[self.trajectory.origins] = True
         return pd.DataFrame({"bird": np.arange(len(self.distance)), "distance": self.distance,

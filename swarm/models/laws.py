@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
@@ -160,7 +159,7 @@ class Scheduled(LatencyLaw):
         return np.zeros(size)
 
 
-Latency = Union[LatencyLaw, Mapping[str, LatencyLaw]]
+Latency = LatencyLaw | Mapping[str, LatencyLaw]
 
 
 def _law_text(law: LatencyLaw) -> str:

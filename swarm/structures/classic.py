@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import check_int, normalise_seed
+from .._checks import SeedLike, check_int, normalise_seed
 from ..organisation import CHANNELS, Organisation
 from .neighbours import k_nearest, social_space
 
@@ -62,7 +62,7 @@ def _tree(n: int, span: int):
     return parent, level, branch, names
 
 
-def hierarchy(n: int, seed=None, *, span: int = 7, departments=None) -> Organisation:
+def hierarchy(n: int, seed: SeedLike = None, *, span: int = 7, departments=None) -> Organisation:
     """The rake: a tree in which everyone watches their manager and direct reports.
 
     A complete ``span``-ary tree filled level by level (agent 0 at the top),
@@ -139,7 +139,7 @@ def _department_rakes(sizes: list[int], span: int) -> Organisation:
                        name="hierarchy")
 
 
-def linking_pin(n: int, seed=None, *, group_size: int = 7) -> Organisation:
+def linking_pin(n: int, seed: SeedLike = None, *, group_size: int = 7) -> Organisation:
     """Likert's linking-pin organisation: overlapping work groups.
 
     Each group is a manager and their ``group_size - 1`` reports, and
@@ -210,7 +210,7 @@ def _dept_names(departments: int) -> list[str]:
     return [f"dept {d + 1}" for d in range(departments)]
 
 
-def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int = 1,
+def networked(n: int, seed: SeedLike = None, *, k: int = 7, dim: int = 2, departments: int = 1,
               positions: np.ndarray | None = None) -> Organisation:
     """The flock: everyone watches their ``k`` nearest colleagues in social space.
 
@@ -268,7 +268,8 @@ def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int =
                         department=dept, department_names=names, name="networked")
 
 
-def silos(n: int, seed=None, *, departments=8, k: int = 7, dim: int = 2) -> Organisation:
+def silos(n: int, seed: SeedLike = None, *, departments=8, k: int = 7,
+          dim: int = 2) -> Organisation:
     """Silos: everyone watches their ``k`` nearest colleagues inside their own department.
 
     The same social space and departments as :func:`networked` with the
