@@ -39,6 +39,4 @@ def test_relative_links_of_the_readme_and_the_docs_resolve():
         for target in _links(page):
             if target and not (page.parent / target).exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
-    # the HR guide is written on a parallel branch; until it lands the README may point to it
-    broken = [b for b in broken if not b.endswith("docs/guide/hr.md")]
     assert not broken, broken
