@@ -68,9 +68,9 @@ def run_dask(run_batch: Callable[..., list[dict]], scenario, todo: list[dict], r
         client = distributed.Client(cluster)
     elif own_client:
         try:
-            client = distributed.Client(scheduler, timeout="10s")
+            client = distributed.Client(scheduler)
         except (OSError, ValueError, TypeError) as err:  # unparsable address, nobody there
-            raise SchedulerError(f"scheduler {scheduler!r}: cannot connect "
+            raise SchedulerError(f"scheduler {scheduler}: cannot connect "
                                  f"({str(err).splitlines()[0] if str(err) else type(err).__name__})"
                                  ) from None
     else:
