@@ -62,9 +62,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
 
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
