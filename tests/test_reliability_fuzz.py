@@ -86,7 +86,7 @@ def _check(argv, root, before, allowed_prefixes):
     assert code in (0, 2), (argv, code, err)
     assert "Traceback" not in err, (argv, err)
     if code == 2:
-        assert err.startswith("error: ") or err.startswith("python -m swarm"), (argv, err)
+        assert err.startswith(("error: ", "python -m swarm")), (argv, err)
     new = _files(root) - before
     stray = [f for f in new if not f.startswith(allowed_prefixes)]
     assert not stray, (argv, stray)

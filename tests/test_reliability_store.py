@@ -234,3 +234,36 @@ def test_a_sweep_stopped_by_a_full_disk_resumes_keeping_every_committed_cell(tmp
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(proc.stdout)
+
+
+def test_part_files_of_a_killed_creation_are_cleared_and_a_failed_one_leaves_none(
+        tmp_path, monkeypatch):
+    import socket
+
+    from swarm.experiments import store as store_module
+
+    path = tmp_path / "s.sqlite"
+    stale = tmp_path / f".s.sqlite.{socket.gethostname()}.{_dead_pid()}.0badc0de.part"
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / (stale.name + suffix)).write_bytes(b"left by a kill -9")
+    alive = tmp_path / f".s.sqlite.{socket.gethostname()}.{os.getppid()}.0badc0de.part"
+    alive.write_bytes(b"another process still building")
+
+    def full(*a):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "link", full)
+    with pytest.raises(StoreError, match="cannot create it"):
+        Store.open(path, IDENTITY)
+    monkeypatch.undo()
+    # the dead process's part files are gone, the living one's kept, ours removed
+    assert sorted(os.listdir(tmp_path)) == [alive.name]
+    with Store.open(path, IDENTITY) as db:
+        db.put({"key": "a", "values": {"w": 1}, "row": {"t50": 1.0}, "seconds": 0.0})
+    assert sorted(os.listdir(tmp_path)) == sorted([alive.name, "s.sqlite"])

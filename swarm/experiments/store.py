@@ -17,6 +17,7 @@ finished, its compute seconds and how many times it was computed).
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
 import os
@@ -184,6 +185,10 @@ def _remove_stale_parts(path: str) -> None:
             pass
 
 
+#: os.link errors that mean "no hard links on this file system", not a real failure.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
+
+
 def _create(path: str, identity: Mapping) -> None:
     """Make a new store: built beside ``path``, then linked into place if still absent.
 
@@ -223,9 +228,11 @@ def _create(path: str, identity: Mapping) -> None:
             os.link(tmp, path)
         except FileExistsError:
             pass  # another process made it first: use theirs
-        except OSError:  # a file system without hard links: rename, if still absent
-            if not os.path.exists(path):
-                os.rename(tmp, path)
+        except OSError as err:
+            if err.errno not in _NO_LINKS:
+                raise
+            if not os.path.exists(path):  # a file system without hard links: rename, if
+                os.rename(tmp, path)      # still absent (not race-free there)
     except sqlite3.Error as err:
         raise _sqlite_problem(path, err, "cannot create it") from None
     except OSError as err:
