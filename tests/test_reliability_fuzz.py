@@ -15,7 +15,7 @@ import math
 import os
 import tempfile
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from swarm.cli import main
@@ -96,6 +96,7 @@ def _check(argv, root, before, allowed_prefixes):
 
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(argv_strategy)
+@example(("compare", (("--agents", "30"), ("--runs", "2")), "out/deeper"))
 def test_fuzzed_command_line_arguments_exit_0_or_2_without_traceback_or_stray_files(case):
     cmd, options, out = case
     with tempfile.TemporaryDirectory() as root:
@@ -192,7 +193,7 @@ SCENARIO = st.fixed_dictionaries(
                                           max_size=3), st.one_of(st.lists(ANY, max_size=3),
                                                                  ANY)), max_size=2),
               "bom": st.booleans(),
-              "junk": st.sampled_from(["", "", "", "= =", "[[x]", "\x00"])})
+              "junk": st.sampled_from(["", "", "", "", "", "= =", "[[x]", "\x00"])})
 
 
 def _document(sc: dict) -> bytes:
@@ -214,6 +215,11 @@ def _document(sc: dict) -> bytes:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(SCENARIO, st.sampled_from(["run", "sweep"]))
+@example({"structure": ("hierarchy", {}, 20), "name": "../../x", "runs": 2,
+          "grid": {"model.p": [0.5, 1]}}, "sweep")
+@example({"structure": ("silos", {"departments": [10, 10]}, 20), "name": ESCAPE, "runs": 2,
+          "bom": True, "model": {"latency": {"law": "scheduled", "period": 1.0,
+                                             "phase": 1e16}}}, "run")
 def test_fuzzed_scenario_files_exit_0_or_2_without_traceback_or_stray_files(sc, command):
     with tempfile.TemporaryDirectory() as root:
         path = os.path.join(root, "fuzz.toml")
