@@ -61,6 +61,33 @@ def test_processes_creating_the_same_new_store_at_once_lose_no_cell(tmp_path):
     assert all(not n.endswith((".part", "-journal")) for n in os.listdir(tmp_path))
 
 
+GRIDS = ([0.5, 0.6, 0.7, 0.8], [0.9, 1.0])  # the issue's disjoint grids
+
+
+def _sweeper(folder: str, worker: int, barrier) -> None:
+    """One process: the same scenario into each trial's new store, its own part of the grid."""
+    sc = swarm.Scenario({"kind": "hierarchy", "n": 20}, name="race")
+    for trial in range(TRIALS):
+        barrier.wait(timeout=120)
+        swarm.sweep(sc, {"model.p": GRIDS[worker]}, runs=1, seed=3,
+                    store=os.path.join(folder, f"t{trial}.sqlite"), progress=False)
+
+
+def test_two_sweeps_into_the_same_new_store_keep_every_cell(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    procs = [ctx.Process(target=_sweeper, args=(str(tmp_path), w, barrier)) for w in (0, 1)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=600)
+    assert [p.exitcode for p in procs] == [0, 0]
+    for trial in range(TRIALS):
+        df = swarm.load(tmp_path / f"t{trial}.sqlite", provenance=True)
+        assert df["model.p"].tolist() == GRIDS[0] + GRIDS[1], f"trial {trial}"
+        assert (df["computes"] == 1).all()
+
+
 def test_one_and_one_point_zero_are_the_same_cell(tmp_path):
     sc = swarm.Scenario({"kind": "hierarchy", "n": 40})
     path = tmp_path / "s.sqlite"
