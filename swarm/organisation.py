@@ -9,6 +9,8 @@ multiplied by it.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
@@ -485,7 +487,8 @@ def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
         attrs["department"] = np.array([code[str(d["department"])] for d in node_data])
         attrs["department_names"] = names
     if all("level" in d for d in node_data):
-        attrs["level"] = np.array([int(d["level"]) for d in node_data])
+        attrs["level"] = np.array([_whole_level(u, d["level"]) for u, d in
+                                   zip(nodes, node_data)], dtype=np.int64)
     if all("pos" in d for d in node_data):
         attrs["position"] = np.array([d["pos"] for d in node_data], dtype=np.float64)
     ids = np.empty(n, dtype=object)
@@ -495,3 +498,14 @@ def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
     return Organisation(w, channel=chan_sorted if len(chan_sorted) else None, ids=ids,
                         name=name or (G.name or None), time_unit=time_unit,
                         _order=locality_order(w), **attrs)
+
+
+def _whole_level(node, value) -> int:
+    """A node's ``level`` as an int: 3 or 3.0 is level 3, 2.9 is refused (never truncated)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"node {node!r}: level must be a whole number, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if not (math.isfinite(value) and float(value).is_integer()):
+        raise ValueError(f"node {node!r}: level must be a whole number (0 = top), got {value!r}")
+    return int(value)

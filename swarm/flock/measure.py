@@ -226,6 +226,9 @@ def turning_wave(flock: Flock, steps: int, *, birds: int = 10, angle: float = ma
     bands = check_int("bands", bands, low=1)
     front_quantile = check_float("front_quantile", front_quantile, low=0.0, high=1.0,
                                  low_open=True)
+    if check_int("birds", birds, low=1) >= flock.n:
+        raise ValueError(f"birds must be fewer than the flock's {flock.n} birds (the wave needs "
+                         f"unshocked birds to cross), got {birds}")
     origins = flock.predator(birds, angle, side=side, hold=hold, threshold=threshold,
                              towards=towards, along=along)
     pos0 = flock.positions
