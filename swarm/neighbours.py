@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ._kernels.neighbours import _bin, _grid_knn, _grid_work, _kd_leaf_order
+
 __all__ = ["k_nearest", "social_space", "spatial_partition"]
 
 
@@ -115,12 +117,12 @@ def _k_nearest_grid(points, k, *, by_index=False, dtype=np.int64, per_cell=_PER_
     Rows in increasing (distance, index), or in increasing index with
     ``by_index``. ``max_work=None`` searches the grid however clustered.
     """
-    from ._kernels.neighbours import _bin, _grid_knn, _grid_work
-
     n, d = points.shape
     lo = points.min(axis=0)
     ext = points.max(axis=0) - lo
     big = float(np.abs(points).max()) if n else 0.0
+    if not big < 1e150:  # squared distances could overflow: leave such points to the tree
+        return None
     # cells far wider than rounding in the coordinates (or a single cell)
     real = ext > 1e4 * np.finfo(np.float64).eps * big
     h = 0.0
@@ -199,7 +201,8 @@ def social_space(n: int, rng: np.random.Generator, *, dim: int = 2, departments=
     """
     drawn = rng.random((n, dim))
     dept = spatial_partition(drawn, departments)
-    order = cKDTree(drawn, balanced_tree=False, compact_nodes=False).indices  # leaf order
+    order = _kd_leaf_order(drawn, 16, 64)  # cKDTree(drawn, balanced_tree=False,
+    # compact_nodes=False).indices, the numbering networked has always had
     if np.isscalar(departments) and departments == 1:
         return drawn[order], dept
     # department by department, leaf order inside each (a stable sort by department)

@@ -81,3 +81,43 @@ def test_networked_rows_are_the_sorted_brute_force_neighbours():
     org = swarm.networked(900, seed=11, k=5, dim=3, departments=4)
     got = org.watch.indices.reshape(900, 5)
     np.testing.assert_array_equal(got, np.sort(brute_k_nearest(org.position, 5), axis=1))
+
+
+@st.composite
+def leaf_sets(draw):
+    """Points for a kd-tree: uniform, on a coarse lattice (equal coordinates), or piled up."""
+    dim = draw(st.integers(1, 3))
+    n = draw(st.integers(1, 400))
+    kind = draw(st.sampled_from(["float", "lattice", "pile"]))
+    elements = {"float": st.floats(-50, 50, allow_nan=False, allow_infinity=False),
+                "lattice": st.integers(-3, 3).map(float),
+                "pile": st.sampled_from([0.0, 1.0, 1.0 + 2**-40])}[kind]
+    return draw(arrays(np.float64, (n, dim), elements=elements))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaf_sets(), st.sampled_from([1, 2, 16]), st.sampled_from([1, 3, 64]))
+def test_leaf_order_is_scipys(pts, leafsize, tasks):
+    """networked numbers agents in this order; it must stay scipy's, tie for tie.
+
+    Should a future scipy change its tree, this test fails while networked
+    keeps its numbering (the order is computed here, not read from scipy).
+    """
+    from scipy.spatial import cKDTree
+
+    from swarm._kernels.neighbours import _kd_leaf_order
+
+    want = cKDTree(pts, leafsize=leafsize, balanced_tree=False, compact_nodes=False).indices
+    np.testing.assert_array_equal(_kd_leaf_order(pts, leafsize, tasks), want)
+
+
+def test_leaf_order_on_many_points_and_a_deep_chain():
+    from scipy.spatial import cKDTree
+
+    from swarm._kernels.neighbours import _kd_leaf_order
+
+    rng = np.random.default_rng(4)
+    chain = (2.0 ** -np.arange(600))[:, None]  # every split peels off one point
+    for pts in (rng.random((200_000, 2)), rng.random((50_000, 3)), chain):
+        want = cKDTree(pts, balanced_tree=False, compact_nodes=False).indices
+        np.testing.assert_array_equal(_kd_leaf_order(pts, 16, 64), want)

@@ -137,9 +137,15 @@ def _grid_knn(cell, start, xs, ix, lo, h, g, slack, k, by_index, out):
                         z0 = max(c2 - r, 0)
                         z1 = min(c2 + r, g2 - 1)
                         if kth < np.inf:  # only the cells of the row within reach
-                            reach = np.sqrt(room) + slack
-                            z0 = max(z0, int((p2 - reach - l2) / h))
-                            z1 = min(z1, int((p2 + reach - l2) / h))
+                            # widened by rounding of the root and, below 1.5e-154,
+                            # by squares that underflow (compared as squares they tie)
+                            reach = np.sqrt(room) * (1.0 + 1e-15) + slack + 1.5e-154
+                            za = (p2 - reach - l2) / h  # compared as floats first:
+                            zb = (p2 + reach - l2) / h  # int() of a huge float is undefined
+                            if za > z0:
+                                z0 = int(za)
+                            if zb < z1:
+                                z1 = int(zb)
                         if abs(x - c0) == r or abs(y - c1) == r:
                             seg = 1  # on a face of the ring: the whole row, one segment
                         else:  # inside the ring: only the row's two end cells
@@ -199,3 +205,190 @@ def _grid_knn(cell, start, xs, ix, lo, h, g, slack, k, by_index, out):
                     idx[t] = v
             for q in range(k):
                 out[i, q] = idx[q]
+
+
+@njit(inline="always")
+def _partition(x, ind, start, end, axis, split):
+    """Points with ``x[:, axis] < split`` first, by the two-ended swap scan.
+
+    The scan of the C++ standard library's ``std::partition`` for
+    bidirectional iterators (advance from the front while the predicate
+    holds, retreat from the back while it fails, swap), so the points end up
+    in the same slots as in scipy's kd-tree. Coordinates move with their
+    indices, so every pass reads memory in order. Returns the first slot of
+    the second group.
+    """
+    first = start
+    last = end
+    m = x.shape[1]
+    while True:
+        while True:
+            if first == last:
+                return first
+            if x[first, axis] < split:
+                first += 1
+            else:
+                break
+        last -= 1
+        while True:
+            if first == last:
+                return first
+            if not x[last, axis] < split:
+                last -= 1
+            else:
+                break
+        for a in range(m):
+            t = x[first, a]
+            x[first, a] = x[last, a]
+            x[last, a] = t
+        t2 = ind[first]
+        ind[first] = ind[last]
+        ind[last] = t2
+        first += 1
+
+
+@njit(inline="always")
+def _split_node(x, ind, start, end, lo, hi):
+    """Split one node by the sliding midpoint rule; (slot, axis, split) or slot -1 for a leaf.
+
+    ``lo``/``hi`` are the node's box (not shrunk to its points: scipy's
+    ``compact_nodes=False``) and are narrowed in place when every point
+    shares the widest coordinate, as scipy does before trying again.
+    """
+    m = x.shape[1]
+    while True:
+        axis = 0
+        size = 0.0
+        for a in range(m):
+            if hi[a] - lo[a] > size:
+                axis = a
+                size = hi[a] - lo[a]
+        if hi[axis] == lo[axis]:
+            return -1, axis, 0.0
+        split = (hi[axis] + lo[axis]) / 2
+        p = _partition(x, ind, start, end, axis, split)
+        if p == start:  # nothing below the midpoint: slide it up past the lowest point
+            low = x[start, axis]
+            for s in range(start + 1, end):
+                low = min(low, x[s, axis])
+            split = np.nextafter(low, np.inf)
+            p = _partition(x, ind, start, end, axis, split)
+        elif p == end:  # nothing above: slide it down to the highest point
+            high = x[start, axis]
+            for s in range(start + 1, end):
+                high = max(high, x[s, axis])
+            split = high
+            p = _partition(x, ind, start, end, axis, split)
+        if p == start or p == end:  # all equal along this axis: shrink it and retry
+            lo[axis] = x[start, axis]
+            hi[axis] = x[start, axis]
+            continue
+        return p, axis, split
+
+
+@njit(inline="always")
+def _build_subtree(x, ind, start, end, lo, hi, leafsize):
+    """Split nodes depth-first from one node down to the leaves (explicit stack).
+
+    The order of the splits does not matter: each works on its own slots.
+    """
+    m = x.shape[1]
+    stack_se = np.empty((128, 2), dtype=np.int64)
+    stack_box = np.empty((128, 2, m))
+    stack_se[0, 0] = start
+    stack_se[0, 1] = end
+    stack_box[0, 0] = lo
+    stack_box[0, 1] = hi
+    top = 1
+    while top > 0:
+        top -= 1
+        s, e = stack_se[top, 0], stack_se[top, 1]
+        blo = stack_box[top, 0].copy()
+        bhi = stack_box[top, 1].copy()
+        if e - s <= leafsize:
+            continue
+        p, axis, split = _split_node(x, ind, s, e, blo, bhi)
+        if p < 0:
+            continue
+        # the larger child goes on the stack first and the smaller is split
+        # next, so the stack never holds more than log2(n) + 1 nodes
+        small_first = p - s <= e - p
+        for c in range(2):
+            less = (c == 0) != small_first  # c = 0: the larger child
+            stack_se[top, 0] = s if less else p
+            stack_se[top, 1] = p if less else e
+            stack_box[top, 0] = blo
+            stack_box[top, 1] = bhi
+            if less:  # upper bound at the split
+                stack_box[top, 1, axis] = split
+            else:  # lower bound at the split
+                stack_box[top, 0, axis] = split
+            top += 1
+
+
+@njit(cache=True, parallel=True)
+def _kd_leaf_order(points, leafsize, tasks):
+    """The permutation scipy's ``cKDTree(points, leafsize, balanced_tree=False,
+    compact_nodes=False).indices`` holds: points in the order of the tree's leaves.
+
+    The nodes above about ``tasks`` subtrees are split serially, then the
+    subtrees are built in parallel (disjoint slots: the same result for any
+    thread count).
+    """
+    n, m = points.shape
+    x = points.copy()
+    ind = np.arange(n)
+    lo = np.empty(m)
+    hi = np.empty(m)
+    for a in range(m):
+        lo[a] = points[0, a] if n else 0.0
+        hi[a] = lo[a]
+        for i in range(n):
+            v = points[i, a]
+            lo[a] = min(lo[a], v)
+            hi[a] = max(hi[a], v)
+    # breadth-first until the pending nodes are small enough to share out
+    cap = max(n // max(tasks, 1), leafsize)
+    pend_se = np.empty((4 * tasks + 4, 2), dtype=np.int64)
+    pend_box = np.empty((4 * tasks + 4, 2, m))
+    done_se = np.empty((4 * tasks + 4, 2), dtype=np.int64)
+    done_box = np.empty((4 * tasks + 4, 2, m))
+    pend_se[0, 0] = 0
+    pend_se[0, 1] = n
+    pend_box[0, 0] = lo
+    pend_box[0, 1] = hi
+    npend = 1
+    ndone = 0
+    while npend > 0:
+        npend -= 1
+        s, e = pend_se[npend, 0], pend_se[npend, 1]
+        blo = pend_box[npend, 0].copy()
+        bhi = pend_box[npend, 1].copy()
+        if e - s <= cap or ndone + npend + 2 >= done_se.shape[0]:
+            done_se[ndone, 0] = s
+            done_se[ndone, 1] = e
+            done_box[ndone, 0] = blo
+            done_box[ndone, 1] = bhi
+            ndone += 1
+            continue
+        if e - s <= leafsize:
+            continue
+        p, axis, split = _split_node(x, ind, s, e, blo, bhi)
+        if p < 0:
+            continue
+        pend_se[npend, 0] = s
+        pend_se[npend, 1] = p
+        pend_box[npend, 0] = blo
+        pend_box[npend, 1] = bhi
+        pend_box[npend, 1, axis] = split
+        npend += 1
+        pend_se[npend, 0] = p
+        pend_se[npend, 1] = e
+        pend_box[npend, 0] = blo
+        pend_box[npend, 1] = bhi
+        pend_box[npend, 0, axis] = split
+        npend += 1
+    for t in prange(ndone):
+        _build_subtree(x, ind, done_se[t, 0], done_se[t, 1], done_box[t, 0].copy(),
+                       done_box[t, 1].copy(), leafsize)
+    return ind
