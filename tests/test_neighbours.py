@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import swarm
-from swarm.neighbours import _k_nearest_grid, _k_nearest_tree, k_nearest
+from swarm.structures.neighbours import _k_nearest_grid, _k_nearest_tree, k_nearest
 
 from .reference import brute_k_nearest
 
