@@ -11,6 +11,11 @@ reported beside its times:
   mean 1, from agent 0), for each ``N`` in ``--sizes``: 2.1 x 10^6 is the
   head count of the largest employer, 10^7 the size beyond it. Build and
   cascade are timed separately and together.
+- networked's two neighbour steps against scipy's ``cKDTree`` on the same
+  uniform points, alternated (``--no-neighbours`` skips them): the exact
+  7-nearest grid search against ``cKDTree(points).query(points, k=8,
+  workers=-1)``, and the kd-tree leaf order (the agents' numbering) against
+  building scipy's tree; the ratio is scipy's time over swarm's.
 - ``--runs`` cascades from random origins on ``hierarchy(--summary-agents)``
   reduced to their per-run metrics inside the batch
   (``simulate(..., keep="summary")``), which never holds the ``runs x n``
@@ -42,6 +47,9 @@ def _child(kind: str, n: int, runs: int) -> None:
     import swarm
 
     model = swarm.Cascade(swarm.Exponential(1.0))
+    if kind == "knn":
+        print(json.dumps(_neighbour_peers(n, runs)))
+        return
     if kind == "networked":
         small = swarm.networked(20_000, seed=2)
         swarm.simulate(small, model, swarm.Shock([0]), seed=0)
@@ -64,6 +72,39 @@ def _child(kind: str, n: int, runs: int) -> None:
         swarm.simulate(org, model, swarm.Shock("random"), runs=runs, seed=1, keep="summary")
         t2 = time.perf_counter()
         print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0}))
+
+
+def _neighbour_peers(n: int, repeats: int) -> dict:
+    """networked's two neighbour steps against scipy's cKDTree, alternated, medians.
+
+    Uniform points in the unit square (what networked draws): swarm's exact
+    grid search for the 7 nearest against ``cKDTree(points).query(points,
+    k=8, workers=-1)`` (the tree built in the timing, as a user would), and
+    swarm's kd-tree leaf order against building scipy's tree for its
+    ``indices``.
+    """
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from swarm._kernels.neighbours import _kd_leaf_order
+    from swarm.structures.neighbours import _k_nearest_grid
+
+    pts = np.random.default_rng(1).random((n, 2))
+    _k_nearest_grid(pts[:5000], 7)  # compile / load
+    _kd_leaf_order(pts[:5000], 16, 64)
+    jobs = {
+        "grid": lambda: _k_nearest_grid(pts, 7),
+        "ckdtree_query": lambda: cKDTree(pts).query(pts, k=8, workers=-1),
+        "leaf_order": lambda: _kd_leaf_order(pts, 16, 64),
+        "ckdtree_build": lambda: cKDTree(pts, balanced_tree=False, compact_nodes=False),
+    }
+    times = {name: [] for name in jobs}
+    for _ in range(repeats):
+        for name, job in jobs.items():
+            t0 = time.perf_counter()
+            job()
+            times[name].append(time.perf_counter() - t0)
+    return {name: _median(t) for name, t in times.items()}
 
 
 def measure(kind: str, n: int, runs: int) -> dict:
@@ -102,6 +143,11 @@ def main(argv=None) -> int:
     ap.add_argument("--summary-agents", type=int, default=2_100_000)
     ap.add_argument("--repeats", type=int, default=1,
                     help="subprocesses per case; the median time and largest peak are shown")
+    ap.add_argument("--no-neighbours", dest="neighbours", action="store_false",
+                    help="skip the neighbour search against scipy's cKDTree")
+    ap.add_argument("--neighbours-agents", type=int, default=None,
+                    help="points of the neighbour search (default: the largest size)")
+    ap.add_argument("--neighbours-repeats", type=int, default=3)
     args = ap.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 100 or args.runs < 1 or args.repeats < 1:
@@ -135,6 +181,22 @@ def main(argv=None) -> int:
     print(fmt.format(*("-" * w for w in widths)))
     for r in rows:
         print(fmt.format(*r))
+    if args.neighbours:
+        n = max(sizes) if args.neighbours_agents is None else args.neighbours_agents
+        rec = measure("knn", n, args.neighbours_repeats)
+        if "error" in rec:
+            failed = True
+            print(f"neighbour search peers: {rec['error']}")
+        else:
+            print(f"\nneighbour search on {n:,} uniform points in 2-D, medians of "
+                  f"{args.neighbours_repeats} alternated runs (peak RSS {rec['peak_gb']:.2f} GB)")
+            for what, ours, theirs, label in (
+                    ("7 nearest, exact", "grid", "ckdtree_query",
+                     "scipy cKDTree build + query(k=8, workers=-1)"),
+                    ("kd-tree leaf order", "leaf_order", "ckdtree_build",
+                     "scipy cKDTree(balanced_tree=False, compact_nodes=False)")):
+                print(f"  {what}: swarm {rec[ours]:.2f} s, {label} {rec[theirs]:.2f} s, "
+                      f"ratio {rec[theirs] / rec[ours]:.1f}x")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"peak RSS is the child's ru_maxrss (includes Python, numpy and numba)")
     return 1 if failed else 0

@@ -13,7 +13,8 @@ SCRIPT = os.path.join(ROOT, "benchmarks", "scale.py")
 def test_scale_script_runs_every_case_in_a_subprocess():
     env = dict(os.environ, PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, SCRIPT, "--sizes", "3000", "--runs", "3",
-                          "--summary-agents", "2000"], capture_output=True, text=True,
+                          "--summary-agents", "2000", "--neighbours-agents", "5000",
+                          "--neighbours-repeats", "1"], capture_output=True, text=True,
                          check=False,
                          env=env, timeout=600)
     assert out.returncode == 0, out.stderr
@@ -22,3 +23,4 @@ def test_scale_script_runs_every_case_in_a_subprocess():
     peak = float(row.split()[-1])
     assert 0.01 < peak < 4.0  # a Python process with numpy and numba, in GB
     assert any(line.startswith("3 runs summary on hierarchy(2,000)") for line in lines)
+    assert sum("ratio" in line for line in lines) == 2  # grid and leaf order against scipy
