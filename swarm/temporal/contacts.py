@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_choice, normalise_seed
+from ..structures._tables import Source, read_table
 from ..structures.edges import SECONDS, _build, _column, _ids, _sorted_labels
-from ..structures.org_chart import _read
 
 __all__ = ["Contacts", "contacts"]
 
@@ -262,7 +262,8 @@ class Contacts:
                   "name": self._name if name is None else name, "time_unit": self._time_unit}
         org, _ = _build(table, None, **kw)
         if list(org.ids) != list(self._ids):  # mixed id types: from_edges orders them its way
-            people = pd.DataFrame({"id": self._ids, "department": ""})
+            # one placeholder department (dropped below): a blank one would warn
+            people = pd.DataFrame({"id": self._ids, "department": "all"})
             org, _ = _build(table, people, **kw)
             org = org.replace(department=None, department_names=None)
         return org
@@ -350,7 +351,7 @@ class Contacts:
                         name=f"{self._name or 'contacts'} ({what})")
 
 
-def _parse_times(col: pd.Series, where: str) -> tuple[np.ndarray, Any]:
+def _parse_times(col: pd.Series, where: Source) -> tuple[np.ndarray, Any]:
     """(seconds since the first contact's day-agnostic zero, epoch) from any timestamps.
 
     Numbers are seconds. Dates are anything pandas reads; time zones are
@@ -371,12 +372,13 @@ def _parse_times(col: pd.Series, where: str) -> tuple[np.ndarray, Any]:
                 if "timezone" not in str(err).lower() and "tz" not in str(err).lower():
                     raise
                 dates = pd.to_datetime(col, format="mixed", utc=True)
-        except (ValueError, TypeError) as err:
-            raise ValueError(f"time: table {where!r} column {col.name!r} holds neither numbers "
-                             f"(seconds) nor dates ({err})") from None
+        except (ValueError, TypeError):  # pandas' message quotes the cell: not ours to show
+            raise ValueError(f"time: {where.named()}, column {col.name!r} holds neither "
+                             "numbers (seconds) nor dates") from None
     if dates.isna().any():
-        raise ValueError(f"time: table {where!r} has a blank time in row "
-                         f"{int(np.flatnonzero(dates.isna().to_numpy())[0]) + 1}")
+        row = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise ValueError(f"time: {where.named()}, {where.row(row, col.index)}, column "
+                         f"{col.name!r}: the time is blank")
     zero = dates.min()
     secs = (dates - zero).dt.total_seconds().to_numpy(dtype=float)
     return secs, pd.Timestamp(zero)
@@ -400,7 +402,9 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
     Parameters
     ----------
     table : str, path or pandas.DataFrame
-        CSV file (header row) or DataFrame.
+        A file (CSV, TSV, TXT or XLSX, gzipped or not, read as
+        :func:`swarm.from_org_chart` reads one: separator and encoding
+        detected, headings matched loosely) or a DataFrame.
     source, target, time : str
         Column names.
     duration : str, optional
@@ -441,9 +445,9 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
         raise TypeError(f"directed must be True or False, got {directed!r}")
     check_choice("time_unit", time_unit, tuple(SECONDS))
     check_choice("duplicates", duplicates, ("drop", "keep"))
-    df, where = _read(table)
-    src = _ids(_column(df, source, "source", where), source, where)
-    dst = _ids(_column(df, target, "target", where), target, where)
+    df, where = read_table(table, what="table")
+    src = _ids(_column(df, source, "source", where), "source", where)
+    dst = _ids(_column(df, target, "target", where), "target", where)
     secs, epoch = _parse_times(_column(df, time, "time", where), where)
     dur = None
     if duration is not None:
@@ -452,12 +456,12 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
         bad = ~(np.isfinite(dur) & (dur >= 0))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"duration: table {where!r} row {row + 1} has "
-                             f"{df[duration].iloc[row]!r}; durations are numbers >= 0 (seconds)")
+            raise ValueError(f"duration: {where.named()}, {where.row(row, df.index)}, column "
+                             f"{duration!r}: durations are numbers >= 0 (seconds)")
     loop = np.array([a == b for a, b in zip(src, dst)], dtype=bool)
     keep = np.flatnonzero(~loop)
     if keep.size == 0:
-        raise ValueError(f"table {where!r} has no contacts between two different people")
+        raise ValueError(f"{where.named()} has no contacts between two different people")
     src = [src[k] for k in keep]
     dst = [dst[k] for k in keep]
     secs = secs[keep]
