@@ -10,7 +10,9 @@ reported beside its times:
 - ``networked(N)`` built and one cascade run on it (exponential delays,
   mean 1, from agent 0), for each ``N`` in ``--sizes``: 2.1 x 10^6 is the
   head count of the largest employer, 10^7 the size beyond it. Build and
-  cascade are timed separately and together.
+  cascade are timed separately and together, and the CPU seconds of both
+  (all threads) beside them: on a loaded machine the wall time stretches,
+  the CPU time much less.
 - networked's two neighbour steps against scipy's ``cKDTree`` on the same
   uniform points, alternated (``--no-neighbours`` skips them): the exact
   7-nearest grid search against ``cKDTree(points).query(points, k=8,
@@ -53,25 +55,27 @@ def _child(kind: str, n: int, runs: int) -> None:
     if kind == "networked":
         small = swarm.networked(20_000, seed=2)
         swarm.simulate(small, model, swarm.Shock([0]), seed=0)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         org = swarm.networked(n, seed=1)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         res = swarm.simulate(org, model, swarm.Shock([0]), seed=1)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         assert res.arrival_times.shape == (1, n)
-        print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0}))
+        print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0,
+                          "cpu_build": c1 - c0, "cpu_runs": c2 - c1}))
     else:  # summary runs on a hierarchy
         if "keep" not in inspect.signature(swarm.simulate).parameters:
             print(json.dumps({"missing": "simulate has no keep argument"}))
             return
         small = swarm.hierarchy(20_000)
         swarm.simulate(small, model, swarm.Shock("random"), runs=4, seed=0, keep="summary")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         org = swarm.hierarchy(n)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         swarm.simulate(org, model, swarm.Shock("random"), runs=runs, seed=1, keep="summary")
-        t2 = time.perf_counter()
-        print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0}))
+        t2, c2 = time.perf_counter(), time.process_time()
+        print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0,
+                          "cpu_build": c1 - c0, "cpu_runs": c2 - c1}))
 
 
 def _neighbour_peers(n: int, repeats: int) -> dict:
@@ -159,7 +163,7 @@ def main(argv=None) -> int:
     cases = [(f"networked({n:,}): build + one cascade", "networked", n, 1) for n in sizes]
     cases.append((f"{args.runs:,} runs summary on hierarchy({args.summary_agents:,})",
                    "summary", args.summary_agents, args.runs))
-    head = ("case", "build s", "runs s", "total s", "peak RSS GB")
+    head = ("case", "build s", "runs s", "total s", "build CPU s", "runs CPU s", "peak RSS GB")
     rows = []
     failed = False
     for label, kind, n, runs in cases:
@@ -167,13 +171,14 @@ def main(argv=None) -> int:
         bad = [r for r in recs if "error" in r]
         if bad:
             failed = True
-            rows.append((label, bad[0]["error"], "", "", ""))
+            rows.append((label, bad[0]["error"], "", "", "", "", ""))
             continue
         if any("missing" in r for r in recs):
-            rows.append((label, "n/a", "n/a", "n/a", "n/a"))
+            rows.append((label, *["n/a"] * 6))
             continue
         rows.append((label, *(_fmt(_median([r[key] for r in recs]), ".2f")
-                              for key in ("build", "cascade", "total")),
+                              for key in ("build", "cascade", "total", "cpu_build",
+                                          "cpu_runs")),
                      _fmt(max(r["peak_gb"] for r in recs), ".2f")))
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
