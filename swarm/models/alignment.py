@@ -25,6 +25,7 @@ import pandas as pd
 from .._checks import check_float, check_int
 from .._kernels.alignment import _alignment_run_agents, _alignment_runs
 from .._kernels.alignment2d import _alignment_run_agents_2d, _alignment_runs_2d
+from .._memory import check_simulation
 from ..organisation import Organisation
 from ..results.result import Result
 from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
@@ -344,6 +345,9 @@ class AlignmentResult(Result):
 def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs: int,
                         ss: np.random.SeedSequence, progress: bool | None) -> AlignmentResult:
     """Run the alignment kernel through the shared runner; seeds and origins as for the cascade."""
+    check_simulation(org.n, runs, per_cell=40, per_run=16 * (model.steps // model.record_every + 1),
+                     what=org.name or "simulate", reduce="use fewer runs or agents, a shorter "
+                     "max_time or a larger record_every")
     g = org._kernel
     origins, keys = run_keys(org, shock, ss.spawn(runs), 1)
     keys = np.ascontiguousarray(keys[:, 0])  # one counter-based noise stream per run
