@@ -359,3 +359,19 @@ def time_expanded_arrival(src, dst, time, n, origin, start):
         who, t = times_of[k]
         arr[who] = min(arr[who], t)
     return arr
+
+
+def brute_k_nearest(points, k):
+    """The k nearest other points of each point by full sort on (squared distance, index).
+
+    Squared distances summed axis by axis as numpy's ``((a - b) ** 2).sum(axis=1)``.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    n = points.shape[0]
+    idx = np.arange(n)
+    out = np.empty((n, k), dtype=np.int64)
+    for i in range(n):
+        d2 = ((points - points[i]) ** 2).sum(axis=1)
+        d2[i] = np.inf
+        out[i] = np.lexsort((idx, d2))[:k]
+    return out

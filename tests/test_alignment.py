@@ -296,3 +296,54 @@ def test_absent_people_neither_turn_nor_count_in_the_order():
     # the absent are held: noise never carries them past half the angle
     assert np.all(np.isinf(res.arrival_times[:, absent]))
     assert np.isfinite(res.arrival_times[:, ~absent]).sum() > 3
+
+
+# ---- the plane kernel against the 3-vector kernel restricted to the plane ----------------
+
+@pytest.mark.parametrize("chi,eta,noise", [(0.0, 1.0, 0.0), (0.0, 0.6, 0.9), (1.2, 0.0, 0.0),
+                                           (0.7, 1.5, 0.5)])
+@pytest.mark.parametrize("parallel_agents", [False, True])
+def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_agents):
+    """Same draws, same steps: turn times, lowest cosines and order within 1e-12.
+
+    A directed random graph with an agent who watches nobody, absent people and
+    three runs from different origins; both the runs-parallel and the single-run
+    entry points (the latter forced to step its agents in parallel too).
+    """
+    from swarm._kernels import alignment as k3
+    from swarm._kernels import alignment2d as k2
+
+    G = nx.gnp_random_graph(300, 0.025, seed=5, directed=True)
+    G.add_node(300)
+    w = swarm.from_networkx(G).watch
+    n = w.shape[0]
+    absent = np.zeros(n, dtype=bool)
+    absent[[7, 50, 51]] = True
+    model = swarm.Alignment(coupling=1.3, noise=noise, inertia=chi, friction=eta, dt=0.04,
+                            max_time=6.0, record_every=7)
+    origins = np.array([[0, 1], [100, 2], [299, 300]], dtype=np.int64)
+    keys = np.array([11, 2**63 + 5, 987654321], dtype=np.uint64)
+    args = (w.indptr.astype(np.int64), w.indices.astype(np.int32), 2, model.coupling,
+            model.noise, model.inertia, model.friction, model.dt, model.angle, model.steps,
+            model.record_every, absent)
+    records = model.steps // model.record_every + 1
+
+    def outputs():
+        return np.empty((3, n)), np.empty((3, n)), np.empty((3, records))
+
+    want, got, one = outputs(), outputs(), outputs()
+    k3._alignment_runs(*args, origins, keys, *want)
+    k2._alignment_runs_2d(*args, origins, keys, *got)
+    if parallel_agents:  # small runs step serially: drive the switch of _run directly
+        for r in range(3):
+            k2._run(*args[:2], *args[3:], origins[r], keys[r], one[0][r], one[1][r],
+                    one[2][r], True)
+    else:
+        for r in range(3):
+            k2._alignment_run_agents_2d(*args, origins[r], keys[r], one[0][r], one[1][r],
+                                        one[2][r])
+    assert (want[1] < 1.0 - 1e-3).sum() > 30  # the turn moved many beyond the origins
+    for a, b, c in zip(want, got, one):
+        np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b))
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(c, a, rtol=0, atol=1e-12)

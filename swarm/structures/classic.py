@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from .._checks import SeedLike, check_int, normalise_seed
 from .._memory import check_agents
 from ..organisation import CHANNELS, Organisation
-from .neighbours import k_nearest, social_space
+from .neighbours import _k_nearest_grid, k_nearest, social_space
 
 __all__ = ["hierarchy", "linking_pin", "networked", "silos"]
 
@@ -265,9 +265,13 @@ def networked(n: int, seed: SeedLike = None, *, k: int = 7, dim: int = 2, depart
             raise ValueError(f"positions must be a finite (n, d) array with n = {n}, "
                              f"got shape {pos.shape}")
         dept, names = np.zeros(n, dtype=np.int64), ["dept 1"]
-    nbr = np.sort(k_nearest(pos, k), axis=1)
-    indptr = np.arange(0, n * k + 1, k, dtype=np.int64)
-    w = sp.csr_array((np.ones(n * k), nbr.ravel(), indptr), shape=(n, n))
+    idx = np.int32 if n * k < 2**31 - 1 else np.int64  # the CSR's index type
+    nbr = _k_nearest_grid(pos, k, by_index=True, dtype=idx) if 1 <= pos.shape[1] <= 3 else None
+    if nbr is None:  # too clustered for a grid, or more than 3 dimensions
+        nbr = np.sort(k_nearest(pos, k), axis=1).astype(idx)
+    indptr = np.arange(0, n * k + 1, k, dtype=idx)
+    w = sp.csr_array((np.ones(n * k), nbr.reshape(-1), indptr), shape=(n, n))
+    del nbr
     return Organisation(w, channel=np.full(n * k, COLLEAGUE, dtype=np.int8), position=pos,
                         department=dept, department_names=names, name="networked")
 
