@@ -10,7 +10,11 @@ Rows:
   and the ratio to scipy;
 - the same cascade recording who told whom (``record="tree"``);
 - organisation construction for 10^5 and 10^6 agents;
-- ensemble throughput: 1,000 runs on 10^4 agents.
+- ensemble throughput: 1,000 runs on 10^4 agents;
+- the targets: one cascade on networked(10^5) and networked(N) against scipy's
+  Dijkstra on pre-drawn delays, and the ensemble against scipy looped as in
+  ``peers.py``, each pair measured in alternation (ratio: median of the
+  pairs' ratios), with the load average.
 Times are medians of ``--repeat`` repetitions after a warm-up.
 """
 
@@ -53,7 +57,8 @@ def main(argv=None) -> None:
     # construction
     for size in sorted({10**5, n}):
         swarm.networked(min(size, 2000), seed=1)  # warm-up
-        t = _median_time(lambda: swarm.networked(size, seed=1), max(1, args.repeat // 2))
+        t = _median_time(lambda size=size: swarm.networked(size, seed=1),
+                         max(1, args.repeat // 2))
         row(f"construct networked({size:,}, k=7)", t)
 
     org = swarm.networked(n, seed=1)
@@ -121,11 +126,80 @@ def main(argv=None) -> None:
 
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"numba {numba.__version__} ({numba.get_num_threads()} threads), "
-          f"numpy {np.__version__}; medians of {args.repeat}")
+          f"numpy {np.__version__}; medians of {args.repeat}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| job | seconds | throughput | ratio to scipy |")
     print("|---|---:|---:|---:|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+    targets(sorted({10**5, n}), m, args.ensemble_runs, args.repeat)
+
+
+def _paired(swarm_fn, peer_fn, repeat: int) -> tuple[float, float, float]:
+    """(swarm s, peer s, ratio): medians over ``repeat`` pairs run in alternation.
+
+    The ratio is the median of the pairs' ratios, so load that drifts
+    during the measurement weighs on both sides of each pair alike.
+    """
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(_median_time(swarm_fn, 1))
+        b.append(_median_time(peer_fn, 1))
+    ratio = statistics.median(y / x for x, y in zip(a, b))
+    return statistics.median(a), statistics.median(b), ratio
+
+
+def targets(sizes, ens_agents: int, ens_runs: int, repeat: int) -> None:
+    """The ratios of the engine's targets, each swarm and scipy measured in alternation."""
+    model = swarm.Cascade(swarm.Exponential(1.0))
+    shock = swarm.Shock([0])
+    out = []
+    for size in sizes:
+        org = swarm.networked(size, seed=1)
+        g = org._kernel
+        law_kind, law_a, law_b = kernel_args(org, model)[12:15]
+        seeds = iter(range(1, 10**9))  # every call a new run, for swarm and for scipy
+        graphs = []
+        for r in range(repeat):
+            keys = np.random.SeedSequence(100 + r).generate_state(3, np.uint64)
+            d, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
+                               1.0, 0.0)
+            graphs.append(csr_array((d, g["out_idx"], g["out_ptr"]), shape=(size, size)))
+        which = iter(range(10**9))
+        dijkstra(graphs[0], indices=0)
+        sw, sp, ratio = _paired(
+            lambda org=org, seeds=seeds: swarm.simulate(org, model, shock, seed=next(seeds)),
+            lambda graphs=graphs, which=which: dijkstra(graphs[next(which) % repeat], indices=0),
+            repeat)
+        what = f"one cascade, networked({size:,}): simulate vs scipy dijkstra on pre-drawn delays"
+        out.append((what, sw, sp, ratio, 3.0))
+    small = swarm.networked(ens_agents, seed=1)
+    g = small._kernel
+    base = csr_array((np.ones(small.n_edges), g["out_idx"], g["out_ptr"]),
+                     shape=(ens_agents, ens_agents))
+    rand = swarm.Shock("random")
+
+    def scipy_loop():  # the looped peer of peers.py: numpy draws, a CSR, Dijkstra
+        rng = np.random.default_rng(3000)
+        for _ in range(ens_runs):
+            w = csr_array((rng.exponential(1.0, base.nnz), base.indices, base.indptr),
+                          shape=base.shape)
+            dijkstra(w, indices=int(rng.integers(ens_agents)))
+
+    seeds = iter(range(1, 10**9))
+    swarm.simulate(small, model, rand, runs=4, seed=0)
+    sw, sp, ratio = _paired(lambda: swarm.simulate(small, model, rand, runs=ens_runs,
+                                                   seed=next(seeds)),
+                            scipy_loop, max(1, repeat // 2))
+    out.append((f"ensemble, {ens_runs:,} runs on networked({ens_agents:,}) vs a scipy loop",
+                sw, sp, ratio, 5.0))
+    print(f"\n# the targets, swarm and scipy in alternation; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| job | swarm (s) | scipy (s) | ratio | target |")
+    print("|---|---:|---:|---:|---:|")
+    for what, a, b, r, want in out:
+        print(f"| {what} | {a:.4f} | {b:.4f} | {r:.2f}x | >= {want:g}x "
+              f"{'met' if r >= want else 'missed'} |")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ propagation graph is ``org.watch.T``), and four jobs:
 1. **arrival times**: one cascade from one agent with exponential edge
    delays (mean 1). swarm's public ``simulate`` draws its own delays; the
    peers (scipy ``dijkstra``, networkx ``single_source_dijkstra_path_length``,
-   igraph ``distances``) get the very delays of that run (read back with
+   igraph ``distances``, NetworKit ``distance.Dijkstra`` on one thread) get
+   the very delays of that run (read back with
    ``swarm.models.cascade._edge_delays``) and must give the same arrival times to
    the last bit (max abs difference reported).
 2. **spread to completion**: continuous-time SI, EoN ``fast_SIR(G, tau,
@@ -29,8 +30,8 @@ propagation graph is ``org.watch.T``), and four jobs:
    second; agreement: the largest |difference| of each agent's lowest heading
    cosine (exact up to rounding).
 4. **ensemble**: ``--ensemble-runs`` cascades from random origins on
-   ``--ensemble-agents`` agents, swarm in one call against scipy and igraph
-   looped in Python (drawing their own delays); agreement: KS test on the
+   ``--ensemble-agents`` agents, swarm in one call against scipy, igraph
+   and NetworKit looped in Python (drawing their own delays); agreement: KS test on the
    per-run mean arrival time.
 
 Peers run in subprocesses; a peer that is not installed is skipped with a
@@ -60,9 +61,9 @@ import time
 
 import numpy as np
 
-TOOLS = ("scipy", "networkx", "igraph", "ndlib", "eon", "mesa")
-MODULES = {"scipy": "scipy", "networkx": "networkx", "igraph": "igraph", "ndlib": "ndlib",
-           "eon": "EoN", "mesa": "mesa"}
+TOOLS = ("scipy", "networkx", "igraph", "networkit", "ndlib", "eon", "mesa")
+MODULES = {"scipy": "scipy", "networkx": "networkx", "igraph": "igraph",
+           "networkit": "networkit", "ndlib": "ndlib", "eon": "EoN", "mesa": "mesa"}
 ALPHA = 0.01  # a KS p-value below this says the peer's answers differ
 
 
@@ -103,6 +104,24 @@ def _ig_graph(d):
     return igraph.Graph(n=int(d["n"]), edges=np.column_stack([src, dst]).tolist(), directed=True)
 
 
+def _nk_graph(d, weights):
+    """A weighted directed NetworKit graph of the flow edges (edges that did not pass dropped)."""
+    global networkit
+    import networkit
+
+    networkit.engineering.setNumberOfThreads(1)  # every peer runs on one thread
+    ok = np.isfinite(weights)
+    return networkit.GraphFromCoo((weights[ok], (d["src"][ok], d["dst"][ok])), n=int(d["n"]),
+                                  weighted=True, directed=True)
+
+
+def _nk_distances(dist):
+    """NetworKit marks the unreached with the largest double: inf, as everyone else."""
+    out = np.asarray(dist, dtype=float)
+    out[out >= np.finfo(float).max] = np.inf
+    return out
+
+
 def _flow_csr(d, data):
     from scipy.sparse import csr_array
 
@@ -136,6 +155,17 @@ def _work_arrival(tool, d, repeats, answer):
             out = np.full(n, np.inf)
             out[list(dist)] = list(dist.values())
             return out
+    elif tool == "networkit":
+        def prepare(w):
+            g = _nk_graph(d, w)
+
+            def run():
+                dij = networkit.distance.Dijkstra(g, s, storePaths=False)
+                dij.run()
+                return dij.getDistances()
+            return run
+
+        to_array = _nk_distances
     else:  # igraph
         g = _ig_graph(d)
 
@@ -287,6 +317,12 @@ def _work_ensemble(tool, d, repeats, answer):
 
             g = csr_array((rng.exponential(1.0, m), indices, indptr), shape=(n, n))
             return dijkstra(g, indices=int(rng.integers(n)))
+    elif tool == "networkit":
+        def one(rng):
+            g = _nk_graph(d, rng.exponential(1.0, m))
+            dij = networkit.distance.Dijkstra(g, int(rng.integers(n)), storePaths=False)
+            dij.run()
+            return _nk_distances(dij.getDistances())
     else:  # igraph
         g = _ig_graph(d)
 
@@ -488,7 +524,7 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
                     f"delays ({runs} runs)"), ok
 
         data = _flow_data(org, origin=origin, delays=np.array(delays))
-        for tool in ("scipy", "igraph", "networkx"):
+        for tool in ("scipy", "igraph", "networkit", "networkx"):
             b.peer(tool, "arrival", job, data, t_sw, m, "edges/s", exact)
 
         # 2. spread to completion ---------------------------------------------
@@ -555,7 +591,7 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
         b.add("swarm", job, t_en, runs, "runs/s", t_en, "reference")
         tt = swarm.simulate(ens, model, rand, runs=runs, seed=args.seed).arrival_times
         sw_en = [float(r[np.isfinite(r)].mean()) for r in tt]
-        for tool in ("scipy", "igraph"):
+        for tool in ("scipy", "igraph", "networkit"):
             b.peer(tool, "ensemble", f"{job} (looped)", _flow_data(ens, runs=runs), t_en, runs,
                    "runs/s", lambda rec, _: _ks(rec[-1]["stats"], sw_en), repeats=er)
 
@@ -646,12 +682,14 @@ def main(argv=None) -> int:
         _worker_main(argv[1:])
         return 0
     args = parse_args(argv)
+    load_start = os.getloadavg()
     df = run_benchmarks(args)
     table = format_table(df)
     import pandas as pd
 
     with pd.option_context("display.max_colwidth", 80, "display.width", 250):
-        print(f"# {machine()}; medians of {args.repeats} repeats")
+        print(f"# {machine()}; medians of {args.repeats} repeats; load average "
+              f"{load_start[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
         print(table.to_string(index=False))
     if args.out:
         from swarm._io import write_text

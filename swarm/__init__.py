@@ -29,7 +29,7 @@ from .models import (
                      Shock,
 )
 from .organisation import CHANNELS, Organisation, from_networkx
-from .results import Comparison, Result
+from .results import Comparison, Result, Summary
 from .simulate import compare, simulate
 from .structures import (
                      from_edges,
@@ -54,9 +54,10 @@ from .whatifs import (
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Diagnosis", "Exponential",
     "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario",
-    "Scheduled", "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "compare",
-    "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges", "from_flock",
-    "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load", "networked",
-    "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep", "urgency",
+    "Scheduled", "SeedLike", "Shock", "Summary", "add_linking_pins", "adopt", "champion",
+    "compare", "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges",
+    "from_flock", "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load",
+    "networked", "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep",
+    "urgency",
 ]
 __all__ += ["Contacts", "contacts", "replay"]  # real timing: swarm.temporal

@@ -12,13 +12,15 @@ from .models.cascade import Cascade
 from .models.shocks import Shock
 from .organisation import Organisation
 from .results.result import Comparison, Result
+from .results.summary import Summary
 
 __all__ = ["compare", "simulate"]
 
 
 def simulate(org: Organisation, model: Model | None = None, shock: Shock | None = None,
              runs: int = 1, seed: SeedLike = None, *, record: str | None = None,
-             progress: bool | None = None) -> Result:
+             progress: bool | None = None, keep: str = "times",
+             grid: np.ndarray | None = None) -> Result | Summary:
     """Simulate ``runs`` independent cascades of ``model`` after ``shock`` on ``org``.
 
     Parameters
@@ -34,13 +36,21 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
         The one source of randomness; the entropy is kept in ``Result.seed``.
     record : None or "tree"
         ``"tree"`` keeps, per run and agent, who passed the signal that made
-        it turn (``Result.informed_by``).
+        it turn (``Result.informed_by``, int32).
     progress : bool or None
         A progress bar on stderr; ``None``: only for long ensembles on a terminal.
+    keep : "times" or "summary"
+        ``"times"`` keeps every arrival time (``runs x n``). ``"summary"``
+        reduces each run to its metrics inside the simulation and returns
+        a :class:`~swarm.Summary`: the same metrics, curve and breakdowns
+        to the bit, in memory O(n) per thread plus O(runs) (cascades only).
+    grid : array of times, optional
+        With ``keep="summary"``: the times of the response curve. Default:
+        200 times from 0 to twice the last turn of run 0.
 
     Returns
     -------
-    Result
+    Result, or Summary with ``keep="summary"``
 
     Examples
     --------
@@ -62,13 +72,27 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
     runs = check_int("runs", runs, low=1)
     if record is not None:
         check_choice("record", record, ("tree",))
-    return model._simulate(org, shock, runs, normalise_seed(seed), record=record,
-                           progress=progress)
+    check_choice("keep", keep, ("times", "summary"))
+    if keep == "times":
+        if grid is not None:
+            raise ValueError("grid is for keep='summary'; with keep='times' pass it to "
+                             "Result.curve(grid)")
+        return model._simulate(org, shock, runs, normalise_seed(seed), record=record,
+                               progress=progress)
+    if record is not None:
+        raise ValueError(f"record={record!r} needs every run's tree; keep='summary' keeps "
+                         "only metrics")
+    if not getattr(model, "_keeps_summary", False):
+        raise ValueError(f"keep='summary' is implemented for the Cascade model, got "
+                         f"{type(model).__name__}")
+    return model._simulate(org, shock, runs, normalise_seed(seed), record=None,
+                           progress=progress, keep="summary", grid=grid)
 
 
 def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
             model: Model | None = None, shock: Shock | None = None, runs: int = 100,
-            seed: SeedLike = None, *, progress: bool | None = None) -> Comparison:
+            seed: SeedLike = None, *, progress: bool | None = None, keep: str = "times",
+            grid: np.ndarray | None = None) -> Comparison:
     """Simulate the same model and shock on several organisations.
 
     Every organisation gets the same seed, so where two structures share
@@ -78,8 +102,10 @@ def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
     Parameters
     ----------
     orgs : mapping name -> Organisation, or a sequence (named by ``org.name``)
-    model, shock, runs, seed, progress
-        As for :func:`simulate`.
+    model, shock, runs, seed, progress, keep, grid
+        As for :func:`simulate`. ``keep="summary"`` gives a Comparison of
+        :class:`~swarm.Summary` objects: the same tables and report from
+        metrics reduced inside the batch, without the runs x agents times.
 
     Returns
     -------
@@ -110,6 +136,6 @@ def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
             raise TypeError(f"orgs[{name!r}] must be an Organisation, got {type(org).__name__}")
         res = simulate(org.replace(name=name) if org.name != name else org, model, shock,
                        runs, np.random.SeedSequence(entropy, spawn_key=ss.spawn_key),
-                       progress=progress)
+                       progress=progress, keep=keep, grid=grid)
         results[name] = res
     return Comparison(results)

@@ -86,6 +86,11 @@ def naive_cascade(indptr, indices, delays, ignored, thresh, window, origins,
     return np.array(times), np.array(informed)
 
 
+def order_statistic(values, k: int) -> float:
+    """The value of rank ``k`` (0-based) among ``values``: the k-th of them sorted."""
+    return sorted(float(v) for v in values)[k]
+
+
 def alignment_step(watch, h, s, xi, held, dim, J, noise, chi, eta, dt):
     """One step written directly from the equations (see the Alignment docstring)."""
     n = h.shape[0]

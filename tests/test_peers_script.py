@@ -25,7 +25,8 @@ from swarm.models.cascade import _edge_delays
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "benchmarks", "peers.py")
-PEER_MODULES = {"igraph": "igraph", "ndlib": "ndlib", "eon": "EoN", "mesa": "mesa"}
+PEER_MODULES = {"igraph": "igraph", "networkit": "networkit", "ndlib": "ndlib", "eon": "EoN",
+                "mesa": "mesa"}
 
 
 def _flow(org, delays):

@@ -243,7 +243,9 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
         for name, (new, what, note) in whatifs.items():
             row = {"what_if": name, "what": what, "applies": new is not None, "note": note}
             if new is not None:
-                res = simulate(new, base_model, Shock("random"), runs, s_sim, progress=False)
+                # the what-ifs need their metrics only: reduced inside the batch
+                res = simulate(new, base_model, Shock("random"), runs, s_sim, progress=False,
+                               keep="summary", grid=[0.0])
                 tick()
                 t = _t(res)
                 row.update({"t50": t["t50"], "t90": t["t90"], "reach": t["reach"]})

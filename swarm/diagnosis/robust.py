@@ -69,7 +69,7 @@ def conclusions(org: Organisation, model: Cascade, assumptions: Assumptions,
         row = dict(a)
         for variant, origin in jobs:
             res = runner.result({"structure": scenario.name, "variant": variant,
-                                 "origin": origin, **a})
+                                 "origin": origin, **a}, summary=True)  # metrics only
             tick(1)
             key = {"top": "t90 from the top", "bottom": "t90 from the front line"}.get(
                 origin, "t90 from anyone" if variant == "as it is" else f"t90 {variant}")

@@ -32,6 +32,7 @@ import numpy as np
 
 from .._checks import SeedLike, normalise_seed
 from ..results.metrics import fraction_turned, per_run, spread
+from ..results.summary import Summary
 from ..simulate import simulate
 
 __all__ = ["cell_key", "run_batch", "run_cells"]
@@ -98,25 +99,49 @@ class CellRunner:
     def seed_for(self, purpose: str, values: Mapping[str, Any]) -> np.random.SeedSequence:
         return cell_seed(self.root, purpose, values)
 
-    def result(self, values: Mapping[str, Any], progress: bool | None = False):
-        """The :class:`~swarm.Result` of one cell."""
+    def result(self, values: Mapping[str, Any], progress: bool | None = False, *,
+               summary: bool = False):
+        """The :class:`~swarm.Result` of one cell (``summary``: its metrics only).
+
+        A model that cannot reduce its runs inside the batch (the alignment
+        model) gives a full Result either way.
+        """
         org, model, shock = self.scenario.cell_parts(values, self.seed_for, self.cache)
         while len(self.cache) > self.keep:
             self.cache.popitem(last=False)
-        return simulate(org, model, shock, self.runs, self.seed_for("runs", values),
-                        progress=progress)
+        seed = self.seed_for("runs", values)
+        if summary and getattr(model, "_keeps_summary", False):
+            grid = None if self.curve is None else np.asarray(self.curve, dtype=float)
+            return simulate(org, model, shock, self.runs, seed, progress=progress,
+                            keep="summary", grid=grid if grid is not None else [0.0])
+        return simulate(org, model, shock, self.runs, seed, progress=progress)
 
     def __call__(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """One cell: its summary row (JSON-able), curve and compute seconds."""
+        """One cell: its summary row (JSON-able), curve and compute seconds.
+
+        Cascades are reduced inside the batch (``keep="summary"``): a cell
+        never holds runs x agents, and its numbers are those of the full
+        matrix's people present.
+        """
         start = time.perf_counter()
-        res = self.result(values)
+        res = self.result(values, summary=True)
         seed = self.seed_for("runs", values)
-        row: dict[str, Any] = {"agents": res.n, "runs": res.runs}
-        row.update(spread(per_run(res.arrival_times)))
+        if isinstance(res, Summary):
+            row: dict[str, Any] = {"agents": res.n, "runs": res.runs}
+            row.update(spread(res.metrics()))
+            row["unit"] = res.unit
+            curve = None
+            if self.curve is not None:
+                curve = (res.turned_by / max(res.present, 1)).mean(axis=0)
+            return {"key": cell_key(values), "values": dict(values), "row": row,
+                    "curve": curve, "seed": [int(w) for w in seed.spawn_key],
+                    "seconds": time.perf_counter() - start}
+        row = {"agents": res.n, "runs": res.runs}
+        row.update(spread(per_run(res.present_times)))
         row["unit"] = res.unit
         curve = None
         if self.curve is not None:
-            curve = fraction_turned(res.arrival_times, np.asarray(self.curve)).mean(axis=0)
+            curve = fraction_turned(res.present_times, np.asarray(self.curve)).mean(axis=0)
         return {"key": cell_key(values), "values": dict(values), "row": row, "curve": curve,
                 "seed": [int(w) for w in seed.spawn_key], "seconds": time.perf_counter() - start}
 

@@ -100,7 +100,10 @@ def robustness(org: Organisation, model=None, shock=None,
                 variant = remove(org, f, who=w, seed=remove_seeds[d])
                 gone = 0 if variant.absent is None else int(variant.absent.sum()) - (
                     0 if org.absent is None else int(org.absent.sum()))
-                res = simulate(variant, model, shock, runs, seed=sim_seeds[d], progress=False)
+                # metrics only: reduced inside the batch, never runs x agents
+                res = simulate(variant, model, shock, runs, seed=sim_seeds[d], progress=False,
+                               **({"keep": "summary", "grid": [0.0]}
+                                  if getattr(model, "_keeps_summary", False) else {}))
                 per_run.append(res.metrics())
             table = pd.concat(per_run, ignore_index=True)
             row = {"who": w, "removed": f, "absent": gone, "staff_away": gone / present,

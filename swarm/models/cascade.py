@@ -27,7 +27,9 @@ from .._kernels.graph import _permute_csr
 from .._memory import check_simulation
 from ..organisation import CHANNELS, Organisation
 from ..results.result import Result
+from ..results.summary import Summary
 from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
+from ._summarise import summarise
 from .laws import Exponential, Latency, LatencyLaw, _law_text, check_time_range
 from .shocks import Shock
 
@@ -170,14 +172,23 @@ class Cascade:
             parts.append(f"ignore {self.ignore:g}")
         return "; ".join(parts)
 
+    #: ``simulate(..., keep="summary")`` reduces this model's runs inside the batch.
+    _keeps_summary = True
+
     def _simulate(self, org: Organisation, shock: Shock, runs: int,
                   ss: np.random.SeedSequence, *, record: str | None = None,
-                  progress: bool | None = None) -> Result:
+                  progress: bool | None = None, keep: str = "times",
+                  grid: np.ndarray | None = None) -> Result | Summary:
         """Run ``runs`` cascades through the shared batch runner (see :func:`swarm.simulate`)."""
-        check_simulation(org.n, runs, per_cell=40 if record else 16, what=org.name or "simulate")
+        if keep != "summary":  # a summary holds no runs x n matrix: O(n) per thread
+            check_simulation(org.n, runs, per_cell=40 if record else 16,
+                             what=org.name or "simulate")
         args = kernel_args(org, self)
         origins, keys = run_keys(org, shock, ss.spawn(runs), 3)
         k_origins = kernel_origins(org, origins)
+        if keep == "summary":
+            return summarise(org, self, shock, ss, args, origins, k_origins, keys, grid,
+                             progress)
         times = np.empty((runs, org.n), dtype=np.float64)
         informed = np.empty((runs, org.n), dtype=np.int32) if record else None
         # the kernel always writes informers: without record="tree", one reused scratch batch
@@ -192,9 +203,9 @@ class Cascade:
         if record:
             informed = to_public(org, informed)
             order = org._kernel["order"]
-            if order is not None:
-                informed = np.where(informed >= 0, order[np.maximum(informed, 0)], -1)
-            informed = informed.astype(np.int64)
+            if order is not None:  # int32 throughout: half the memory of int64
+                informed = np.where(informed >= 0, order.astype(np.int32)[np.maximum(informed, 0)],
+                                    np.int32(-1))
         return Result(arrival_times=times, organisation=org, model=self, shock=shock,
                       seed=entropy_of(ss), origins=origins, informed_by=informed)
 

@@ -36,7 +36,7 @@ class Result:
         reproduces the result bit for bit.
     origins : ndarray, shape (runs, size)
         The agents the shock turned at time 0 in each run.
-    informed_by : ndarray of int, shape (runs, n), or None
+    informed_by : ndarray of int32, shape (runs, n), or None
         With ``record="tree"``: the agent whose signal made each agent turn
         (-1 for origins and agents never reached).
     """
@@ -210,7 +210,7 @@ class Result:
             raise ValueError("messengers() needs the transmission tree: simulate with "
                              "record='tree'")
         if "messengers" not in self._cache:
-            inf = np.ascontiguousarray(self.informed_by, dtype=np.int64)
+            inf = np.ascontiguousarray(self.informed_by, dtype=np.int32)
             score = _subtree_sizes(inf).mean(axis=0)
             direct = np.zeros(self.n)
             told = inf[inf >= 0]
@@ -312,7 +312,12 @@ class Comparison(Mapping):
         return comparison_report(self)
 
     def curves(self, *, points: int = 200) -> dict[str, pd.DataFrame]:
-        """Response curves of all results on one shared time grid."""
+        """Response curves of all results on one shared time grid.
+
+        Summaries (``keep="summary"``) give theirs on the grid they kept.
+        """
+        if any(not hasattr(r, "arrival_times") for r in self._results.values()):
+            return {name: r.curve() for name, r in self._results.items()}
         ends = [r.arrival_times[np.isfinite(r.arrival_times)].max(initial=0.0)
                 for r in self._results.values()]
         grid = np.linspace(0.0, max(max(ends), 1e-9), points)
