@@ -41,6 +41,7 @@ def test_every_public_seed_parameter_is_annotated_seedlike():
     fields = {("swarm.results.result", "Result.__init__"),
               ("swarm.models.alignment", "AlignmentResult.__init__"),
               ("swarm.temporal.replay", "ReplayResult.__init__"),
+              ("swarm.results.summary", "Summary.__init__"),
               ("swarm.experiments.scenario_file", "ScenarioFile.__init__")}
     checked, wrong = 0, []
     for key, f in _public_callables():
