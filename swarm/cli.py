@@ -17,6 +17,7 @@ import pandas as pd
 from . import structures as st
 from ._io import atomic_path, check_folder, inside, safe_name
 from ._memory import preflight
+from .diagnosis import Assumptions, diagnose
 from .experiments._dask import SchedulerError
 from .experiments.scenario_file import read_scenario
 from .experiments.store import StoreError
@@ -26,6 +27,7 @@ from .models import Cascade, Constant, Exponential, LogNormal, Scheduled, Shock
 from .plot._mpl import pyplot as _pyplot
 from .results import Comparison
 from .simulate import simulate
+from .structures.edges import from_edges
 
 __all__ = ["main"]
 
@@ -238,9 +240,6 @@ def _writable_folder(path: str) -> None:
 
 def _diagnose(args: argparse.Namespace) -> int:
     import warnings
-
-    from .diagnosis import Assumptions, diagnose
-    from .structures.edges import from_edges
 
     for name in ("runs", "robust_runs"):
         if getattr(args, name) < 1:

@@ -9,6 +9,9 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
+from ..structures.edges import SECONDS
+from ..temporal.contacts import Contacts
+
 __all__ = ["college_msg", "email_eu_core_temporal"]
 
 _EMAIL = "email-Eu-core-temporal-first-quarter.txt.gz"
@@ -24,9 +27,6 @@ def _raw(fname: str) -> np.ndarray:
 
 
 def _contacts(rows: np.ndarray, *, epoch, time_unit: str, name: str):
-    from ..structures.edges import SECONDS
-    from ..temporal.contacts import Contacts
-
     ids, codes = np.unique(rows[:, :2], return_inverse=True)
     codes = codes.reshape(-1, 2)
     secs = rows[:, 2].astype(np.float64)

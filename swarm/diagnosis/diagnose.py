@@ -34,6 +34,8 @@ from .parts import (
     _whatifs,
     saved_share,
 )
+from .report import sentences, write_html
+from .robust import GRID_SIZE, conclusions
 
 __all__ = ["Diagnosis", "diagnose"]
 
@@ -81,8 +83,6 @@ class Diagnosis:
 
     def summary(self) -> str:
         """The headline answers as plain sentences (what the report opens with)."""
-        from .report import sentences
-
         return "\n".join(sentences(self))
 
     def to_html(self, path) -> str:
@@ -91,8 +91,6 @@ class Diagnosis:
         Figures are embedded as PNG; the page loads nothing from anywhere and
         needs no scripts.
         """
-        from .report import write_html
-
         return write_html(self, path)
 
     def __repr__(self) -> str:
@@ -202,8 +200,6 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
         org, info = _overlay(org, contacts)
     whatifs = _whatifs(org, s_whatif)
     applicable = [k for k, (o, _, _) in whatifs.items() if o is not None]
-    from .robust import GRID_SIZE, conclusions
-
     steps = 3 + len(applicable) + (1 if info else 0) + 1 + (pins + 1) + \
         GRID_SIZE * (3 + len(applicable))
     bar = progress_bar(steps, progress, "diagnose", unit="step", auto_from=0)

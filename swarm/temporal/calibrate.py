@@ -18,6 +18,7 @@ import pandas as pd
 from .._checks import SeedLike, check_float, check_int, normalise_seed
 from ..models import Cascade, Exponential, LatencyLaw
 from ..models.shocks import Shock
+from ..plot import save_figure
 from ..results import metrics as _m
 from ..simulate import simulate
 from .contacts import Contacts
@@ -132,8 +133,6 @@ def plot_calibration(cal: Calibration, path=None, *, axes=None):
         ax.set_title(f"{cal.name}: {q}, {int(ok.sum())} of {ok.size} finite", fontsize=10)
         ax.grid(alpha=0.3, which="both")
     if path is not None:
-        from ..plot import save_figure
-
         save_figure(fig, path)
     return fig
 

@@ -23,6 +23,7 @@ from ..models._runner import entropy_of, run_batches, run_keys
 from ..models.shocks import Shock
 from ..organisation import Organisation
 from ..results import Result
+from ..structures.edges import SECONDS
 from .contacts import Contacts
 
 __all__ = ["EachPerson", "Replay", "ReplayResult", "replay"]
@@ -77,8 +78,6 @@ def _starts(contacts: Contacts, start) -> np.ndarray:
         if (stamp.tz is None) != (epoch.tz is None):
             stamp = (stamp.tz_localize(epoch.tz) if stamp.tz is None
                      else stamp.tz_convert(epoch.tz).tz_localize(None))
-        from ..structures.edges import SECONDS
-
         out.append((stamp - epoch).total_seconds() / SECONDS[contacts.time_unit])
     return np.array(out, dtype=np.float64)
 
