@@ -15,6 +15,7 @@ fast hierarchies, silos and networked organisations respond.
 from . import datasets
 from .alignment import Alignment
 from .charts import from_org_chart
+from .designs import circles, matrix, multiscale, small_world, team_of_teams
 from .edges import from_edges
 from .experiments import sweep
 from .flock import Flock, from_flock
@@ -36,8 +37,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "Flock",
     "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
-    "Shock", "add_linking_pins", "adopt", "champion", "compare", "datasets", "flatten",
-    "from_edges", "from_flock", "from_networkx", "from_org_chart", "hierarchy", "linking_pin",
-    "linking_pins", "load", "networked", "plot_robustness", "remove", "robustness", "silos",
-    "simulate", "sweep", "urgency",
+    "Shock", "add_linking_pins", "adopt", "champion", "circles", "compare", "datasets",
+    "flatten", "from_edges", "from_flock", "from_networkx", "from_org_chart", "hierarchy",
+    "linking_pin", "linking_pins", "load", "matrix", "multiscale", "networked",
+    "plot_robustness", "remove", "robustness", "silos", "simulate", "small_world", "sweep",
+    "team_of_teams", "urgency",
 ]
