@@ -28,6 +28,7 @@ from scipy.sparse.csgraph import dijkstra
 
 import swarm
 from swarm._kernels.cascade import _cascade_core, _draw_edges
+from swarm.models.cascade import kernel_args
 
 
 def _median_time(fn, repeat: int) -> float:
@@ -63,21 +64,19 @@ def main(argv=None) -> None:
     swarm.simulate(swarm.networked(2000, seed=2), model, shock, seed=0)  # compile
     swarm.simulate(swarm.networked(2000, seed=2), model, shock, seed=0, record="tree")
 
-    # the same delays for swarm's kernel and scipy
-    law_kind, law_a, law_b, _ = model._law_tables({1})
+    # the same delays for swarm's kernel and scipy; the kernel wired as simulate wires it
+    args_k = kernel_args(org, model)
+    law_kind, law_a, law_b = args_k[12:15]
     keys = np.random.SeedSequence(7).generate_state(3, np.uint64)
     delays, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
                             1.0, 0.0)
     no_ignore = np.zeros(0, dtype=np.bool_)
-    thresh = np.ones(n, dtype=np.int32)
     origins = np.array([0], dtype=np.int64)
     times = np.empty(n)
     informed = np.empty(n, dtype=np.int32)
 
     def kernel():
-        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"], g["out_slot"],
-                      g["in_ptr"], g["in_idx"], thresh, np.inf, True, True, True, law_kind,
-                      law_a, law_b, 1.0, 0.0, keys, delays, no_ignore, origins, times, informed)
+        _cascade_core(*args_k, keys, delays, no_ignore, origins, times, informed)
 
     out_graph = csr_array((delays, g["out_idx"], g["out_ptr"]), shape=(n, n))
     t_scipy = _median_time(lambda: dijkstra(out_graph, indices=0), args.repeat)

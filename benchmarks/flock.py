@@ -8,7 +8,7 @@ after a warm-up (compilation and 20 steps), ``--steps`` steps timed end to end
 in the neighbour search (reused lists checked every step, cKDTree rebuilds
 when the proof fails) and in the numba update. The peer row is the plain
 scheme the lists replace: a fresh ``cKDTree`` and k-nearest query of every
-bird at every step (``swarm.neighbours.k_nearest``), timed on the same
+bird at every step (``swarm.structures.neighbours.k_nearest``), timed on the same
 positions.
 """
 
@@ -24,7 +24,7 @@ import numba
 import numpy as np
 
 from swarm.flock import Flock
-from swarm.neighbours import k_nearest
+from swarm.structures.neighbours import k_nearest
 
 
 def _one(n: int, steps: int, seed: int) -> dict:

@@ -451,7 +451,7 @@ def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
     import pandas as pd
 
     import swarm
-    from swarm.simulate import _edge_delays
+    from swarm.models.cascade import _edge_delays
 
     reps, n = args.repeats, args.agents
     with tempfile.TemporaryDirectory(prefix="swarm-peers-") as tmp:

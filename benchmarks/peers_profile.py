@@ -36,21 +36,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import swarm  # noqa: E402
 from swarm._kernels.cascade import _cascade_core, _cascade_runs, _draw_edges  # noqa: E402
-from swarm.simulate import _run_keys  # noqa: E402
+from swarm.models._runner import run_keys  # noqa: E402
+from swarm.models.cascade import kernel_args  # noqa: E402
 
 
-def _single_cascade(g, n, law_kind, law_a, law_b, one_law, p):
+def _single_cascade(org, model):
     """``kernel(keys, delays)``: one simple cascade from agent 0 (empty delays: drawn)."""
-    thresh = np.ones(n, dtype=np.int32)
+    n = org.n
+    args = kernel_args(org, model)
     times, informed = np.empty(n), np.empty(n, dtype=np.int32)
     origins = np.array([0], dtype=np.int64)
     no_i = np.empty(0, dtype=np.bool_)
 
     def kernel(keys, d):
-        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
-                      g["out_slot"], g["in_ptr"], g["in_idx"], thresh, np.inf, True, one_law,
-                      True, law_kind, law_a, law_b, p, 0.0, keys, d, no_i, origins, times,
-                      informed)
+        _cascade_core(*args, keys, d, no_i, origins, times, informed)
 
     return kernel
 
@@ -84,7 +83,7 @@ def single(n, repeats):
 
     delays = [draw(k) for k in all_keys]
     graphs = [csr_array((d, g["out_idx"], g["out_ptr"]), shape=(n, n)) for d in delays]
-    kernel = _single_cascade(g, n, law_kind, law_a, law_b, True, 1.0)
+    kernel = _single_cascade(org, model)
     no_d = np.empty(0)
 
     def each(fn):  # every call a new run: repeating one run lets branch predictors learn it
@@ -135,7 +134,7 @@ def cascade_ic(n, repeats):
                                                        np.uint64).reshape(-1, 3)
     delays = [_draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 0.5,
                           0.0)[0] for k in all_keys]
-    kernel = _single_cascade(g, n, law_kind, law_a, law_b, one_law, 0.5)
+    kernel = _single_cascade(org, model)
     no_d = np.empty(0)
 
     def each(fn):
@@ -157,21 +156,18 @@ def ensemble(n, runs, repeats):
     g, m = org._kernel, org.n_edges
     model = swarm.Cascade(swarm.Exponential(1.0))
     shock = swarm.Shock("random")
-    law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
-    thresh = model._thresholds(g["attention"])
-    origins, keys = _run_keys(org, shock, np.random.SeedSequence(1).spawn(runs))
+    args = kernel_args(org, model)
+    origins, keys = run_keys(org, shock, np.random.SeedSequence(1).spawn(runs), 3)
     times = np.empty((runs, n))
     informed = np.empty((runs, n), dtype=np.int32)
 
     def kernel():
-        _cascade_runs(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"], g["out_slot"],
-                      g["in_ptr"], g["in_idx"], thresh, np.inf, True, one_law, True, law_kind,
-                      law_a, law_b, 1.0, 0.0, origins, keys, times, informed)
+        _cascade_runs(*args, origins, keys, times, informed)
 
     swarm.simulate(org, model, shock, runs=4, seed=0)
     threads = numba.get_num_threads()
     api = best(lambda: swarm.simulate(org, model, shock, runs=runs, seed=1), repeats)
-    seeding = best(lambda: _run_keys(org, shock, np.random.SeedSequence(1).spawn(runs)), repeats)
+    seeding = best(lambda: run_keys(org, shock, np.random.SeedSequence(1).spawn(runs), 3), repeats)
     k_all = best(kernel, repeats)
     numba.set_num_threads(1)
     k_one = best(kernel, repeats)

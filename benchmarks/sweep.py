@@ -31,8 +31,9 @@ import time
 import numpy as np
 
 import swarm
-from swarm.experiments import _Runner, cells
-from swarm.store import Store
+from swarm.experiments._cells import CellRunner as _Runner
+from swarm.experiments.sweep import cells
+from swarm.experiments.store import Store
 
 
 def _scenario(n: int) -> swarm.Scenario:
@@ -83,7 +84,7 @@ def main(argv=None) -> None:
 
     report("local", [_timed_sweep(sc, grid, args.runs, "local") for _ in range(args.repeat)], 1)
 
-    from swarm._dask import local_cluster
+    from swarm.experiments._dask import local_cluster
 
     t0 = time.perf_counter()
     with local_cluster(2) as cluster:

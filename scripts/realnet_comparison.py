@@ -45,7 +45,7 @@ def main(runs: int = 1000, pin_runs: int = 500) -> None:
         print(swarm.compare(orgs, m, runs=runs, seed=8).summary()[COLS].round(2).to_string())
     rows = {}
     for name in ["e-mail", "e-mail, 7 each", "hierarchy", "silos"]:
-        pins = swarm.linking_pins(orgs[name], model, runs=pin_runs, top=5, seed=3)
+        pins = swarm.find_linking_pins(orgs[name], model, runs=pin_runs, top=5, seed=3)
         rows[name] = {"top messenger (id, dept)": f"{pins.ids[0]} ({pins.table['department'].iloc[0]})",
                       "score": pins.table["score"].iloc[0], "t90": pins.t90,
                       "worst single loss": pins.table["t90_without"].max(),

@@ -13,33 +13,53 @@ fast hierarchies, silos and networked organisations respond.
 """
 
 from . import datasets
-from .alignment import Alignment
-from .charts import from_org_chart
-from .designs import circles, matrix, multiscale, small_world, team_of_teams
-from .edges import from_edges
-from .experiments import sweep
+from ._checks import SeedLike
+from ._version import __version__ as __version__
+from .experiments import Scenario, load, plot_robustness, robustness, sweep
 from .flock import Flock, from_flock
-from .interventions import add_linking_pins, adopt, champion, flatten, remove
-from .linking import LinkingPins, linking_pins
-from .models import Cascade, Constant, Exponential, LatencyLaw, LogNormal, Scheduled
+from .models import (
+                     Alignment,
+                     Cascade,
+                     Constant,
+                     Exponential,
+                     LatencyLaw,
+                     LogNormal,
+                     Scheduled,
+                     Shock,
+)
 from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result
-from .robustness import plot_robustness, robustness
-from .scenario import Scenario
-from .shocks import Shock
 from .simulate import compare, simulate
-from .store import load
-from .structures import hierarchy, linking_pin, networked, silos
-from .urgency import urgency
-
-__version__ = "0.1.0"
+from .structures import (
+                     circles,
+                     from_edges,
+                     from_org_chart,
+                     hierarchy,
+                     linking_pin,
+                     matrix,
+                     multiscale,
+                     networked,
+                     silos,
+                     small_world,
+                     team_of_teams,
+)
+from .whatifs import (
+                     LinkingPins,
+                     add_linking_pins,
+                     adopt,
+                     champion,
+                     find_linking_pins,
+                     flatten,
+                     remove,
+                     urgency,
+)
 
 __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "Flock",
     "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
-    "Shock", "add_linking_pins", "adopt", "champion", "circles", "compare", "datasets",
-    "flatten", "from_edges", "from_flock", "from_networkx", "from_org_chart", "hierarchy",
-    "linking_pin", "linking_pins", "load", "matrix", "multiscale", "networked",
+    "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "circles", "compare",
+    "datasets", "find_linking_pins", "flatten", "from_edges", "from_flock", "from_networkx",
+    "from_org_chart", "hierarchy", "linking_pin", "load", "matrix", "multiscale", "networked",
     "plot_robustness", "remove", "robustness", "silos", "simulate", "small_world", "sweep",
     "team_of_teams", "urgency",
 ]

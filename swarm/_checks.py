@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Union
 
 import numpy as np
 
-__all__: list[str] = []
+__all__ = ["SeedLike"]
 
 
 def check_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:
@@ -50,7 +51,12 @@ def check_choice(name: str, value, allowed: Iterable[str]) -> str:
     return value
 
 
-def normalise_seed(seed) -> np.random.SeedSequence:
+#: What a ``seed`` argument accepts: None (fresh entropy), an int >= 0, a
+#: sequence of ints, a SeedSequence or a numpy Generator.
+SeedLike = Union[None, int, Sequence[int], np.random.SeedSequence, np.random.Generator]
+
+
+def normalise_seed(seed: SeedLike) -> np.random.SeedSequence:
     """One seed argument in, a fresh SeedSequence out (never mutating the input).
 
     Accepts None (fresh entropy), a non-negative int, a sequence of ints, a

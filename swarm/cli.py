@@ -13,6 +13,17 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from . import structures as st
+from ._io import atomic_path
+from .experiments.scenario_file import read_scenario
+from .experiments.store import StoreError
+from .experiments.sweep import sweep
+from .flock import Flock, animate, turning_wave, wave_figure
+from .models import Cascade, Constant, Exponential, LogNormal, Scheduled, Shock
+from .plot._mpl import pyplot as _pyplot
+from .results import Comparison
+from .simulate import simulate
+
 __all__ = ["main"]
 
 
@@ -27,8 +38,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _latency(text: str):
     """Parse ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or ``scheduled:PERIOD[:PHASE]``."""
-    from .models import Constant, Exponential, LogNormal, Scheduled
-
     kinds: dict[str, Callable] = {"exponential": Exponential, "constant": Constant,
                                   "lognormal": LogNormal, "scheduled": Scheduled}
     name, *args = text.split(":")
@@ -159,10 +168,6 @@ def _add_flock(p: argparse.ArgumentParser) -> None:
 
 
 def _flock(args: argparse.Namespace) -> int:
-    from .flock import Flock, animate, turning_wave, wave_figure
-    from .plot import _pyplot
-    from ._io import atomic_path
-
     for name in ("birds", "steps", "shocked", "record_every"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
@@ -187,12 +192,6 @@ def _flock(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from . import structures as st
-    from .models import Cascade
-    from .plot import _pyplot
-    from .shocks import Shock
-    from ._io import atomic_path
-
     if args.origin not in ("random", "top", "bottom"):
         raise ValueError(f"--origin must be random, top or bottom, got {args.origin!r}")
     n, seed = args.agents, args.seed
@@ -237,10 +236,6 @@ def _run_all(orgs, model, shock, args):
     A top or front-line shock needs levels: a structure without them (the
     networked one) is shocked at a random agent instead, and the table says so.
     """
-    from .results import Comparison
-    from .shocks import Shock
-    from .simulate import simulate
-
     out = {}
     for name, org in orgs.items():
         s = shock if org.level is not None or shock.origin == "random" else Shock(
@@ -259,18 +254,12 @@ def _table_text(table: pd.DataFrame) -> str:
 
 def _in_file(path: str, err: Exception):
     """Re-raise an error met while running a scenario file, naming the file."""
-    from .store import StoreError
-
     if isinstance(err, StoreError) or str(err).startswith(path):
         raise err
     raise type(err)(f"{path}: {err}") from None
 
 
 def _run_file(args: argparse.Namespace) -> int:
-    from ._io import atomic_path
-    from .config import read_scenario
-    from .plot import _pyplot
-
     sf = read_scenario(args.file)
     if sf.grid:
         print(f"note: {args.file} has a grid; `run` ignores it (use `sweep`)", file=sys.stderr)
@@ -297,9 +286,6 @@ def _run_file(args: argparse.Namespace) -> int:
 
 
 def _sweep_file(args: argparse.Namespace) -> int:
-    from .config import read_scenario
-    from .experiments import sweep
-
     for opt in ("workers", "batch"):
         if getattr(args, opt) is not None and getattr(args, opt) < 1:
             raise UsageError(f"--{opt} must be >= 1, got {getattr(args, opt)}")

@@ -17,6 +17,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
+from ._kernels.graph import _permute_csr, _reverse_csr
+
 __all__ = ["CHANNELS", "Organisation", "from_networkx"]
 
 #: Channel names; an edge's channel code indexes this tuple.
@@ -368,8 +370,6 @@ class Organisation:
         their reverse (the sender's view), with each out-edge's slot in the
         in-edges so a signal can be filed under its receiver.
         """
-        from ._kernels.graph import _permute_csr, _reverse_csr
-
         w, order = self._watch, self._order
         in_ptr = w.indptr.astype(np.int64)  # kernels take int64 offsets, int32 agents
         in_idx = w.indices.astype(np.int32, copy=False)

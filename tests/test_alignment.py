@@ -9,7 +9,7 @@ import pytest
 
 import swarm
 from swarm._kernels.alignment import _align_step, _draw_normals, _ndtri
-from swarm.alignment import AlignmentResult
+from swarm.models.alignment import AlignmentResult
 
 
 def chain(n):
@@ -265,7 +265,7 @@ def test_result_works_like_a_cascade_result():
 def test_same_seed_same_result_and_thread_count_irrelevant(monkeypatch):
     import numba
 
-    import swarm.alignment
+    import swarm.models.alignment
 
     org = swarm.networked(600, seed=3)
     model = swarm.Alignment(coupling=1.0, noise=0.3, inertia=0.5, friction=0.5, dim=3,
@@ -283,9 +283,9 @@ def test_same_seed_same_result_and_thread_count_irrelevant(monkeypatch):
         np.testing.assert_array_equal(a.amplitude, other.amplitude)
         np.testing.assert_array_equal(a.order_parameter, other.order_parameter)
     # a large run with fewer runs than threads steps its agents in parallel: same bits
-    monkeypatch.setattr(swarm.alignment, "_by_agents", lambda n, runs: True)
+    monkeypatch.setattr(swarm.models.alignment, "_by_agents", lambda n, runs: True)
     by_agents = swarm.simulate(org, model, swarm.Shock("random"), runs=1, seed=11)
-    monkeypatch.setattr(swarm.alignment, "_by_agents", lambda n, runs: False)
+    monkeypatch.setattr(swarm.models.alignment, "_by_agents", lambda n, runs: False)
     by_runs = swarm.simulate(org, model, swarm.Shock("random"), runs=1, seed=11)
     assert np.isfinite(by_runs.arrival_times).sum() > 1
     for name in ("arrival_times", "amplitude", "order_parameter"):

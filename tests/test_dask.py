@@ -26,7 +26,7 @@ GRID = {"model.p": [0.5, 0.7, 0.9], "structure.k": [5, 7]}
 
 @pytest.fixture(scope="module")
 def cluster():
-    from swarm._dask import local_cluster
+    from swarm.experiments._dask import local_cluster
 
     with local_cluster(2) as c:  # loopback, 2 single-threaded worker processes
         yield c
@@ -90,7 +90,7 @@ def test_the_default_local_cluster_and_the_command_line(tmp_path, capsys):
     # one worker process: the default LocalCluster path, started as cheaply as it gets
     assert main(["sweep", str(toml), "--store", str(store), "--workers", "1", "--quiet"]) == 0
     assert "2 cells" in capsys.readouterr().out
-    from swarm.config import read_scenario
+    from swarm.experiments.scenario_file import read_scenario
 
     sc = read_scenario(toml)
     expect = swarm.sweep(sc.scenario, sc.grid, 3, 1, progress=False)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import swarm
-from swarm.neighbours import spatial_partition
+from swarm.structures.neighbours import spatial_partition
 
 SIZES = [49, 65, 10, 12, 109, 1, 28, 3, 51]
 

@@ -187,7 +187,7 @@ def test_email_eu_core_cascade_reaches_what_the_graph_allows():
 # ---- removal and linking pins ----------------------------------------------------
 def test_star_linking_pin_is_the_centre_and_losing_it_stops_everything():
     star = swarm.from_networkx(nx.star_graph(30))
-    pins = swarm.linking_pins(star, swarm.Cascade(), swarm.Shock([5]), runs=30, top=2, seed=1)
+    pins = swarm.find_linking_pins(star, swarm.Cascade(), swarm.Shock([5]), runs=30, top=2, seed=1)
     assert pins.ids.tolist()[0] == 0 and 5 not in pins.ids.tolist()  # the origin is the shock
     row = pins.table.loc[1]
     assert row["score"] == 29 and np.isfinite(row["t90"]) and row["t90_without"] == np.inf
@@ -198,7 +198,7 @@ def test_star_linking_pin_is_the_centre_and_losing_it_stops_everything():
 def test_linking_pins_confirm_by_simulating_the_removal():
     org = swarm.networked(400, seed=3)
     model, shock = swarm.Cascade(), swarm.Shock("random")
-    pins = swarm.linking_pins(org, model, shock, runs=40, top=3, seed=9)
+    pins = swarm.find_linking_pins(org, model, shock, runs=40, top=3, seed=9)
     assert list(pins.table.columns) == ["id", "department", "level", "score", "t90",
                                         "t90_without", "slowdown", "reach", "reach_without",
                                         "unit"]
@@ -211,7 +211,7 @@ def test_linking_pins_confirm_by_simulating_the_removal():
     base = swarm.simulate(org, model, shock, runs=40, seed=9)
     assert pins.t90 == np.median(base.metrics()["t90"])
     with pytest.raises(ValueError, match="top must be"):
-        swarm.linking_pins(org, top=0)
+        swarm.find_linking_pins(org, top=0)
 
 
 def test_shipped_data_is_declared_as_package_data():

@@ -14,6 +14,7 @@ from scipy.sparse.csgraph import dijkstra
 import swarm
 from swarm._kernels.cascade import _cascade_core, _draw_edges
 from swarm.models import Scheduled
+from swarm.models.cascade import kernel_args
 
 from .reference import naive_cascade, next_meeting
 
@@ -31,21 +32,18 @@ def _random_org(n, degree, seed, *, scales=False, channels=False):
 
 
 def _core(org, model, origins, keys, *, predrawn=False):
-    """Run the kernel once; also return the draws in watch (CSR entry) order."""
+    """Run the kernel once, wired by simulate's own helper; also return the draws in watch order."""
     g = org._kernel
     assert g["order"] is None  # small test graphs keep the public order
-    kind, a, b, one_law = model._law_tables(g["channels_used"])
-    thresh = model._thresholds(g["attention"])
-    window = np.inf if model.window is None else model.window
+    args = kernel_args(org, model)
+    kind, a, b = args[12:15]
+    thresh = args[7]
     delays, ignored = _draw_edges(keys, g["out_scale"], g["out_chan"], kind, a, b, model.p,
                                   model.ignore)
     n = org.n
     times = np.empty(n)
     informed = np.empty(n, dtype=np.int32)
-    _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"], g["out_slot"],
-                  g["in_ptr"], g["in_idx"], thresh, window, model._simple, one_law,
-                  g["unit_scale"], kind, a, b, model.p, model.ignore, keys,
-                  delays if predrawn else np.empty(0),
+    _cascade_core(*args, keys, delays if predrawn else np.empty(0),
                   ignored if predrawn else np.empty(0, dtype=bool),
                   np.asarray(origins, dtype=np.int64), times, informed)
     d_in = np.empty_like(delays)

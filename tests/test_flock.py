@@ -15,7 +15,7 @@ from swarm._kernels.flock import _flock_step
 from swarm.flock import (Flock, NeighbourLists, animate, correlation_length, pieces,
                          polarisation, turning_wave, wave_figure)
 from swarm.flock.neighbours import nearest, within
-from swarm.neighbours import k_nearest
+from swarm.structures.neighbours import k_nearest
 
 
 def numpy_step(fl: Flock):

@@ -262,7 +262,7 @@ def test_shocks_and_metrics_skip_the_absent():
 
 
 def test_remove_linking_pins_uses_the_finder(monkeypatch):
-    """who='linking_pins' removes the top of swarm.linking_pins' ranking."""
+    """who='linking_pins' removes the top of swarm.find_linking_pins' ranking."""
     class Found:
         agents = np.array([9, 4, 2, 7])
 
@@ -272,7 +272,7 @@ def test_remove_linking_pins_uses_the_finder(monkeypatch):
         calls["top"] = top
         return Found()
 
-    monkeypatch.setattr(swarm, "linking_pins", fake, raising=False)
+    monkeypatch.setattr(swarm.whatifs.interventions, "find_linking_pins", fake)
     away = swarm.remove(swarm.hierarchy(100), 3, who="linking_pins", seed=1)
     assert calls["top"] == 3 and np.flatnonzero(away.absent).tolist() == [2, 4, 9]
 
@@ -281,7 +281,7 @@ def test_remove_real_linking_pins():
     """The people removed are exactly the finder's top messengers, confirmed slower without."""
     org = swarm.hierarchy(200)
     away = swarm.remove(org, 3, who="linking_pins", seed=1)
-    pins = swarm.linking_pins(org, top=3, seed=1)
+    pins = swarm.find_linking_pins(org, top=3, seed=1)
     assert away.n == 200 and sorted(np.flatnonzero(away.absent)) == sorted(pins.agents)
     assert np.all(pins.table["slowdown"] >= 1.0)  # every confirmed pin slows the response
 

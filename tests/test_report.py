@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import swarm
-from swarm.report import number
+from swarm.results.report import number
 
 
 def test_number_rounding():
@@ -163,7 +163,7 @@ def test_robustness_bad_input(kwargs, match):
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 10, 11, 100])
 def test_per_run_quantiles_equal_time_to_fraction(n):
     """per_run takes t10/t50/t90 from one partition; each must equal its own quantile."""
-    from swarm import metrics
+    from swarm.results import metrics
 
     rng = np.random.default_rng(n)
     t = rng.random((6, n))

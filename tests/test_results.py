@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import swarm
-from swarm import metrics
+from swarm.results import metrics
 
 
 def test_metrics_by_hand():

@@ -12,7 +12,7 @@ import pytest
 
 import swarm
 from swarm.cli import main
-from swarm.config import ConfigError, read_scenario
+from swarm.experiments.scenario_file import ConfigError, read_scenario
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.toml")))

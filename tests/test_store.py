@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 import swarm
-from swarm.config import read_scenario
-from swarm.store import APPLICATION_ID, StoreError
+from swarm.experiments.scenario_file import read_scenario
+from swarm.experiments.store import APPLICATION_ID, StoreError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -201,7 +201,7 @@ def test_a_copied_store_resumes_like_the_original(tmp_path):
 
 
 def test_a_cell_written_twice_keeps_its_numbers_and_counts_the_computes(tmp_path):
-    from swarm.store import Store
+    from swarm.experiments.store import Store
 
     item = {"key": "k", "values": {"structure": "x"}, "row": {"t50": 1.5}, "seconds": 0.2,
             "curve": np.array([0.0, 0.5, 1.0])}

@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 import swarm
-from swarm.neighbours import k_nearest, spatial_partition
+from swarm.structures.neighbours import k_nearest, spatial_partition
 
 
 def _brute_knn(points, k):

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 import swarm
-from swarm.experiments import _seed, cell_key, cells
-from swarm.scenario import MissingWhatIf
+from swarm.experiments._cells import cell_key, cell_seed as _seed
+from swarm.experiments.sweep import CURVE_TIMES, cells
+from swarm.experiments.scenario import MissingWhatIf
 
 
 def _scenario(**kw):
@@ -105,10 +106,10 @@ def test_axes_reach_structure_model_latency_and_shock():
     net = swarm.Scenario({"kind": "networked", "n": 200, "seed": 5})
     df = swarm.sweep(net, {"structure.seed": [1, 2]}, runs=20, seed=0, progress=False)
     assert df["t50"].iloc[0] != df["t50"].iloc[1]  # a fresh draw of the people per seed
-    [res] = swarm.experiments._run_cells(net, [{"structure": "networked",
+    [res] = swarm.experiments._cells.run_cells(net, [{"structure": "networked",
                                                 "structure.seed": 1}], 1, 0)
     assert res.organisation == swarm.networked(200, seed=1)
-    [res] = swarm.experiments._run_cells(net, [{"structure": "networked"}], 1, 0)
+    [res] = swarm.experiments._cells.run_cells(net, [{"structure": "networked"}], 1, 0)
     assert res.organisation == swarm.networked(200, seed=5)  # a seed in the spec wins
     per_channel = swarm.Scenario({"kind": "hierarchy", "n": 57}, shock=swarm.Shock("top"),
                                  model=swarm.Cascade({"formal": swarm.Scheduled(8.0)}))
@@ -137,7 +138,7 @@ def test_the_curve_is_the_mean_fraction_turned_on_fixed_times():
     assert df.attrs["curve_times"] == [0.0, 0.5, 1.0, 2.0]
     np.testing.assert_array_equal(df["curve"].iloc[0], np.array([1, 1, 8, 57]) / 57)
     assert len(swarm.sweep(sc, None, runs=1, seed=0, progress=False, curve=True)["curve"]
-               .iloc[0]) == len(swarm.experiments.CURVE_TIMES)
+               .iloc[0]) == len(CURVE_TIMES)
 
 
 def test_what_ifs_are_looked_up_by_name_when_a_cell_is_built(monkeypatch):
@@ -151,9 +152,9 @@ def test_what_ifs_are_looked_up_by_name_when_a_cell_is_built(monkeypatch):
         return org.replace(watch=w, channel=org.channel)
 
     sc = _scenario(whatifs=[("drop_edges", {"fraction": 0.0})])
-    with pytest.raises(MissingWhatIf, match="swarm.drop_edges"):
+    with pytest.raises(MissingWhatIf, match="what-if 'drop_edges' is not available"):
         swarm.sweep(sc, {"whatif.drop_edges.fraction": [0.0]}, runs=2, seed=1, progress=False)
-    monkeypatch.setattr(swarm, "drop_edges", drop_edges, raising=False)
+    monkeypatch.setitem(swarm.whatifs.WHATIFS, "drop_edges", drop_edges)
     df = swarm.sweep(sc, {"whatif.drop_edges.fraction": [0.0, 0.5]}, runs=20, seed=1,
                      progress=False)
     assert calls == [(0.0, True), (0.5, True)]

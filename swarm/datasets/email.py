@@ -9,7 +9,9 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
+from .._checks import normalise_seed
 from ..organisation import Organisation
+from ..structures.edges import _build
 
 __all__ = ["email_eu_core"]
 
@@ -87,9 +89,6 @@ def email_eu_core(*, k: int | None = None, directed: bool = True, seed=None) -> 
     >>> int(swarm.datasets.email_eu_core(k=7, seed=1).attention.max())
     7
     """
-    from .._checks import normalise_seed
-    from ..edges import _build
-
     edges, labels = _raw()
     if k is not None:  # from_edges keeps the first rows among equals: shuffle them
         edges = edges[np.random.default_rng(normalise_seed(seed)).permutation(len(edges))]

@@ -6,6 +6,8 @@ from importlib import resources
 
 import pandas as pd
 
+from ..structures.org_chart import from_org_chart
+
 __all__ = ["sample_org_chart", "sample_org_chart_path"]
 
 _FILE = "sample_org_chart.csv"
@@ -84,6 +86,4 @@ def sample_org_chart(*, as_organisation: bool = False):
         table = pd.read_csv(fh, dtype=str, keep_default_na=False)
     if not as_organisation:
         return table
-    from ..charts import from_org_chart
-
     return from_org_chart(table, name="org chart")

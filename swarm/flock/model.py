@@ -33,7 +33,7 @@ import numpy as np
 from .._checks import check_choice, check_float, check_int, normalise_seed
 from .._kernels.alignment import _constants
 from .._kernels.flock import _flock_step, _polarisation
-from ..alignment import Alignment
+from ..models.alignment import Alignment
 from .neighbours import NeighbourLists
 
 __all__ = ["Flock", "Trajectory"]

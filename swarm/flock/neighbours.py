@@ -19,7 +19,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .._kernels.flock import _max_shift, _select_nearest, _select_within
-from ..neighbours import k_nearest
+from ..structures.neighbours import k_nearest
 
 __all__ = ["NeighbourLists", "nearest", "within"]
 

@@ -9,7 +9,8 @@ import numpy as np
 
 from .._checks import check_int
 from .._io import atomic_path
-from ..plot import PALETTE, _pyplot, save_figure
+from ..plot._mpl import PALETTE, save_figure
+from ..plot._mpl import pyplot as _pyplot
 from .measure import TurningWave
 from .model import Trajectory
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._mpl import PALETTE, pyplot
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -76,13 +78,12 @@ def sweep_lines(table: pd.DataFrame, x: str, y: str | Sequence[str] = "t90", *,
     >>> len(ax.get_lines()), ax.get_ylabel()
     (2, 'time until 90 % of staff turned (hours)')
     """
-    from .plot import PALETTE, _pyplot
 
     metrics = [y] if isinstance(y, str) else list(y)
     if not metrics:
         raise ValueError("y must name at least one metric column")
     _check_columns(table, [x, *metrics] + ([by] if by else []), "sweep_lines")
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
     groups = list(table.groupby(by, sort=False)) if by else [(None, table)]
@@ -174,10 +175,9 @@ def scenario_bars(table: pd.DataFrame, metrics: tuple[str, ...] = ("t50", "t90")
     >>> len(ax.patches), ax.get_xlabel()
     (4, 'time (hours)')
     """
-    from .plot import PALETTE, _pyplot
 
     _check_columns(table, list(metrics), "scenario_bars")
-    plt = _pyplot()
+    plt = pyplot()
     n, m = len(table), len(metrics)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 0.5 * n * m + 1.5), layout="constrained")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .organisation import CHANNELS, Organisation, locality_order
+from ..organisation import CHANNELS, Organisation, locality_order
 
 __all__ = ["from_org_chart"]
 

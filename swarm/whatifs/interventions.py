@@ -26,10 +26,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._checks import check_choice, check_float, check_int, normalise_seed
+from ..organisation import Organisation
+from ..structures.neighbours import k_nearest
 from . import _edit
-from ._checks import check_choice, check_float, check_int, normalise_seed
-from .neighbours import k_nearest
-from .organisation import Organisation
+from .linking_pins import find_linking_pins
 
 __all__ = ["add_linking_pins", "adopt", "champion", "flatten", "remove"]
 
@@ -276,10 +277,8 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
 
 
 def _linking_pins(org: Organisation, count: int, seed) -> np.ndarray:
-    """The ``count`` strongest messengers of :func:`swarm.linking_pins` (default model and shock)."""
-    import swarm  # through the package, so the finder can be swapped in tests
-
-    found = swarm.linking_pins(org, top=count, seed=seed)
+    """The ``count`` strongest messengers of :func:`swarm.find_linking_pins` (default model and shock)."""
+    found = find_linking_pins(org, top=count, seed=seed)
     return np.asarray(found.agents, dtype=np.int64)[:count]
 
 
@@ -305,7 +304,7 @@ def remove(org: Organisation, fraction_or_ids, who: str = "random",
     who : {"random", "managers", "linking_pins"}
         The group to remove from: everyone, the people who manage someone
         (without manager data: those above the lowest level), or the
-        linking pins found by :func:`swarm.linking_pins` (its top ranks; a
+        linking pins found by :func:`swarm.find_linking_pins` (its top ranks; a
         fraction then counts everyone present).
     seed : None, int, SeedSequence or Generator
 

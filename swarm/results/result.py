@@ -9,8 +9,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._kernels.tree import _subtree_sizes
+from ..organisation import Organisation
+from ..plot._mpl import save_figure
+from ..plot.curves import response_curves
 from . import metrics as _m
-from .organisation import Organisation
+from .report import comparison_report, result_report
 
 __all__ = ["Comparison", "Result"]
 
@@ -163,8 +167,6 @@ class Result:
 
         See :func:`swarm.report.result_report`.
         """
-        from .report import result_report
-
         return result_report(self)
 
     def messengers(self) -> pd.DataFrame:
@@ -207,8 +209,6 @@ class Result:
             raise ValueError("messengers() needs the transmission tree: simulate with "
                              "record='tree'")
         if "messengers" not in self._cache:
-            from ._kernels.tree import _subtree_sizes
-
             inf = np.ascontiguousarray(self.informed_by, dtype=np.int64)
             score = _subtree_sizes(inf).mean(axis=0)
             direct = np.zeros(self.n)
@@ -233,7 +233,6 @@ class Result:
 
     def plot(self, ax=None, **kwargs):
         """Response curve (median and 5-95 % band over runs); returns the Axes."""
-        from .plot import response_curves
 
         return response_curves({self.name: self.curve()}, unit=self.unit, ax=ax, **kwargs)
 
@@ -298,8 +297,6 @@ class Comparison(Mapping):
 
         See :func:`swarm.report.comparison_report`.
         """
-        from .report import comparison_report
-
         return comparison_report(self)
 
     def curves(self, *, points: int = 200) -> dict[str, pd.DataFrame]:
@@ -314,7 +311,6 @@ class Comparison(Mapping):
 
         Returns the matplotlib Figure.
         """
-        from .plot import response_curves, save_figure
 
         first = next(iter(self._results.values()))
         if title is None:

@@ -1,4 +1,4 @@
-"""Models of how a signal passes along a watch edge: latency laws and the cascade.
+"""The exact, event-driven cascade: a signal passes along watch edges after a drawn delay.
 
 A signal from ``j`` reaches a watcher ``i`` after a delay drawn from the
 edge's channel law times the edge's latency scale, and only with
@@ -14,155 +14,22 @@ neighbours, Centola and Macy (2007, Am. J. Sociol. 113:702).
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 import numpy as np
 
-from ._checks import check_float, check_int
-from ._kernels.cascade import CONSTANT, EXPONENTIAL, LOGNORMAL, SCHEDULED
-from .organisation import CHANNELS
+from .._checks import check_float, check_int, normalise_seed
+from .._kernels.cascade import CONSTANT, _cascade_runs, _draw_edges
+from .._kernels.graph import _permute_csr
+from ..organisation import CHANNELS, Organisation
+from ..results.result import Result
+from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
+from .laws import Exponential, Latency, LatencyLaw, _law_text
+from .shocks import Shock
 
-__all__ = ["Cascade", "Constant", "Exponential", "LatencyLaw", "LogNormal", "Scheduled"]
-
-
-class LatencyLaw:
-    """Base of the latency laws: how long a signal takes along one edge."""
-
-    _kind: int = -1
-
-    def _params(self) -> tuple[float, float]:
-        raise NotImplementedError
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Independent delays for edges of scale 1 (numpy; for checks and references)."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Constant(LatencyLaw):
-    """Every edge takes exactly ``value`` times its scale.
-
-    Examples
-    --------
-    >>> Constant(2.0).mean
-    2.0
-    """
-
-    value: float = 1.0
-    _kind = CONSTANT
-
-    def __post_init__(self):
-        object.__setattr__(self, "value", check_float("Constant.value", self.value, low=0.0))
-
-    @property
-    def mean(self) -> float:
-        return self.value
-
-    def _params(self):
-        return self.value, 0.0
-
-    def sample(self, rng, size):
-        return np.full(size, self.value)
-
-
-@dataclass(frozen=True)
-class Exponential(LatencyLaw):
-    """Memoryless delays with the given ``mean``: someone notices at a constant rate.
-
-    Examples
-    --------
-    >>> Exponential(4.0).mean
-    4.0
-    """
-
-    mean: float = 1.0
-    _kind = EXPONENTIAL
-
-    def __post_init__(self):
-        object.__setattr__(self, "mean", check_float("Exponential.mean", self.mean, low=0.0,
-                                                     low_open=True))
-
-    def _params(self):
-        return self.mean, 0.0
-
-    def sample(self, rng, size):
-        return rng.exponential(self.mean, size)
-
-
-@dataclass(frozen=True)
-class LogNormal(LatencyLaw):
-    """Delays whose logarithm is normal: most quick, a long tail of slow ones.
-
-    ``median`` is the median delay and ``sigma`` the standard deviation of
-    its logarithm; the mean is ``median * exp(sigma**2 / 2)``.
-
-    Examples
-    --------
-    >>> round(LogNormal(1.0, 0.0).mean, 3)
-    1.0
-    """
-
-    median: float = 1.0
-    sigma: float = 1.0
-    _kind = LOGNORMAL
-
-    def __post_init__(self):
-        object.__setattr__(self, "median", check_float("LogNormal.median", self.median,
-                                                       low=0.0, low_open=True))
-        object.__setattr__(self, "sigma", check_float("LogNormal.sigma", self.sigma, low=0.0))
-
-    @property
-    def mean(self) -> float:
-        return self.median * math.exp(self.sigma ** 2 / 2)
-
-    def _params(self):
-        return self.median, self.sigma
-
-    def sample(self, rng, size):
-        return self.median * np.exp(self.sigma * rng.standard_normal(size))
-
-
-@dataclass(frozen=True)
-class Scheduled(LatencyLaw):
-    """A signal waits for the next meeting: meetings at ``phase + k * period``.
-
-    A signal sent at time ``t`` arrives at the first meeting strictly after
-    ``t``: news heard at a meeting is passed on at the next one, so a chain
-    of command with synchronised meetings costs one period per layer. The
-    edge's latency scale does not apply.
-
-    Examples
-    --------
-    >>> Scheduled(period=40.0).mean   # a weekly meeting in working hours
-    20.0
-    """
-
-    period: float = 1.0
-    phase: float = 0.0
-    _kind = SCHEDULED
-
-    def __post_init__(self):
-        object.__setattr__(self, "period", check_float("Scheduled.period", self.period,
-                                                       low=0.0, low_open=True))
-        object.__setattr__(self, "phase", check_float("Scheduled.phase", self.phase))
-
-    @property
-    def mean(self) -> float:
-        """Mean wait for a signal sent at a uniformly random moment."""
-        return self.period / 2
-
-    def _params(self):
-        return self.period, self.phase
-
-    def sample(self, rng, size):
-        return np.zeros(size)
-
-
-Latency = Union[LatencyLaw, Mapping[str, LatencyLaw]]
+__all__ = ["Cascade", "kernel_args"]
 
 
 @dataclass(frozen=True)
@@ -300,12 +167,72 @@ class Cascade:
             parts.append(f"ignore {self.ignore:g}")
         return "; ".join(parts)
 
+    def _simulate(self, org: Organisation, shock: Shock, runs: int,
+                  ss: np.random.SeedSequence, *, record: str | None = None,
+                  progress: bool | None = None) -> Result:
+        """Run ``runs`` cascades through the shared batch runner (see :func:`swarm.simulate`)."""
+        args = kernel_args(org, self)
+        origins, keys = run_keys(org, shock, ss.spawn(runs), 3)
+        k_origins = kernel_origins(org, origins)
+        times = np.empty((runs, org.n), dtype=np.float64)
+        informed = np.empty((runs, org.n), dtype=np.int32) if record else None
+        # the kernel always writes informers: without record="tree", one reused scratch batch
+        scratch = None if record else np.empty((min(BATCH, runs), org.n), dtype=np.int32)
 
-def _law_text(law: LatencyLaw) -> str:
-    if isinstance(law, Constant):
-        return f"constant {law.value:g}"
-    if isinstance(law, Exponential):
-        return f"exponential mean {law.mean:g}"
-    if isinstance(law, LogNormal):
-        return f"log-normal median {law.median:g} sigma {law.sigma:g}"
-    return f"meetings every {law.period:g}"
+        def step(lo: int, hi: int) -> None:
+            inf_out = informed[lo:hi] if record else scratch[:hi - lo]
+            _cascade_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], inf_out)
+
+        run_batches(runs, step, progress=progress, desc=org.name or "runs")
+        times = to_public(org, times)
+        if record:
+            informed = to_public(org, informed)
+            order = org._kernel["order"]
+            if order is not None:
+                informed = np.where(informed >= 0, order[np.maximum(informed, 0)], -1)
+            informed = informed.astype(np.int64)
+        return Result(arrival_times=times, organisation=org, model=self, shock=shock,
+                      seed=entropy_of(ss), origins=origins, informed_by=informed)
+
+
+def kernel_args(org: Organisation, model: Cascade) -> tuple:
+    """The cascade kernel's graph and model arguments for ``(org, model)``.
+
+    ``_cascade_runs(*kernel_args(org, model), origins, keys, times, informers)``
+    runs a batch; every caller (``simulate``, tests, benchmarks) builds the
+    arguments here, so they are wired in one place.
+    """
+    g = org._kernel
+    law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
+    window = np.inf if model.window is None else float(model.window)
+    return (g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"], g["out_slot"],
+            g["in_ptr"], g["in_idx"], model._thresholds(g["attention"]), window,
+            model._simple, one_law, g["unit_scale"], law_kind, law_a, law_b, model.p,
+            model.ignore)
+
+
+def _edge_delays(org: Organisation, model: Cascade, shock: Shock, seed,
+                 run: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The draws of run ``run`` of ``simulate(org, model, shock, runs > run, seed)``.
+
+    Returns ``(origins, delays)``: the run's origins (public numbering) and
+    each watch entry's delay in ``org.watch.data`` order (``inf``: the edge
+    did not pass the signal). For a model without threshold, window or
+    scheduled channels, shortest paths over ``org.watch.T`` weighted by these
+    delays are that run's arrival times: how peers get the very same work.
+    """
+    g = org._kernel
+    origins, keys = run_keys(org, shock, normalise_seed(seed).spawn(run + 1)[run:], 3)
+    law_kind, law_a, law_b, _ = model._law_tables(g["channels_used"])
+    out, _ = _draw_edges(keys[0], g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
+                         model.p, model.ignore)
+    kernel_in = np.empty_like(out)
+    kernel_in[g["out_slot"]] = out  # the receiver's view, kernel numbering
+    if g["order"] is None:
+        return origins[0], kernel_in
+    w = org.watch
+    _, _, edge = _permute_csr(w.indptr.astype(np.int64), w.indices.astype(np.int32),
+                              g["order"], g["inverse"])
+    delays = np.empty_like(kernel_in)
+    delays[edge] = kernel_in
+    return origins[0], delays

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .organisation import CHANNELS, Organisation, locality_order
+from ..organisation import CHANNELS, Organisation, locality_order
 
 __all__: list[str] = []
 
@@ -115,3 +115,10 @@ def count_of(fraction: float, size: int) -> int:
 def suffix(org: Organisation, text: str) -> str:
     """A readable name for the variant, e.g. ``hierarchy, 60 % on the network``."""
     return f"{org.name or 'organisation'}, {text}"
+
+
+def without(org: Organisation, agents: np.ndarray) -> Organisation:
+    """``org`` with ``agents`` (positions) also absent, named as :func:`swarm.remove` names it."""
+    away = np.zeros(org.n, dtype=bool) if org.absent is None else org.absent.copy()
+    away[np.asarray(agents, dtype=np.int64)] = True
+    return org.replace(absent=away, name=suffix(org, f"{len(agents)} named people away"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._checks import check_float
+from .._checks import check_float
 
 __all__ = ["urgency"]
 

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .plot import PALETTE, _layout, _pyplot
+from .._checks import check_choice, check_int
+from .._kernels.tree import _subtree_sizes
+from ._layout import layout as org_layout
+from ._mpl import PALETTE, pyplot
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -88,8 +91,6 @@ def transmission_tree(result, run: int = 0, *, top: int = 5, layout: str = "auto
     """
     from matplotlib.collections import LineCollection
 
-    from ._checks import check_choice, check_int
-    from ._kernels.tree import _subtree_sizes
 
     if result.informed_by is None:
         raise ValueError("transmission_tree needs the tree: simulate with record='tree'")
@@ -100,14 +101,14 @@ def transmission_tree(result, run: int = 0, *, top: int = 5, layout: str = "auto
     if org.n > max_agents:
         raise ValueError(f"the organisation has {org.n} agents; transmission_tree shows at "
                          f"most max_agents={max_agents} (raise it, or draw a smaller one)")
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 7), layout="constrained")
     times = result.arrival_times[run]
     informed = np.asarray(result.informed_by[run], dtype=np.int64)
     if layout == "auto":
         layout = "organisation" if org.position is not None or org.level is not None else "time"
-    xy = _layout(org) if layout == "organisation" else _time_layout(org, times)
+    xy = org_layout(org) if layout == "organisation" else _time_layout(org, times)
     w = org.watch.tocoo()
     ax.add_collection(LineCollection(np.stack([xy[w.col], xy[w.row]], axis=1), colors="#bbbbbb",
                                      linewidths=0.2, alpha=0.25, zorder=1, label="watch graph"))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .results import Comparison, Result
+    from .result import Comparison, Result
 
 __all__ = ["comparison_report", "number", "result_report"]
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_int
-from .organisation import Organisation
+from .._checks import check_int
+from ..organisation import Organisation
 
 __all__ = ["Shock"]
 

@@ -32,19 +32,21 @@ from typing import Any
 
 import numpy as np
 
-from .models import Cascade
-from .organisation import Organisation
-from .shocks import Shock
+from .. import structures as st
+from .._version import __version__
+from ..models.cascade import Cascade
+from ..models.shocks import Shock
+from ..organisation import Organisation
+from ..results import Comparison
+from ..whatifs import WHATIFS
+from ._cells import cell_key, run_cells
 
 __all__ = ["STRUCTURES", "FunctionScenario", "MissingWhatIf", "Scenario"]
 
 
 def _generators() -> dict[str, Callable[..., Organisation]]:
-    from . import structures as st
-    from .charts import from_org_chart
-
     return {"hierarchy": st.hierarchy, "silos": st.silos, "networked": st.networked,
-            "linking_pin": st.linking_pin, "org_chart": from_org_chart}
+            "linking_pin": st.linking_pin, "org_chart": st.from_org_chart}
 
 
 #: Structure kinds a scenario can name, with their generators.
@@ -56,12 +58,11 @@ class MissingWhatIf(ValueError):
 
 
 def _whatif_function(name: str) -> Callable[..., Organisation]:
-    import swarm
-
-    fn = getattr(swarm, name, None)
-    if not callable(fn) or name.startswith("_"):
-        raise MissingWhatIf(f"what-if {name!r} is not available: this swarm "
-                            f"({swarm.__version__}) has no function swarm.{name}")
+    """The what-if registered under ``name`` (only :data:`swarm.whatifs.WHATIFS` qualify)."""
+    fn = WHATIFS.get(name)
+    if fn is None:
+        raise MissingWhatIf(f"what-if {name!r} is not available in swarm {__version__}; "
+                            f"what-ifs are {', '.join(sorted(WHATIFS))}")
     return fn
 
 
@@ -308,16 +309,36 @@ class Scenario:
         >>> sorted(sc.run(runs=5, seed=1))
         ['hierarchy', 'networked']
         """
-        from .experiments import _run_cells
-        from .results import Comparison
-
-        results = _run_cells(self, [{"structure": lab} for lab in self.labels], runs, seed,
+        results = run_cells(self, [{"structure": lab} for lab in self.labels], runs, seed,
                             progress=progress)
         return Comparison({lab: res if res.organisation.name == lab else dataclasses.replace(
             res, organisation=res.organisation.replace(name=lab), _cache={})
             for lab, res in zip(self.labels, results)})
 
     # ---- building a cell's organisation --------------------------------------
+    def cell_parts(self, values: Mapping[str, Any], seed_for, cache) -> tuple:
+        """``(org, model, shock)`` of the sweep cell ``values``.
+
+        ``seed_for(purpose, values)`` gives the cell's seeds; ``cache`` (a
+        mapping) keeps organisations built for cells that share their
+        ``structure.*`` and ``whatif.*`` values.
+        """
+        label = values["structure"]
+        struct = {a: v for a, v in values.items() if a.startswith("structure.")}
+        shaped = {a: v for a, v in values.items() if a.startswith(("structure.", "whatif."))}
+        key = (label, cell_key(shaped))
+        org = cache.get(key)
+        if org is None:
+            org = self.build_structure(label, values, seed_for("structure", struct))
+            seeds = [seed_for(f"whatif:{k}:{name}", shaped)
+                     for k, (name, _) in enumerate(self.whatifs)]
+            org = self.apply_whatifs(org, values, seeds)
+            cache[key] = org
+        elif hasattr(cache, "move_to_end"):
+            cache.move_to_end(key)
+        sc = self.with_values(values)
+        return org, sc.model, sc.shock
+
     def build_structure(self, label: str, values: Mapping[str, Any], seed) -> Organisation:
         """The organisation of structure ``label`` with ``structure.*`` values applied."""
         spec = self._specs[label]
@@ -402,6 +423,10 @@ class FunctionScenario:
             allowed = [p for p in _params_of(self.fn) if p != "seed"]
             raise ValueError(f"grid axis {axis!r}: the scenario function {self.name}() takes "
                              f"no keyword {axis!r}; allowed: {', '.join(allowed) or 'none'}")
+
+    def cell_parts(self, values: Mapping[str, Any], seed_for, cache) -> tuple:
+        """``(org, model, shock)`` of the sweep cell ``values`` (``cache`` is not used)."""
+        return self.build(values, seed_for("build", values))
 
     def build(self, values: Mapping[str, Any], seed):
         """``(org, model, shock)`` of one cell."""

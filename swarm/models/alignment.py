@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import check_float, check_int
-from ._kernels.alignment import _alignment_run_agents, _alignment_runs
-from .organisation import Organisation
-from .results import Result
+from .._checks import check_float, check_int
+from .._kernels.alignment import _alignment_run_agents, _alignment_runs
+from ..organisation import Organisation
+from ..results.result import Result
+from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
 from .shocks import Shock
 
 __all__ = ["Alignment", "AlignmentResult"]
@@ -236,6 +237,15 @@ class Alignment:
                   f"turn {math.degrees(self.angle):.0f} deg"]
         return ", ".join(parts)
 
+    def _simulate(self, org: Organisation, shock: Shock, runs: int,
+                  ss: np.random.SeedSequence, *, record: str | None = None,
+                  progress: bool | None = None) -> AlignmentResult:
+        """Step ``runs`` replicates through the shared batch runner (see :func:`swarm.simulate`)."""
+        if record is not None:
+            raise ValueError(f"record must be None for the Alignment model (it keeps no "
+                             f"tree), got {record!r}")
+        return _simulate_alignment(org, self, shock, runs, ss, progress)
+
 
 @dataclass(frozen=True, eq=False)
 class AlignmentResult(Result):
@@ -332,19 +342,11 @@ class AlignmentResult(Result):
 
 def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs: int,
                         ss: np.random.SeedSequence, progress: bool | None) -> AlignmentResult:
-    """Run the alignment kernel; seeds and origins exactly as for the cascade."""
-    from .simulate import _BATCH, _progress_bar
-
+    """Run the alignment kernel through the shared runner; seeds and origins as for the cascade."""
     g = org._kernel
-    children = ss.spawn(runs)
-    origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)), dtype=np.int64)
-    keys = np.empty(runs, dtype=np.uint64)  # one counter-based noise stream per run
-    for r, child in enumerate(children):
-        c_origin, c_kernel = child.spawn(2)
-        origins[r] = shock.origins(org, np.random.default_rng(c_origin))
-        keys[r] = c_kernel.generate_state(1, np.uint64)[0]
-    inverse = g["inverse"]
-    k_origins = np.ascontiguousarray(origins if inverse is None else inverse[origins])
+    origins, keys = run_keys(org, shock, ss.spawn(runs), 1)
+    keys = np.ascontiguousarray(keys[:, 0])  # one counter-based noise stream per run
+    k_origins = kernel_origins(org, origins)
 
     n, steps = org.n, model.steps
     records = steps // model.record_every + 1
@@ -357,28 +359,19 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
     args = (g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise, model.inertia,
             model.friction, model.dt, model.angle, steps, model.record_every, absent)
     by_agents = _by_agents(n, runs)
-    batch = 1 if by_agents else _BATCH
-    bar = _progress_bar(runs, progress, org.name or "runs")
-    try:
-        for lo in range(0, runs, batch):
-            hi = min(lo + batch, runs)
-            if by_agents:
-                _alignment_run_agents(*args, k_origins[lo], keys[lo], times[lo], min_dot[lo],
-                                      order[lo])
-            else:
-                _alignment_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi],
-                                min_dot[lo:hi], order[lo:hi])
-            if bar is not None:
-                bar.update(hi - lo)
-    finally:
-        if bar is not None:
-            bar.close()
-    if inverse is not None:  # back to the public numbering
-        times = times[:, inverse]
-        min_dot = min_dot[:, inverse]
+
+    def step(lo: int, hi: int) -> None:
+        if by_agents:
+            _alignment_run_agents(*args, k_origins[lo], keys[lo], times[lo], min_dot[lo],
+                                  order[lo])
+        else:
+            _alignment_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi],
+                            min_dot[lo:hi], order[lo:hi])
+
+    run_batches(runs, step, batch=1 if by_agents else BATCH, progress=progress,
+                desc=org.name or "runs")
     return AlignmentResult(
-        arrival_times=times, organisation=org, model=model, shock=shock,
-        seed=int(ss.entropy) if np.isscalar(ss.entropy) else ss.entropy, origins=origins,
-        order_parameter=order,
+        arrival_times=to_public(org, times), organisation=org, model=model, shock=shock,
+        seed=entropy_of(ss), origins=origins, order_parameter=order,
         record_times=np.arange(records) * model.record_every * model.dt,
-        amplitude=np.arccos(np.clip(min_dot, -1.0, 1.0)))
+        amplitude=np.arccos(np.clip(to_public(org, min_dot), -1.0, 1.0)))

@@ -1,8 +1,4 @@
-"""Plots: response curves with bands over runs, time unit on every axis.
-
-Sweeps and scenarios (``sweep_lines``, ``adoption_curve``, ``scenario_bars``)
-live in ``swarm/_plot_sweep.py`` and are imported here, so every plot is
-``swarm.plot.<name>``.
+"""Plots of results: response curves with bands over runs, organisations, breakdowns.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision
 deficiencies); matplotlib is imported only when a plot is drawn.
@@ -10,37 +6,19 @@ deficiencies); matplotlib is imported only when a plot is drawn.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ._io import atomic_path
+from ._layout import layout
+from ._mpl import PALETTE, pyplot
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "adoption_curve", "department_bars", "draw_organisation", "heatmap",
-           "response_curves", "save_figure", "scenario_bars", "sweep_lines", "transmission_tree"]
-
-#: Okabe & Ito (2008) colour-blind safe palette, black last.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
-
-
-def _pyplot():
-    import matplotlib
-
-    if not os.environ.get("DISPLAY") and matplotlib.get_backend().lower() not in (
-            "agg", "module://matplotlib_inline.backend_inline"):
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
+__all__ = ["department_bars", "draw_organisation", "heatmap", "response_curves"]
 
 def response_curves(curves: Mapping[str, pd.DataFrame], *, unit: str = "hours",
                     ax: Axes | None = None, title: str | None = None,
@@ -71,7 +49,7 @@ def response_curves(curves: Mapping[str, pd.DataFrame], *, unit: str = "hours",
     >>> ax.get_xlabel()
     'time (hours)'
     """
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
     for k, (name, c) in enumerate(curves.items()):
@@ -97,53 +75,6 @@ def response_curves(curves: Mapping[str, pd.DataFrame], *, unit: str = "hours",
 def _first_positive(curves) -> float:
     vals = [c["time"][c["time"] > 0].min() for c in curves.values() if (c["time"] > 0).any()]
     return float(min(vals)) if vals else 1.0
-
-
-def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = 120) -> None:
-    """Write ``fig`` to ``path`` atomically (a crash leaves no half-written file)."""
-    fmt = os.path.splitext(os.fspath(path))[1].lstrip(".") or "png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, format=fmt)
-
-
-def _layout(org) -> np.ndarray:
-    """2-D coordinates: social-space positions, else a tree drawing by level."""
-    if org.position is not None and org.position.shape[1] >= 2:
-        return np.asarray(org.position[:, :2])
-    if org.position is not None:  # 1-D space: spread along x
-        return np.column_stack([org.position[:, 0], np.zeros(org.n)])
-    if org.level is not None:
-        return _tree_layout(org)
-    import networkx as nx
-
-    pos = nx.spring_layout(org.to_networkx().to_undirected(), seed=1)
-    return np.array([pos[i] for i in org.ids.tolist()])
-
-
-def _tree_layout(org) -> np.ndarray:
-    """Leaves side by side in depth-first order, managers centred over their reports."""
-    n = org.n
-    manager = org.manager if org.manager is not None else np.full(n, -1)
-    children: list[list[int]] = [[] for _ in range(n)]
-    for i, m in enumerate(manager.tolist()):
-        if m >= 0:
-            children[m].append(i)
-    x = np.zeros(n)
-    leaves = 0
-    roots = [i for i in range(n) if manager[i] < 0]
-    stack = [(r, False) for r in reversed(roots)]
-    while stack:  # iterative post-order: children placed before their manager
-        node, seen = stack.pop()
-        if seen or not children[node]:
-            if children[node]:
-                x[node] = np.mean(x[children[node]])
-            else:
-                x[node] = leaves
-                leaves += 1
-            continue
-        stack.append((node, True))
-        stack.extend((c, False) for c in reversed(children[node]))
-    return np.column_stack([x / max(leaves, 1), -np.asarray(org.level, dtype=float)])
 
 
 def draw_organisation(org, times: np.ndarray | None = None, *, ax: Axes | None = None,
@@ -185,10 +116,10 @@ def draw_organisation(org, times: np.ndarray | None = None, *, ax: Axes | None =
     if org.n > max_agents:
         raise ValueError(f"org has {org.n} agents; draw_organisation shows at most "
                          f"max_agents={max_agents} (raise it, or draw a smaller organisation)")
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6), layout="constrained")
-    xy = _layout(org)
+    xy = layout(org)
     w = org.watch.tocoo()
     segs = np.stack([xy[w.col], xy[w.row]], axis=1)
     ax.add_collection(LineCollection(segs, colors="#999999", linewidths=0.4, alpha=0.5,
@@ -236,7 +167,7 @@ def department_bars(table: pd.DataFrame, *, unit: str = "hours", ax: Axes | None
     >>> ax.get_xlabel()
     'time (hours)'
     """
-    plt = _pyplot()
+    plt = pyplot()
     t = table.sort_values("t90")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.4 * len(t) + 1.5), layout="constrained")
@@ -271,7 +202,7 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, *, unit: str | None
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('p', 'k')
     """
-    plt = _pyplot()
+    plt = pyplot()
     grid = table.pivot_table(index=y, columns=x, values=value, aggfunc="mean")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
@@ -288,6 +219,3 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, *, unit: str | None
         ax.set_title(title, fontsize=10)
     return ax
 
-
-from ._plot_sweep import adoption_curve, scenario_bars, sweep_lines  # noqa: E402
-from ._plot_tree import transmission_tree  # noqa: E402

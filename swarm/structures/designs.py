@@ -1,8 +1,9 @@
 """The organisation designs of the literature, as watch-graph generators.
 
-Five designs that organisation theory argues about, next to the classic four
-of :mod:`swarm.structures`: weak ties (small world), multiscale links over a
-hierarchy, matrix (dual reporting), team of teams and holacracy's circles.
+Five designs that organisation theory argues about, next to the classic
+four of :mod:`swarm.structures.classic`: weak ties (small world), multiscale
+links over a hierarchy, matrix (dual reporting), team of teams and
+holacracy's circles.
 Every generator is networkx-style (head count, then ``seed``, then keyword
 options) and returns an :class:`~swarm.organisation.Organisation`; reporting
 lines are on the ``formal`` channel and everything else on ``colleague``, so
@@ -17,10 +18,10 @@ import math
 
 import numpy as np
 
-from ._checks import check_float, check_int, normalise_seed
+from .._checks import check_float, check_int, normalise_seed
+from ..organisation import Organisation
+from .classic import COLLEAGUE, FORMAL, _dept_names, _from_pairs, _space, _tree
 from .neighbours import k_nearest
-from .organisation import Organisation
-from .structures import COLLEAGUE, FORMAL, _dept_names, _from_pairs, _space, _tree
 
 __all__ = ["circles", "matrix", "multiscale", "small_world", "team_of_teams"]
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._checks import check_choice, check_int
-from .charts import _depths, _labels, _parents, _read
-from .organisation import CHANNELS, Organisation, locality_order
+from .._checks import check_choice, check_int
+from ..organisation import CHANNELS, Organisation, locality_order
+from .org_chart import _depths, _labels, _parents, _read
 
 __all__ = ["from_edges"]
 

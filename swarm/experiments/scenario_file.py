@@ -38,6 +38,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .. import models
+from ..models.alignment import Alignment
+from ..models.cascade import Cascade
+from ..models.shocks import Shock
+from ..organisation import CHANNELS
 from .scenario import STRUCTURES, Scenario, _generators, _params_of
 
 __all__ = ["ConfigError", "ScenarioFile", "read_scenario"]
@@ -136,12 +141,8 @@ def _structure(r: _Reader, label: str, table, folder: str):
 
 
 def _latency(r: _Reader, key: str, table):
-    from . import models
-
     r.check(key, table, "table")
     if "law" not in table:  # per channel
-        from .organisation import CHANNELS
-
         r.keys(key, table, ["law", *CHANNELS])
         return {ch: _latency(r, f"{key}.{ch}", sub) for ch, sub in table.items()}
     law = r.check(f"{key}.law", table["law"], "str")
@@ -154,9 +155,6 @@ def _latency(r: _Reader, key: str, table):
 
 
 def _model(r: _Reader, table):
-    from .alignment import Alignment
-    from .models import Cascade
-
     r.check("model", table, "table")
     kind = r.check("model.kind", table.get("kind", "cascade"), "str")
     if kind not in ("cascade", "alignment"):
@@ -177,8 +175,6 @@ def _model(r: _Reader, table):
 
 
 def _shock(r: _Reader, table):
-    from .shocks import Shock
-
     r.check("shock", table, "table")
     r.keys("shock", table, ["origin", "size", "together"])
     origin = table.get("origin", "random")
@@ -211,9 +207,9 @@ def read_scenario(path) -> ScenarioFile:
 
     Examples
     --------
-    >>> import os, swarm.config
-    >>> root = os.path.dirname(os.path.dirname(swarm.config.__file__))
-    >>> sf = swarm.config.read_scenario(os.path.join(root, "scenarios", "structures.toml"))
+    >>> import os, swarm
+    >>> root = os.path.dirname(os.path.dirname(swarm.__file__))
+    >>> sf = read_scenario(os.path.join(root, "scenarios", "structures.toml"))
     >>> sf.scenario.labels
     ('hierarchy', 'linking_pin', 'silos', 'networked')
     """

@@ -27,7 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._io import atomic_path
+from .._io import atomic_path
+from .._version import __version__
+from ._tables import SUMMARY, frame
 
 __all__ = ["Store", "StoreError", "load"]
 
@@ -42,8 +44,6 @@ class StoreError(ValueError):
 
 
 def _version() -> str:
-    from . import __version__
-
     return __version__
 
 
@@ -144,7 +144,7 @@ class Store:
     >>> Store.open(path, {"scenario": "other"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    swarm.store.StoreError: store ... was made by a different scenario ...
+    swarm.experiments.store.StoreError: store ... was made by a different scenario ...
     """
 
     def __init__(self, path: str, con: sqlite3.Connection, scenario_hash: str):
@@ -250,8 +250,6 @@ def load(path, *, provenance: bool = False) -> pd.DataFrame:
     >>> swarm.load(path)["model.p"].tolist()
     [0.5, 1.0]
     """
-    from .experiments import _SUMMARY, _frame
-
     path = os.fspath(path)
     if not os.path.exists(path):
         raise StoreError(f"store {path}: no such file")
@@ -268,13 +266,13 @@ def load(path, *, provenance: bool = False) -> pd.DataFrame:
                                   "computes"), extra)))
     finally:
         con.close()
-    df = _frame(rows, ident.get("curve"))
+    df = frame(rows, ident.get("curve"))
     if df.empty:
         return df
     if provenance:
         df = pd.concat([df, pd.DataFrame(prov)], axis=1)
     labels = list(ident["scenario"]["structures"])
-    axes = [c for c in df.columns if c not in _SUMMARY and c not in prov[0] and c != "curve"]
+    axes = [c for c in df.columns if c not in SUMMARY and c not in prov[0] and c != "curve"]
     order = df["structure"].map({lab: k for k, lab in enumerate(labels)})
     df = df.assign(_order=order).sort_values(["_order", *axes[1:]], kind="stable")
     return df.drop(columns="_order").reset_index(drop=True)

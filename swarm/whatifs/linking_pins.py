@@ -14,14 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import check_int, normalise_seed
-from .models import Cascade
-from .interventions import remove
-from .organisation import Organisation
-from .results import Result
-from .shocks import Shock
+from .._checks import check_int, normalise_seed
+from ..models.cascade import Cascade
+from ..models.shocks import Shock
+from ..organisation import Organisation
+from ..results.result import Result
+from ..simulate import simulate
+from . import _edit
 
-__all__ = ["LinkingPins", "linking_pins"]
+__all__ = ["LinkingPins", "find_linking_pins"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +58,7 @@ class LinkingPins:
                 f"{self.t90_without_all:.3g} {self.result.unit} without all of them)")
 
 
-def linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock | None = None,
+def find_linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock | None = None,
                  runs: int = 200, top: int = 10, seed=None) -> LinkingPins:
     """The people through whom the message passes, ranked and confirmed by removal.
 
@@ -97,7 +98,7 @@ def linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock |
     Examples
     --------
     >>> import swarm
-    >>> pins = swarm.linking_pins(swarm.hierarchy(57), swarm.Cascade(swarm.Constant(1.0)),
+    >>> pins = swarm.find_linking_pins(swarm.hierarchy(57), swarm.Cascade(swarm.Constant(1.0)),
     ...                           runs=20, top=3, seed=1)
     >>> int(pins.ids[0])                     # the top of the rake
     0
@@ -118,8 +119,6 @@ def linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock |
     def fresh():
         return np.random.SeedSequence(entropy, spawn_key=ss.spawn_key)
 
-    from .simulate import simulate
-
     res = simulate(org, model, shock, runs, fresh(), record="tree")
     ranked = res.messengers()
     if not shock.varies:  # a fixed shock's origins are not candidates
@@ -131,9 +130,9 @@ def linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock |
     t90 = float(np.median(base["t90"]))
     rows = []
     for a in agents.tolist():
-        m = simulate(remove(org, org.ids[[a]].tolist()), model, shock, runs, fresh()).metrics()
+        m = simulate(_edit.without(org, [a]), model, shock, runs, fresh()).metrics()
         rows.append((float(np.median(m["t90"])), float(m["reach"].mean())))
-    m_all = simulate(remove(org, org.ids[agents].tolist()), model, shock, runs, fresh()).metrics()
+    m_all = simulate(_edit.without(org, agents), model, shock, runs, fresh()).metrics()
     table = ranked[["id", "department", "level", "score"]].copy()
     table["t90"] = t90
     table["t90_without"] = [r[0] for r in rows]

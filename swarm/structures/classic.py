@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ._checks import check_int, normalise_seed
+from .._checks import check_int, normalise_seed
+from ..organisation import CHANNELS, Organisation
 from .neighbours import k_nearest, social_space
-from .organisation import CHANNELS, Organisation
 
 __all__ = ["hierarchy", "linking_pin", "networked", "silos"]
 

@@ -46,12 +46,16 @@ def local_cluster(workers: int = 2):
         dashboard_address=":0", env={"NUMBA_NUM_THREADS": str(threads)})
 
 
-def run_dask(scenario, todo: list[dict], runs: int, root: np.random.SeedSequence, curve,
-             finished: Callable[[dict], None], *, scheduler=None, workers: int | None = None,
-             batch: int | None = None) -> None:
-    """Compute ``todo`` cells on a Dask cluster, calling ``finished`` for each on the client."""
+def run_dask(run_batch: Callable[..., list[dict]], scenario, todo: list[dict], runs: int,
+             root: np.random.SeedSequence, curve, finished: Callable[[dict], None], *,
+             scheduler=None, workers: int | None = None, batch: int | None = None) -> None:
+    """Compute ``todo`` cells on a Dask cluster, calling ``finished`` for each on the client.
+
+    ``run_batch(scenario, cells, runs, entropy, spawn_key, curve)`` computes
+    one task's cells on a worker; the caller passes it in, so this backend
+    knows nothing of how a cell is computed.
+    """
     distributed = _import_distributed()
-    from .experiments import _run_batch
 
     cluster = None
     own_client = not isinstance(scheduler, distributed.Client)
@@ -66,7 +70,7 @@ def run_dask(scenario, todo: list[dict], runs: int, root: np.random.SeedSequence
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         size = batch or batch_size(len(todo), n_workers)
         [sc] = client.scatter([scenario], broadcast=True, hash=False)
-        futures = [client.submit(_run_batch, sc, todo[i:i + size], runs, root.entropy,
+        futures = [client.submit(run_batch, sc, todo[i:i + size], runs, root.entropy,
                                  list(root.spawn_key), curve, pure=False)
                    for i in range(0, len(todo), size)]
         try:

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import metrics as _m
-from ._checks import check_choice, check_float, check_int, normalise_seed
-from .interventions import REMOVED, remove
-from .organisation import Organisation
+from .._checks import check_choice, check_float, check_int, normalise_seed
+from ..organisation import Organisation
+from ..plot._mpl import PALETTE, pyplot, save_figure
+from ..results import metrics as _m
+from ..simulate import simulate
+from ..whatifs.interventions import REMOVED, remove
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -74,8 +76,6 @@ def robustness(org: Organisation, model=None, shock=None,
     >>> table[["who", "removed", "absent"]].values.tolist()
     [['managers', 0.0, 0], ['managers', 0.1, 4]]
     """
-    from .simulate import simulate
-
     if not isinstance(org, Organisation):
         raise TypeError(f"org must be an Organisation, got {type(org).__name__}")
     whos = [who] if isinstance(who, str) else list(who)
@@ -149,7 +149,6 @@ def plot_robustness(table: pd.DataFrame | Mapping[str, pd.DataFrame], *, metric:
     >>> fig.axes[0].get_ylabel()
     '90 % turned, t90 (hours)'
     """
-    from .plot import PALETTE, _pyplot, save_figure
 
     check_choice("metric", metric, ("t90", "t50"))
     tables = dict(table) if isinstance(table, Mapping) else {"": table}
@@ -162,7 +161,7 @@ def plot_robustness(table: pd.DataFrame | Mapping[str, pd.DataFrame], *, metric:
     unit = units.pop() if len(units) == 1 else "mixed units"
     whos = list(dict.fromkeys(w for t in tables.values() for w in t["who"]))
     styles = ("-", "--", ":", "-.")
-    plt = _pyplot()
+    plt = pyplot()
     fig, (ax_t, ax_r) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
     for s_idx, (name, t) in enumerate(tables.items()):
         for w, sub in t.groupby("who", sort=False):

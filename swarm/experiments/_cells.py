@@ -1,0 +1,109 @@
+"""Cells of a sweep: their canonical keys, their seeds and the code that computes one.
+
+A *cell* is one point of the grid: the structure's label and one value per
+axis. Its seeds come from the sweep seed and a SHA-256 hash of the cell's
+own key (never its position in the grid), so adding values to an axis never
+changes the cells already computed:
+
+- the runs draw from the hash of the whole key;
+- the organisation from the hash of its ``structure.*`` values only, and
+  each what-if from the ``structure.*`` and ``whatif.*`` values, so cells
+  that differ only in model or shock share one organisation (built once per
+  batch) and compare on the same people.
+
+A scenario is anything with ``cell_parts(values, seed_for, cache)`` returning
+``(org, model, shock)``: :class:`~swarm.Scenario` and
+:class:`~swarm.experiments.scenario.FunctionScenario` both have it, so this
+module needs neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._checks import normalise_seed
+from ..results.metrics import fraction_turned, per_run, spread
+from ..simulate import simulate
+
+__all__ = ["cell_key", "run_batch", "run_cells"]
+
+
+def cell_key(values: Mapping[str, Any]) -> str:
+    """The canonical text of a cell: sorted ``axis: value`` pairs as JSON.
+
+    Examples
+    --------
+    >>> cell_key({"model.p": 0.5, "structure": "networked"})
+    '{"model.p":0.5,"structure":"networked"}'
+    """
+    return json.dumps(dict(values), sort_keys=True, separators=(",", ":"))
+
+
+def _words(text: str) -> tuple[int, ...]:
+    """Four 32-bit words of the SHA-256 of ``text``: a stable hash across runs and machines."""
+    d = hashlib.sha256(text.encode("utf-8")).digest()
+    return tuple(int.from_bytes(d[i:i + 4], "little") for i in range(0, 16, 4))
+
+
+def cell_seed(root: np.random.SeedSequence, purpose: str,
+              values: Mapping[str, Any]) -> np.random.SeedSequence:
+    """The seed of ``purpose`` ("runs", "structure", ...) for a cell with ``values``."""
+    return np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key)
+                                  + _words(purpose + cell_key(values)))
+
+
+class CellRunner:
+    """Computes cells of one sweep, keeping the last few organisations it built."""
+
+    def __init__(self, scenario, runs: int, root: np.random.SeedSequence,
+                 curve: tuple[float, ...] | None, keep: int = 4):
+        self.scenario, self.runs, self.root, self.curve = scenario, runs, root, curve
+        self.cache: OrderedDict = OrderedDict()
+        self.keep = keep
+
+    def seed_for(self, purpose: str, values: Mapping[str, Any]) -> np.random.SeedSequence:
+        return cell_seed(self.root, purpose, values)
+
+    def result(self, values: Mapping[str, Any], progress: bool | None = False):
+        """The :class:`~swarm.Result` of one cell."""
+        org, model, shock = self.scenario.cell_parts(values, self.seed_for, self.cache)
+        while len(self.cache) > self.keep:
+            self.cache.popitem(last=False)
+        return simulate(org, model, shock, self.runs, self.seed_for("runs", values),
+                        progress=progress)
+
+    def __call__(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """One cell: its summary row (JSON-able), curve and compute seconds."""
+        start = time.perf_counter()
+        res = self.result(values)
+        seed = self.seed_for("runs", values)
+        row: dict[str, Any] = {"agents": res.n, "runs": res.runs}
+        row.update(spread(per_run(res.arrival_times)))
+        row["unit"] = res.unit
+        curve = None
+        if self.curve is not None:
+            curve = fraction_turned(res.arrival_times, np.asarray(self.curve)).mean(axis=0)
+        return {"key": cell_key(values), "values": dict(values), "row": row, "curve": curve,
+                "seed": [int(w) for w in seed.spawn_key], "seconds": time.perf_counter() - start}
+
+
+def run_cells(scenario, values: Sequence[Mapping[str, Any]], runs: int, seed, *,
+              progress: bool | None = None):
+    """The full :class:`~swarm.Result` of each given cell, with the sweep's seeds."""
+    runner = CellRunner(scenario, runs, normalise_seed(seed), None)
+    return [runner.result(v, progress) for v in values]
+
+
+def run_batch(scenario, batch: list[dict], runs: int, entropy, spawn_key,
+              curve) -> list[dict]:
+    """Compute a batch of cells (the unit of work a Dask task runs)."""
+    root = np.random.SeedSequence(entropy, spawn_key=tuple(spawn_key))
+    runner = CellRunner(scenario, runs, root, curve)
+    return [runner(v) for v in batch]
