@@ -84,7 +84,9 @@ class CellRunner:
         start = time.perf_counter()
         res = self.result(values)
         seed = self.seed_for("runs", values)
-        row: dict[str, Any] = {"agents": res.n, "runs": res.runs}
+        d = res.organisation.describe()
+        row: dict[str, Any] = {"agents": res.n, "watched_mean": d["watched_mean"],
+                               "watched_max": d["watched_max"], "runs": res.runs}
         row.update(spread(per_run(res.arrival_times)))
         row["unit"] = res.unit
         curve = None
