@@ -9,6 +9,8 @@ computed; with ``--scheduler`` the cells run on a Dask cluster), then
 - fits how t90 grows with head count for each structure, regime and absence
   (log law and power law with the exponent's confidence interval,
   :mod:`swarm.experiments.growth`) to ``OUT/atlas_fits.csv``;
+- writes networked's t90 over the rake's (``OUT/atlas_networked_vs_rake_*.csv``:
+  when does the flock beat the rake?);
 - finds the winner (lowest median t90) of each head count, regime, shock
   and absence, and its margin (the runner-up's t90 over the winner's), in
   ``OUT/atlas_winners.csv`` and the figure ``OUT/atlas.png``;
@@ -134,15 +136,34 @@ def winners(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def versus(table: pd.DataFrame, a: str = "networked", b: str = "hierarchy",
+           origin: str = "random") -> pd.DataFrame:
+    """t90 of ``a`` over t90 of ``b`` per head count (rows) and regime (columns), nobody away.
+
+    Below 1, ``a`` is faster. With ``origin`` other than random, a flat ``a``
+    uses its random-origin time (it has no top or front line).
+    """
+    t = table[table[ABSENT_AXIS] == 0.0]
+    ta = t[(t["structure"] == a) & (t[SHOCK_AXIS] == (origin if origin in set(
+        t.loc[t["structure"] == a, SHOCK_AXIS]) else "random"))]
+    tb = t[(t["structure"] == b) & (t[SHOCK_AXIS] == origin)]
+    ka, kb = ta.set_index([N_AXIS, REGIME_AXIS])["t90"], tb.set_index([N_AXIS, REGIME_AXIS])["t90"]
+    out = (ka / kb).unstack(REGIME_AXIS)
+    out.columns = [_regime(c) for c in out.columns]
+    out.index.name = "n"
+    return out[[r for r in REGIME_NAMES.values() if r in out.columns]]
+
+
 def figure(win: pd.DataFrame, path: str, labels) -> None:
     """One panel per origin and absence: the winner per head count and regime, with its margin."""
+    import matplotlib
     from matplotlib.colors import ListedColormap
 
     from swarm.plot import save_figure
     from swarm.plot._mpl import PALETTE, pyplot
 
     plt = pyplot()
-    colours = list(PALETTE[:-1]) + ["#882255", "#999999", "#44AA99", "#332288"]
+    colours = list(PALETTE[:-1]) + ["#882255", "#999999", "#332288", "#117733"]
     code = {lab: k for k, lab in enumerate(labels)}
     origins = [o for o in ("top", "bottom", "random") if o in set(win["origin"])]
     aways = sorted(set(win["absent"]))
@@ -160,8 +181,10 @@ def figure(win: pd.DataFrame, path: str, labels) -> None:
             for _, row in d.iterrows():
                 i, j = regimes.index(row["regime"]), sizes.index(row["n"])
                 grid[i, j] = code[row["winner"]]
+                rgb = np.array(matplotlib.colors.to_rgb(colours[code[row["winner"]]]))
+                ink = "black" if rgb @ [0.299, 0.587, 0.114] > 0.55 else "white"
                 ax.text(j, i, f"x{row['margin']:.2f}" if np.isfinite(row["margin"]) else "",
-                        ha="center", va="center", fontsize=7, color="white")
+                        ha="center", va="center", fontsize=7, color=ink)
             ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, aspect="auto")
             ax.set_title(f"shock {ORIGIN_NAMES.get(origin, origin)}, "
                          f"{away:.0%} absent", fontsize=9)
@@ -201,6 +224,9 @@ def main(argv=None) -> int:
     fit.to_csv(os.path.join(args.out, "atlas_fits.csv"), index=False)
     win = winners(table)
     win.to_csv(os.path.join(args.out, "atlas_winners.csv"), index=False)
+    for origin in ("random", "bottom", "top"):
+        versus(table, origin=origin).to_csv(
+            os.path.join(args.out, f"atlas_networked_vs_rake_{origin}.csv"))
     labels = list(dict.fromkeys(table["structure"]))
     figure(win, os.path.join(args.out, "atlas.png"), labels)
     info = {"cells": len(table), "wall_seconds": round(wall, 1),
