@@ -15,6 +15,7 @@ fast hierarchies, silos and networked organisations respond.
 from . import datasets
 from ._checks import SeedLike
 from ._version import __version__ as __version__
+from .diagnosis import Diagnosis, diagnose
 from .experiments import Scenario, load, plot_robustness, robustness, sweep
 from .flock import Flock, from_flock
 from .models import (
@@ -43,6 +44,7 @@ from .structures import (
                      small_world,
                      team_of_teams,
 )
+from .temporal import Contacts, contacts, replay
 from .whatifs import (
                      LinkingPins,
                      add_linking_pins,
@@ -55,11 +57,12 @@ from .whatifs import (
 )
 
 __all__ = [
-    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Exponential", "Flock",
-    "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario", "Scheduled",
-    "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "circles", "compare",
-    "datasets", "find_linking_pins", "flatten", "from_edges", "from_flock", "from_networkx",
-    "from_org_chart", "hierarchy", "linking_pin", "load", "matrix", "multiscale", "networked",
-    "plot_robustness", "remove", "robustness", "silos", "simulate", "small_world", "sweep",
-    "team_of_teams", "urgency",
+    "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Diagnosis", "Exponential",
+    "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario",
+    "Scheduled", "SeedLike", "Shock", "add_linking_pins", "adopt", "champion", "circles",
+    "compare", "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges",
+    "from_flock", "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load",
+    "matrix", "multiscale", "networked", "plot_robustness", "remove", "robustness", "silos",
+    "simulate", "small_world", "sweep", "team_of_teams", "urgency",
 ]
+__all__ += ["Contacts", "contacts", "replay"]  # real timing: swarm.temporal

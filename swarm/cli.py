@@ -1,4 +1,4 @@
-"""Command line: ``python -m swarm compare|run|sweep ...``.
+"""Command line: ``python -m swarm compare|run|sweep|diagnose|flock ...``.
 
 Errors in the arguments or the input end in one line on stderr and exit
 code 2, never a traceback.
@@ -7,6 +7,7 @@ code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -139,6 +140,17 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="cells per Dask task (default: about four tasks per worker)")
     swp.add_argument("--quiet", action="store_true", help="no progress bar")
     swp.set_defaults(func=_sweep_file)
+    dg = sub.add_parser(
+        "diagnose", help="your own organisation: an org chart in, an HR report out",
+        description="Read an org chart export (CSV, TSV, TXT or XLSX; separator, encoding and "
+                    "the usual headings such as 'Employee ID' and 'Reports To' detected), "
+                    "optionally a communication export, and write DIR/report.html (one "
+                    "self-contained page), DIR/tables.xlsx and one CSV per table: how long "
+                    "until people know, who hears last, bottlenecks and linking pins, what-ifs "
+                    "ranked by the hours they save, and which conclusions survive other "
+                    "assumptions.")
+    _add_diagnose(dg)
+    dg.set_defaults(func=_diagnose)
     fl = sub.add_parser(
         "flock", help="a 3D starling flock: a predator turns a few birds, measure the wave",
         description="Fly a flock, let a predator at its edge turn a few birds, print the "
@@ -147,6 +159,127 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_flock(fl)
     fl.set_defaults(func=_flock)
     return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours") from None
+    if not v > 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of hours > 0")
+    return v
+
+
+def _add_diagnose(p: argparse.ArgumentParser) -> None:
+    p.add_argument("chart", metavar="CHART", help="the org chart: one row per person with an "
+                   "id, a manager (blank for the top) and a department")
+    p.add_argument("--contacts", default=None, metavar="FILE",
+                   help="a communication export (one row per message: sender, recipient, "
+                        "optionally a timestamp), ids as in the chart")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder for report.html, tables.xlsx and the CSV tables")
+    p.add_argument("--id-column", default=None, metavar="NAME", help="the chart's id column "
+                   "(default: found among id, Employee ID, Personnel number, ...)")
+    p.add_argument("--manager-column", default=None, metavar="NAME",
+                   help="the chart's manager column (default: manager, Manager ID, "
+                        "Supervisor, Reports To, ...)")
+    p.add_argument("--department-column", default=None, metavar="NAME",
+                   help="the chart's department column (default: department, Dept, "
+                        "Org Unit, ...)")
+    p.add_argument("--sender-column", default=None, metavar="NAME",
+                   help="the contacts' sender column (default: source, sender, from, ...)")
+    p.add_argument("--recipient-column", default=None, metavar="NAME",
+                   help="the contacts' recipient column (default: target, recipient, to, ...)")
+    p.add_argument("--sep", default=None, help="the chart's separator (default: detected)")
+    p.add_argument("--encoding", default=None,
+                   help="the chart's encoding (default: UTF-8, else Windows-1252/Latin-1)")
+    p.add_argument("--sheet", default=None, help="the worksheet of an .xlsx chart (default: "
+                   "the first)")
+    p.add_argument("--meeting-every", type=_positive, default=8.0, metavar="HOURS",
+                   help="working hours between a manager's team meetings; news up or down "
+                        "the line waits for the next one (default 8: daily)")
+    p.add_argument("--colleague-hours", type=_positive, default=1.0, metavar="HOURS",
+                   help="mean hours before a colleague's news is noticed (default 1)")
+    p.add_argument("--network-hours", type=_positive, default=0.25, metavar="HOURS",
+                   help="mean hours before a post on the internal network is noticed "
+                        "(default 0.25)")
+    p.add_argument("--formal", choices=("exponential", "scheduled"), default="exponential",
+                   help="exponential: teams meet at different hours (a random wait, half a "
+                        "cycle on average); scheduled: all at the same hour (default "
+                        "exponential)")
+    p.add_argument("--runs", type=int, default=100, metavar="R",
+                   help="runs of every simulation (default 100)")
+    p.add_argument("--robust-runs", type=int, default=30, metavar="R",
+                   help="runs of each of the 18 assumption sets (default 30)")
+    p.add_argument("--seed", type=int, default=2026, metavar="S", help="seed (default 2026)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _writable_folder(path: str) -> None:
+    """Create ``path`` if needed and make sure files can be written there, before any work."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"--out {path!r} exists and is not a folder")
+    try:
+        os.makedirs(path, exist_ok=True)
+        with atomic_path(os.path.join(path, ".write-test")) as tmp:
+            open(tmp, "w").close()
+        os.unlink(os.path.join(path, ".write-test"))
+    except OSError as err:
+        raise UsageError(f"--out {path!r}: cannot write there ({err.strerror})") from None
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    import warnings
+
+    from .diagnosis import Assumptions, diagnose
+    from .structures.edges import from_edges
+
+    for name in ("runs", "robust_runs"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be >= 1, got "
+                             f"{getattr(args, name)}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be >= 0, got {args.seed}")
+    _writable_folder(args.out)
+    columns = {k: v for k, v in (("id", args.id_column), ("manager", args.manager_column),
+                                 ("department", args.department_column)) if v is not None}
+    sheet = args.sheet
+    if sheet is not None and sheet.isdigit():
+        sheet = int(sheet)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        org = st.from_org_chart(args.chart, columns=columns, sep=args.sep,
+                                encoding=args.encoding, sheet=sheet,
+                                name=os.path.splitext(os.path.basename(args.chart))[0])
+        contacts = None
+        if args.contacts is not None:
+            ends = {k: v for k, v in (("source", args.sender_column),
+                                      ("target", args.recipient_column)) if v is not None}
+            warnings.filterwarnings("ignore", message="from_edges: merged")
+            contacts = from_edges(args.contacts, columns=ends, name="contacts")
+        assumptions = Assumptions(args.meeting_every, args.colleague_hours, args.network_hours,
+                                  args.formal)
+        d = diagnose(org, contacts=contacts, runs=args.runs, robust_runs=args.robust_runs,
+                     seed=args.seed, assumptions=assumptions,
+                     progress=False if args.quiet else None)
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
+    print(d.summary())
+    html_path = d.to_html(os.path.join(args.out, "report.html"))
+    xlsx_path = os.path.join(args.out, "tables.xlsx")
+    book = io.BytesIO()
+    with pd.ExcelWriter(book, engine="openpyxl") as xl:
+        for name, table in d.tables.items():
+            table.to_excel(xl, sheet_name=name[:31])
+    with atomic_path(xlsx_path) as tmp, open(tmp, "wb") as fh:
+        fh.write(book.getvalue())
+    for name, table in d.tables.items():
+        with atomic_path(os.path.join(args.out, f"{name}.csv")) as tmp:
+            table.to_csv(tmp)
+    print(f"wrote {html_path}, {xlsx_path} and {len(d.tables)} CSV tables in {args.out}")
+    return 0
 
 
 def _add_flock(p: argparse.ArgumentParser) -> None:

@@ -146,7 +146,7 @@ def test_org_chart_numeric_ids_with_blank_managers():
     (lambda c: c.assign(manager=["", "ceo", "ceo", "ops", "ops", "zoe"]), "missing manager"),
     (lambda c: c.assign(id=["ceo", "ops", "hr", "a", "a", "c"]), "appears twice"),
     (lambda c: c.assign(manager=["", "ceo", "ceo", "a", "ops", "hr"]), "their own manager"),
-    (lambda c: c.drop(columns="department"), "lacks column"),
+    (lambda c: c.drop(columns="department"), "has no column for the department"),
     (lambda c: c.iloc[:0], "no people"),
 ])
 def test_malformed_org_charts_are_refused(edit, match):

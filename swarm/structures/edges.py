@@ -17,7 +17,15 @@ import scipy.sparse as sp
 
 from .._checks import check_choice, check_int
 from ..organisation import CHANNELS, Organisation, locality_order
-from .org_chart import _depths, _labels, _parents, _read
+from ._tables import Source, find, find_columns, labels, position_lookup, read_table
+from .org_chart import (
+    _depths,
+    _parents,
+    department_labels,
+    id_array,
+    people_ids,
+    warn_tops,
+)
 
 __all__ = ["from_edges"]
 
@@ -28,7 +36,9 @@ SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0,
            "weeks": 604800.0}
 
 
-def from_edges(table, people=None, *, source: str = "source", target: str = "target",
+def from_edges(table, people=None, *, columns: dict | None = None, sep: str | None = None,
+               encoding: str | None = None, sheet: str | int | None = None,
+               source: str = "source", target: str = "target",
                weight: str | None = None, timestamp: str | None = None,
                latency: str | None = "count", scale: str | None = None,
                channel: str = "colleague", directed: bool = True, k: int | None = None,
@@ -70,17 +80,25 @@ def from_edges(table, people=None, *, source: str = "source", target: str = "tar
     Parameters
     ----------
     table : str, path or pandas.DataFrame
-        CSV file (header row) or DataFrame with the ``source`` and
-        ``target`` columns. Ids may be strings or integers (``7``, ``"7"``
-        and ``7.0`` name the same person).
+        A file (CSV, TSV, TXT or XLSX, read as :func:`swarm.from_org_chart`
+        reads one: separator and encoding detected, headings matched
+        loosely, e.g. ``From``/``Sender`` and ``To``/``Recipient``) or a
+        DataFrame with the ``source`` and ``target`` columns. Ids are kept
+        as written (``"0012"`` stays text); in a DataFrame, ``7`` and
+        ``7.0`` name the same person, and so do ``7`` and ``"7"``.
     people : str, path or pandas.DataFrame, optional
-        One row per person: ``id``, ``department`` and optionally
+        One row per person (an org chart): ``id``, ``department`` and optionally
         ``manager`` (blank for the top). Everyone in it is an agent, also
         people without contacts; every id in ``table`` must be in it. With
         managers, ``level`` is the depth below the top and everyone also
         watches their manager and direct reports on the ``formal`` channel
         (as :func:`swarm.from_org_chart`), unless the pair already has a
         contact edge, which keeps its channel and scale.
+    columns : dict, optional
+        Columns of ``table`` by role (``"source"``, ``"target"``), e.g.
+        ``{"source": "Sender", "target": "Recipient"}``.
+    sep, encoding, sheet : optional
+        How to read a ``table`` file (see :func:`swarm.from_org_chart`).
     source, target, weight, timestamp : str
         Column names; ``weight`` (contacts per row, > 0) and ``timestamp``
         (numbers in seconds, or dates pandas can parse) are optional.
@@ -127,7 +145,8 @@ def from_edges(table, people=None, *, source: str = "source", target: str = "tar
     >>> org.watch[1, 0], org.watch[2, 1]   # bob watches ann (2 mails), cy watches bob (1)
     (np.float64(0.6666666666666666), np.float64(1.3333333333333333))
     """
-    org, report = _build(table, people, source=source, target=target, weight=weight,
+    org, report = _build(table, people, columns=columns, sep=sep, encoding=encoding,
+                         sheet=sheet, source=source, target=target, weight=weight,
                          timestamp=timestamp, latency=latency, scale=scale, channel=channel,
                          directed=directed, k=k, id=id, department=department,
                          manager=manager, name=name, time_unit=time_unit)
@@ -143,18 +162,17 @@ def from_edges(table, people=None, *, source: str = "source", target: str = "tar
     return org
 
 
-def _column(df: pd.DataFrame, col: str, what: str, where: str) -> pd.Series:
-    if col not in df.columns:
-        raise ValueError(f"{what}: table {where!r} has no column {col!r} "
-                         f"(has {list(df.columns)})")
-    return df[col]
+def _column(df: pd.DataFrame, col: str, what: str, where: Source) -> pd.Series:
+    hit = find_columns(df, where, {what: col}, what=what)[what]
+    return df[hit]
 
 
-def _ids(col: pd.Series, what: str, where: str) -> list:
-    out = _labels(col)
+def _ids(col: pd.Series, what: str, where: Source) -> list:
+    out = labels(col)
     for k, v in enumerate(out):
         if v is None:
-            raise ValueError(f"table {where!r}: row {k + 1} has a blank {what!r}")
+            raise ValueError(f"{where.named()}: {where.row(k, col.index)}, column {col.name!r}: "
+                             f"the {what} is blank; every contact needs a {what}")
     return out
 
 
@@ -163,24 +181,27 @@ def _positive(col: pd.Series, what: str, where: str) -> np.ndarray:
     bad = ~(np.isfinite(vals) & (vals > 0))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{what}: table {where!r} row {row + 1} has {col.iloc[row]!r}; "
-                         "values must be finite numbers > 0")
+        raise ValueError(f"{what}: {where.named()}, {where.row(row, col.index)}, column "
+                         f"{col.name!r}: values must be finite numbers > 0")
     return vals
 
 
 def _seconds(col: pd.Series, where: str) -> np.ndarray:
     """Timestamps as seconds: numbers as they are, else parsed as dates."""
-    num = pd.to_numeric(col, errors="coerce")
-    if num.notna().all():
-        return num.to_numpy(dtype=float)
+    # a datetime column is dates: to_numeric would give its ticks (microseconds) as seconds
+    if not pd.api.types.is_datetime64_any_dtype(col):
+        num = pd.to_numeric(col, errors="coerce")
+        if num.notna().all():
+            return num.to_numpy(dtype=float)
     try:
         dates = pd.to_datetime(col)
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"timestamp: table {where!r} column {col.name!r} holds neither "
-                         f"numbers (seconds) nor dates ({err})") from None
+    except (ValueError, TypeError):
+        raise ValueError(f"timestamp: {where.named()}, column {col.name!r} holds neither "
+                         "numbers (seconds) nor dates") from None
     if dates.isna().any():
-        raise ValueError(f"timestamp: table {where!r} has a blank timestamp in row "
-                         f"{int(np.flatnonzero(dates.isna())[0]) + 1}")
+        raise ValueError(f"timestamp: {where.named()}, "
+                         f"{where.row(int(np.flatnonzero(dates.isna())[0]), col.index)}, "
+                         f"column {col.name!r}: the timestamp is blank")
     return (dates - pd.Timestamp("1970-01-01", tz=dates.dt.tz)).dt.total_seconds().to_numpy()
 
 
@@ -192,7 +213,7 @@ def _sorted_labels(labels) -> list:
     return uniq
 
 
-def _build(table, people, *, source, target, weight, timestamp, latency, scale, channel,
+def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, source, target, weight, timestamp, latency, scale, channel,
            directed, k, id, department, manager, name, time_unit) -> tuple[Organisation, dict]:
     """from_edges without the warning: the Organisation and what was dropped or merged."""
     if latency is not None:
@@ -201,9 +222,11 @@ def _build(table, people, *, source, target, weight, timestamp, latency, scale, 
         k = check_int("k", k, low=1)
     if not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True or False, got {directed!r}")
-    df, where = _read(table)
-    src = _ids(_column(df, source, "source", where), source, where)
-    dst = _ids(_column(df, target, "target", where), target, where)
+    df, where = read_table(table, what="table", sep=sep, encoding=encoding, sheet=sheet)
+    ends = find_columns(df, where, {"source": source, "target": target}, columns=columns,
+                        defaults={"source": "source", "target": "target"}, what="from_edges")
+    src = _ids(df[ends["source"]], "source", where)
+    dst = _ids(df[ends["target"]], "target", where)
     rows = len(src)
     w = (_positive(_column(df, weight, "weight", where), "weight", where) if weight
          else np.ones(rows))
@@ -220,46 +243,51 @@ def _build(table, people, *, source, target, weight, timestamp, latency, scale, 
         names = [str(c).strip() for c in df[channel].tolist()]
         bad = sorted(set(names) - set(CHANNELS))
         if bad:
-            raise ValueError(f"channel: column {channel!r} of {where!r} holds {bad[:3]}; "
-                             f"channels are {CHANNELS}")
+            raise ValueError(f"channel: column {channel!r} of {where} holds {len(bad)} "
+                             f"unknown channel name(s); channels are {CHANNELS}")
         chan = np.array([CHANNELS.index(c) for c in names], dtype=np.int8)
     else:
-        raise ValueError(f"channel must be one of {CHANNELS} or a column of {where!r} "
+        raise ValueError(f"channel must be one of {CHANNELS} or a column of {where} "
                          f"(has {list(df.columns)}), got {channel!r}")
 
     # the people: from their table, else everyone who appears in a contact
     dept_codes = dept_names = parent = level = None
     if people is not None:
-        pdf, pwhere = _read(people)
-        ids = _ids(_column(pdf, id, "id", pwhere), id, pwhere)
-        seen: dict = {}
-        for r, i in enumerate(ids):
-            if i in seen:
-                raise ValueError(f"people {pwhere!r}: id {i!r} appears twice (rows "
-                                 f"{seen[i] + 1} and {r + 1})")
-            seen[i] = r
-        raw = ["" if d is None else d for d in
-               _labels(_column(pdf, department, "department", pwhere))]
-        labels = _sorted_labels(raw)  # numeric departments in numeric order
-        code = {d: c for c, d in enumerate(labels)}
-        dept_codes = np.array([code[d] for d in raw], dtype=np.int64)
-        dept_names = [str(d) for d in labels]
+        pdf, pwhere = read_table(people, what="people")
+        pcols = find_columns(pdf, pwhere, {"id": id, "department": department,
+                                           "manager": manager}, optional=("manager",),
+                             defaults={"id": "id", "department": "department",
+                                       "manager": "manager"}, what="people")
+        if len(pdf) == 0:
+            raise ValueError(f"{pwhere.named('people')} has no people")
+        ids = people_ids(pdf, pcols["id"], pwhere, pwhere.named("people"))
+        names_txt = department_labels(pdf[pcols["department"]], pwhere, pdf.index,
+                                      "from_edges", pcols["department"])
+        numeric = {str(d): d for d in labels(pdf[pcols["department"]])
+                   if isinstance(d, (int, float))}
+        # numeric departments in numeric order, then named ones alphabetically
+        dept_names = sorted(set(names_txt), key=lambda d: (d not in numeric,
+                                                           numeric.get(d, 0), d))
+        code = {d: c for c, d in enumerate(dept_names)}
+        dept_codes = np.array([code[d] for d in names_txt], dtype=np.int64)
     else:
         ids = _sorted_labels(src + dst)
         if not ids:
-            raise ValueError(f"table {where!r} has no contacts (and no people table)")
-    pos = {i: r for r, i in enumerate(ids)}
+            raise ValueError(f"{where.named()} has no contacts (and no people table)")
+    pos = position_lookup(ids)
     n = len(ids)
-    missing = [x for x in dict.fromkeys(src + dst) if x not in pos]
+    missing = [x for x in dict.fromkeys(src + dst) if find(pos, x) is None]
     if missing:
-        raise ValueError(f"table {where!r} names {len(missing)} people who are not in the "
+        raise ValueError(f"{where.named()} names {len(missing)} people who are not in the "
                          f"people table, e.g. {missing[:3]}; add them or filter the contacts")
-    if people is not None and manager in pdf.columns:
-        parent = _parents(_labels(pdf[manager]), pos, ids, f"people {pwhere!r}", id)
-        level = _depths(parent, ids, pwhere)
+    if people is not None and pcols["manager"] is not None:
+        parent = _parents(labels(pdf[pcols["manager"]]), pos, ids, pwhere.named("people"),
+                          pcols["manager"], pwhere, pdf.index)
+        level = _depths(parent, ids, pwhere.named("people"))
+        warn_tops(parent, ids, pwhere, "from_edges")
 
-    u = np.array([pos[x] for x in src], dtype=np.int64)
-    v = np.array([pos[x] for x in dst], dtype=np.int64)
+    u = np.array([find(pos, x) for x in src], dtype=np.int64)
+    v = np.array([find(pos, x) for x in dst], dtype=np.int64)
     loop = u == v
     report: dict[str, Any] = {"rows": rows, "self_loops": int(loop.sum())}
     keep = np.flatnonzero(~loop)
@@ -317,8 +345,7 @@ def _build(table, people, *, source, target, weight, timestamp, latency, scale, 
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(watcher, minlength=n), out=indptr[1:])
     mat = sp.csr_array((edge_scale[order], watched[order], indptr), shape=(n, n))
-    out_ids = np.array(ids, dtype=np.int64) if all(isinstance(i, int) for i in ids) else (
-        np.array(ids + [None], dtype=object)[:-1])
+    out_ids = id_array(ids)
     org = Organisation(mat, channel=edge_chan[order], level=level, department=dept_codes,
                        department_names=dept_names, manager=parent, ids=out_ids, name=name,
                        time_unit=time_unit, _order=locality_order(mat))
