@@ -113,7 +113,10 @@ def fits(table: pd.DataFrame, min_n: int = 1000) -> pd.DataFrame:
             continue
         rows.append({"structure": lab, "regime": _regime(regime), "absent": away,
                      "n_from": int(d[N_AXIS].min()), "n_to": int(d[N_AXIS].max()), **f})
-    return pd.DataFrame(rows)
+    columns = ["structure", "regime", "absent", "n_from", "n_to", "points", "log_slope",
+               "log_slope_lo", "log_slope_hi", "log_chi2", "exponent", "exponent_lo",
+               "exponent_hi", "power_chi2"]
+    return pd.DataFrame(rows, columns=columns)  # the columns even when too few sizes
 
 
 def winners(table: pd.DataFrame) -> pd.DataFrame:
