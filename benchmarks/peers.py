@@ -11,7 +11,7 @@ propagation graph is ``org.watch.T``), and four jobs:
    delays (mean 1). swarm's public ``simulate`` draws its own delays; the
    peers (scipy ``dijkstra``, networkx ``single_source_dijkstra_path_length``,
    igraph ``distances``) get the very delays of that run (read back with
-   ``swarm.simulate._edge_delays``) and must give the same arrival times to
+   ``swarm.models.cascade._edge_delays``) and must give the same arrival times to
    the last bit (max abs difference reported).
 2. **spread to completion**: continuous-time SI, EoN ``fast_SIR(G, tau,
    gamma=0)`` = swarm ``Cascade(Exponential(1 / tau))`` (an edge transmits
@@ -447,7 +447,7 @@ class Bench:
         self.add(tool, label, statistics.median(times), work, unit, swarm_s, text, ok)
 
 
-def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
+def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
     import pandas as pd
 
     import swarm
@@ -562,7 +562,7 @@ def run_benchmarks(args) -> "pd.DataFrame":  # noqa: F821
     return pd.DataFrame(b.rows)
 
 
-def format_table(df) -> "pd.DataFrame":  # noqa: F821
+def format_table(df) -> pd.DataFrame:  # noqa: F821
     out = df.drop(columns="ok").copy()
     out["time_s"] = [f"{t:.4f}" if t == t and t is not None
                      else ("failed" if a.startswith("FAILED") else "> limit")

@@ -32,8 +32,8 @@ import numpy as np
 
 import swarm
 from swarm.experiments._cells import CellRunner as _Runner
-from swarm.experiments.sweep import cells
 from swarm.experiments.store import Store
+from swarm.experiments.sweep import cells
 
 
 def _scenario(n: int) -> swarm.Scenario:

@@ -1,4 +1,4 @@
-"""Regenerate the flock figures the README shows (committed under docs/).
+"""Regenerate the flock figures the docs show (committed under docs/).
 
 Run:  python scripts/flock_figure.py
 

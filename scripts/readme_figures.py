@@ -1,4 +1,4 @@
-"""Regenerate the figures the README shows (committed under docs/).
+"""Regenerate the figures the README and the docs show (committed under docs/).
 
 Run:  python scripts/readme_figures.py
 

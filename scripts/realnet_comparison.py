@@ -1,8 +1,8 @@
-"""The README's real-organisation section: e-mail against a hierarchy and silos.
+"""The e-mail guide's tables (docs/guide/email.md): e-mail against a hierarchy and silos.
 
 Run:  python scripts/realnet_comparison.py
 
-Prints the tables of the README section "A real organisation: e-mail vs
+Prints the tables of the section "A real organisation: e-mail vs
 hierarchy and silos" and writes docs/email_tree.png, all from the public API
 with fixed seeds (the research notebook runs the same at any scale).
 """
@@ -46,7 +46,8 @@ def main(runs: int = 1000, pin_runs: int = 500) -> None:
     rows = {}
     for name in ["e-mail", "e-mail, 7 each", "hierarchy", "silos"]:
         pins = swarm.find_linking_pins(orgs[name], model, runs=pin_runs, top=5, seed=3)
-        rows[name] = {"top messenger (id, dept)": f"{pins.ids[0]} ({pins.table['department'].iloc[0]})",
+        top = f"{pins.ids[0]} ({pins.table['department'].iloc[0]})"
+        rows[name] = {"top messenger (id, dept)": top,
                       "score": pins.table["score"].iloc[0], "t90": pins.t90,
                       "worst single loss": pins.table["t90_without"].max(),
                       "without the top 5": pins.t90_without_all}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Union
 
 import numpy as np
 
@@ -35,6 +34,10 @@ def check_float(name: str, value, *, low: float | None = None, high: float | Non
         raise ValueError(f"{name} must be a finite number, got {value}")
     lo_txt = "(" if low_open else "["
     hi_txt = ")" if high_open else "]"
+    if low is None and not allow_inf:
+        lo_txt = "("
+    if high is None and not allow_inf:
+        hi_txt = ")"  # a bound written "inf]" would say inf is allowed
     allowed = f"{lo_txt}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi_txt}"
     if low is not None and (value < low or (low_open and value == low)):
         raise ValueError(f"{name} must lie in {allowed}, got {value}")
@@ -53,7 +56,7 @@ def check_choice(name: str, value, allowed: Iterable[str]) -> str:
 
 #: What a ``seed`` argument accepts: None (fresh entropy), an int >= 0, a
 #: sequence of ints, a SeedSequence or a numpy Generator.
-SeedLike = Union[None, int, Sequence[int], np.random.SeedSequence, np.random.Generator]
+SeedLike = None | int | Sequence[int] | np.random.SeedSequence | np.random.Generator
 
 
 def normalise_seed(seed: SeedLike) -> np.random.SeedSequence:

@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from . import structures as st
-from ._io import atomic_path
+from ._io import atomic_path, check_folder, inside, safe_name
+from ._memory import preflight
+from .experiments._dask import SchedulerError
 from .experiments.scenario_file import read_scenario
 from .experiments.store import StoreError
 from .experiments.sweep import sweep
@@ -38,7 +40,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _latency(text: str):
-    """Parse ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or ``scheduled:PERIOD[:PHASE]``."""
+    """Parse a latency law written on the command line.
+
+    ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or
+    ``scheduled:PERIOD[:PHASE]``.
+    """
     kinds: dict[str, Callable] = {"exponential": Exponential, "constant": Constant,
                                   "lognormal": LogNormal, "scheduled": Scheduled}
     name, *args = text.split(":")
@@ -104,7 +110,8 @@ def _build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--threshold", type=_threshold, default=1,
                      help="signals needed to turn: int count or fraction (default 1)")
     cmp.add_argument("--window", type=float, default=None,
-                     help="attention span in hours after which a signal is forgotten")
+                     help="attention span in hours after which a signal is forgotten "
+                        "(default: never; inf is the same)")
     cmp.add_argument("--origin", default="random",
                      help="where the shock starts: random, top, bottom (default random)")
     cmp.add_argument("--origins", type=int, default=1, metavar="N",
@@ -304,6 +311,7 @@ def _flock(args: argparse.Namespace) -> int:
     for name in ("birds", "steps", "shocked", "record_every"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+    check_folder(args.out)  # before the flight, not after
     flock = Flock(args.birds, k=args.k, interaction=args.interaction, dynamics=args.dynamics,
                   seed=args.seed, noise=args.noise)
     wave = turning_wave(flock, args.steps, birds=args.shocked, record_every=args.record_every)
@@ -313,13 +321,12 @@ def _flock(args: argparse.Namespace) -> int:
     print(f"front {s['front']}: speed {s['speed']:.3g}, rmse linear {s['rmse_linear']:.3g} "
           f"vs square root {s['rmse_sqrt']:.3g}; reach {s['reach']:.0%}; "
           f"turn far/near {s['damping']:.2f}")
-    os.makedirs(args.out, exist_ok=True)
-    csv_path = os.path.join(args.out, "flock_wave.csv")
+    csv_path = inside(args.out, "flock_wave.csv")
     with atomic_path(csv_path) as tmp:
         wave.table().to_csv(tmp, index=False)
-    png_path = os.path.join(args.out, "flock_wave.png")
+    png_path = inside(args.out, "flock_wave.png")
     _pyplot().close(wave_figure(wave, png_path))
-    gif_path = animate(wave.trajectory, os.path.join(args.out, "flock.gif"))
+    gif_path = animate(wave.trajectory, inside(args.out, "flock.gif"))
     print(f"wrote {csv_path}, {png_path} and {gif_path}")
     return 0
 
@@ -330,6 +337,11 @@ def _compare(args: argparse.Namespace) -> int:
     n, seed = args.agents, args.seed
     if n < 2:
         raise ValueError(f"--agents must be >= 2, got {n}")
+    check_folder(args.out)  # before the simulation, not after
+    # all four structures and their results at once, before building the first
+    preflight(n * (970 + 130 * (args.k + 1) + 4 * 16 * max(args.runs, 1)),
+              f"compare of 4 structures x {n} agents x {args.runs} runs",
+              "use fewer --agents or --runs")
     orgs = {
         "hierarchy": st.hierarchy(n, seed, span=args.span),
         "linking pin": st.linking_pin(n, seed, group_size=args.span + 1),
@@ -352,11 +364,10 @@ def _compare(args: argparse.Namespace) -> int:
         print(f"# {model.describe()}; shock {shock.describe()}; times in hours; "
               f"medians over {args.runs} runs")
         print(table[cols].to_string())
-    os.makedirs(args.out, exist_ok=True)
-    csv_path = os.path.join(args.out, "comparison.csv")
+    csv_path = inside(args.out, "comparison.csv")
     with atomic_path(csv_path) as tmp:
         table.to_csv(tmp)
-    png_path = os.path.join(args.out, "comparison.png")
+    png_path = inside(args.out, "comparison.png")
     fig = results.plot(png_path)
     _pyplot().close(fig)
     print(f"wrote {csv_path} and {png_path}")
@@ -386,14 +397,21 @@ def _table_text(table: pd.DataFrame) -> str:
 
 
 def _in_file(path: str, err: Exception):
-    """Re-raise an error met while running a scenario file, naming the file."""
+    """Re-raise an error met while running a scenario file, naming the file.
+
+    Wrapped in a UsageError, never re-built as ``type(err)(msg)``: foreign
+    exception types need not take one message argument.
+    """
     if isinstance(err, StoreError) or str(err).startswith(path):
         raise err
-    raise type(err)(f"{path}: {err}") from None
+    raise UsageError(f"{path}: {err}") from None
 
 
 def _run_file(args: argparse.Namespace) -> int:
     sf = read_scenario(args.file)
+    check_folder(args.out)  # before the simulation, not after
+    name = safe_name(sf.scenario.name)  # a name is not a path: nothing outside --out
+    csv_path, png_path = inside(args.out, f"{name}.csv"), inside(args.out, f"{name}.png")
     if sf.grid:
         print(f"note: {args.file} has a grid; `run` ignores it (use `sweep`)", file=sys.stderr)
     try:
@@ -408,11 +426,8 @@ def _run_file(args: argparse.Namespace) -> int:
           f"what-ifs {', '.join(n for n, _ in sf.scenario.whatifs) or 'none'}; times in "
           f"{results.unit}; medians over {sf.runs} runs")
     print(_table_text(table[cols]))
-    os.makedirs(args.out, exist_ok=True)
-    csv_path = os.path.join(args.out, f"{sf.scenario.name}.csv")
     with atomic_path(csv_path) as tmp:
         table.to_csv(tmp)
-    png_path = os.path.join(args.out, f"{sf.scenario.name}.png")
     _pyplot().close(results.plot(png_path))
     print(f"wrote {csv_path} and {png_path}")
     return 0
@@ -422,6 +437,9 @@ def _sweep_file(args: argparse.Namespace) -> int:
     for opt in ("workers", "batch"):
         if getattr(args, opt) is not None and getattr(args, opt) < 1:
             raise UsageError(f"--{opt} must be >= 1, got {getattr(args, opt)}")
+    if args.scheduler is not None and args.workers is not None:
+        raise UsageError(f"--workers {args.workers} starts a local Dask cluster and --scheduler "
+                         f"{args.scheduler} uses a running one: give one of them")
     sf = read_scenario(args.file)
     dask = args.scheduler is not None or args.workers is not None
     try:
@@ -431,6 +449,8 @@ def _sweep_file(args: argparse.Namespace) -> int:
                    progress=False if args.quiet else None)
     except ImportError as err:
         raise UsageError(str(err)) from None
+    except SchedulerError as err:
+        raise UsageError(f"--{err}") from None
     except (ValueError, TypeError) as err:
         _in_file(args.file, err)
     except OSError as err:  # e.g. no scheduler at --scheduler, or the store's disk is full
@@ -443,6 +463,13 @@ def _sweep_file(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(err: BaseException) -> str:
+    text = str(err)
+    if isinstance(err, OSError) and err.strerror:
+        text = f"{str(err.filename) + ': ' if err.filename else ''}{err.strerror}"
+    return (text.splitlines() or [""])[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 2 bad input)."""
     parser = _build_parser()
@@ -452,8 +479,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         return args.func(args)
-    except (UsageError, ValueError, TypeError, FileNotFoundError) as err:
-        print(f"error: {err}".splitlines()[0], file=sys.stderr)
+    except (UsageError, ValueError, TypeError, OSError) as err:
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return 2
+    except MemoryError as err:  # the preflight estimates missed: still one line
+        print(f"error: out of memory ({_one_line(err) or 'numpy could not allocate'}); use "
+              "fewer agents or runs", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -9,6 +9,8 @@ multiplied by it.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
@@ -116,7 +118,8 @@ class Organisation:
                             f"got {type(watch).__name__}")
         w = sp.csr_array(watch, dtype=np.float64)
         if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] == 0:
-            raise ValueError(f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
+            raise ValueError(
+                f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
         n = w.shape[0]
         w.sum_duplicates()  # canonical: sorted indices, duplicates merged
         # one index dtype for both arrays, as scipy expects
@@ -199,7 +202,8 @@ class Organisation:
     def _per_agent(self, what: str, values, dtype) -> np.ndarray:
         arr = np.asarray(values)
         if arr.shape != (self._n,):
-            raise ValueError(f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}")
+            raise ValueError(
+                f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}")
         if arr.dtype.kind not in "iu":
             raise TypeError(f"{what} must be integers, got dtype {arr.dtype}")
         return arr.astype(dtype)
@@ -277,7 +281,8 @@ class Organisation:
         for k, lab in enumerate(labels):
             key = lab.item() if isinstance(lab, np.generic) else lab
             if key not in lookup:
-                raise ValueError(f"agent id {lab!r} is not in this organisation of {self._n} agents")
+                raise ValueError(
+                    f"agent id {lab!r} is not in this organisation of {self._n} agents")
             out[k] = lookup[key]
         return out
 
@@ -482,7 +487,8 @@ def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
         attrs["department"] = np.array([code[str(d["department"])] for d in node_data])
         attrs["department_names"] = names
     if all("level" in d for d in node_data):
-        attrs["level"] = np.array([int(d["level"]) for d in node_data])
+        attrs["level"] = np.array([_whole_level(u, d["level"]) for u, d in
+                                   zip(nodes, node_data)], dtype=np.int64)
     if all("pos" in d for d in node_data):
         attrs["position"] = np.array([d["pos"] for d in node_data], dtype=np.float64)
     ids = np.empty(n, dtype=object)
@@ -492,3 +498,14 @@ def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
     return Organisation(w, channel=chan_sorted if len(chan_sorted) else None, ids=ids,
                         name=name or (G.name or None), time_unit=time_unit,
                         _order=locality_order(w), **attrs)
+
+
+def _whole_level(node, value) -> int:
+    """A node's ``level`` as an int: 3 or 3.0 is level 3, 2.9 is refused (never truncated)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"node {node!r}: level must be a whole number, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if not (math.isfinite(value) and float(value).is_integer()):
+        raise ValueError(f"node {node!r}: level must be a whole number (0 = top), got {value!r}")
+    return int(value)

@@ -11,7 +11,7 @@ def small_chart() -> pd.DataFrame:
     depts = ["Sales", "Production", "Finance", "Service"]
     staff = [7, 8, 5, 5]
     k = 2
-    for d, (dept, count) in enumerate(zip(depts, staff)):
+    for dept, count in zip(depts, staff):
         mgr = f"{k:04d}"
         rows.append((mgr, "0001", dept))
         k += 1

@@ -1,11 +1,33 @@
-"""Slow, obviously-correct references for the kernels (pure Python)."""
+"""Slow, obviously-correct references the tests hold the package against.
+
+Each is written straight from the model's definition (pure Python, numpy
+or scipy), with no call into the code it checks; where a reference needs
+the kernel's random numbers it takes them as pre-drawn inputs.
+
+- :func:`next_meeting`, :func:`naive_cascade`: the cascade, one signal at a time;
+- :func:`shortest_times`: arrival times of the simple cascade (scipy's Dijkstra);
+- :func:`subtree_sizes`: descendants in a transmission tree;
+- :func:`alignment_step`, :func:`alignment_run`: the alignment equations in numpy;
+- :func:`flock_step`: one step of the flock in numpy;
+- :func:`k_nearest_brute`, :func:`nearest_in_pool`: nearest neighbours by brute force;
+- :func:`time_to_fraction_ref`, :func:`per_run_ref`: response metrics from their definitions;
+- :func:`splitmix_uniform`, :func:`earliest_arrival` and the rest of the real-timing block:
+  replay of time-stamped contacts.
+"""
 
 from __future__ import annotations
 
 import itertools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+from swarm._kernels.alignment import _draw_normals
+
+if TYPE_CHECKING:
+    from swarm.flock import Flock
 
 
 def next_meeting(t: float, period: float, phase: float) -> float:
@@ -62,6 +84,163 @@ def naive_cascade(indptr, indices, delays, ignored, thresh, window, origins,
             informed[i] = int(indices[s])
             turn(i, a)
     return np.array(times), np.array(informed)
+
+
+def alignment_step(watch, h, s, xi, held, dim, J, noise, chi, eta, dt):
+    """One step written directly from the equations (see the Alignment docstring)."""
+    n = h.shape[0]
+    k = np.diff(watch.indptr)
+    mean = np.zeros((n, 3))
+    nz = k > 0
+    mean[nz] = (watch.astype(bool).astype(float) @ h)[nz] / k[nz, None]
+    tau = J * dt * np.cross(h, mean)
+    if dim == 2:
+        tau[:, 2] += noise * math.sqrt(dt) * xi[:, 0]
+    else:
+        tau += noise * math.sqrt(dt) * np.cross(h, xi)
+    if chi > 0:
+        g = eta / chi * dt
+        a = math.exp(-g)
+        b = 1.0 if g == 0 else (1 - a) / g
+        s_new = a * s + b * tau
+        s_new -= np.sum(s_new * h, axis=1)[:, None] * h
+        w = s_new * dt / chi
+    else:
+        s_new = np.zeros_like(s)
+        w = tau / eta
+    ang = np.linalg.norm(w, axis=1)
+    u = np.divide(w, ang[:, None], out=np.zeros_like(w), where=ang[:, None] > 0)
+    c, sn = np.cos(ang)[:, None], np.sin(ang)[:, None]
+    h_new = h * c + np.cross(u, h) * sn + u * np.sum(u * h, axis=1)[:, None] * (1 - c)
+    h_new /= np.linalg.norm(h_new, axis=1)[:, None]
+    h_new[held], s_new[held] = h[held], 0.0
+    return h_new, s_new
+
+
+def alignment_run(org, model, origins):
+    """A whole noiseless run in numpy: turn times, amplitudes and order parameter."""
+    n = org.n
+    h = np.zeros((n, 3))
+    h[:, 0] = 1
+    h[origins] = [math.cos(model.angle), math.sin(model.angle), 0]
+    s = np.zeros((n, 3))
+    held = np.zeros(n, bool)
+    held[origins] = True
+    times = np.full(n, np.inf)
+    times[origins] = 0
+    low = h[:, 0].copy()
+    cut = math.cos(model.angle / 2)
+    order = [np.linalg.norm(h.mean(axis=0))]
+    for t in range(model.steps):
+        h2, s = alignment_step(org.watch, h, s, np.zeros((n, 3)), held, model.dim,
+                               model.coupling, 0.0, model.inertia, model.friction, model.dt)
+        new = np.isinf(times) & (h2[:, 0] < cut)
+        times[new] = (t + (h[new, 0] - cut) / (h[new, 0] - h2[new, 0])) * model.dt
+        low = np.minimum(low, h2[:, 0])
+        h = h2
+        if (t + 1) % model.record_every == 0:
+            order.append(np.linalg.norm(h.mean(axis=0)))
+    return times, np.arccos(np.clip(low, -1, 1)), np.array(order)
+
+
+def flock_step(fl: Flock):
+    """One step of the flock written with numpy, from the flock's slot arrays."""
+    st = fl._s
+    pos, h, s = st["pos"], st["h"], st["s"]
+    n = fl.n
+    L = fl._lists
+    rows = [L.idx[p:p + c] for p, c in zip(L.ptr[:-1], L.cnt)]
+    J, beta, r0, dt = fl.coupling, fl.cohesion, fl.spacing, fl.dt
+    F = np.zeros((n, 3))
+    for i, nb in enumerate(rows):
+        if len(nb):
+            d = pos[nb] - pos[i]
+            r = np.linalg.norm(d, axis=1)
+            f = np.minimum((r - r0) / r0, 1.0)
+            F[i] = J * h[nb].mean(axis=0) + beta * (f[:, None] * d / r[:, None]).mean(axis=0)
+    xi = _draw_normals(fl._key, fl.steps_done, n, 3)[st["ids"]]
+    tau = dt * np.cross(h, F) + fl.noise * math.sqrt(dt) * np.cross(h, xi)
+    if fl.inertia > 0:
+        g = fl.friction / fl.inertia * dt
+        a = math.exp(-g)
+        b = 1.0 if g == 0 else -math.expm1(-g) / g
+        s_new = a * s + b * tau
+        s_new -= np.einsum("ij,ij->i", s_new, h)[:, None] * h
+        w = s_new * dt / fl.inertia
+    else:
+        s_new = np.zeros_like(s)
+        w = tau / fl.friction
+    ang = np.linalg.norm(w, axis=1)[:, None]
+    u = np.divide(w, ang, out=np.zeros_like(w), where=ang > 0)
+    hn = (h * np.cos(ang) + np.cross(u, h) * np.sin(ang)
+          + u * np.einsum("ij,ij->i", u, h)[:, None] * (1 - np.cos(ang)))
+    hn /= np.linalg.norm(hn, axis=1)[:, None]
+    held = st["held"]
+    hn[held], s_new[held] = h[held], 0.0
+    return pos + fl.speed * dt * hn, hn, s_new
+
+
+def subtree_sizes(informed) -> np.ndarray:
+    """Descendants of every agent by walking each agent's chain of informers (pure Python)."""
+    informed = [int(x) for x in informed]
+    size = [0] * len(informed)
+    for i in range(len(informed)):
+        j, steps = informed[i], 0
+        while j >= 0:
+            size[j] += 1
+            j = informed[j]
+            steps += 1
+            assert steps <= len(informed), "cycle"
+    return np.array(size)
+
+
+def k_nearest_brute(points, k):
+    """Brute force: each point's ``k`` nearest others, ties to the lower index."""
+    d2 = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
+    np.fill_diagonal(d2, np.inf)
+    idx = np.arange(len(points))
+    return np.array([np.lexsort((idx, row))[:k] for row in d2])
+
+
+def nearest_in_pool(points, i, pool, k):
+    """Brute force: the k members of ``pool`` (not i) nearest to i, ties to the lower index."""
+    others = [j for j in pool if j != i]
+    d = [float(((points[j] - points[i]) ** 2).sum()) for j in others]
+    return {others[t] for t in np.lexsort((others, d))[:k]}
+
+
+def shortest_times(org, d_in, origins):
+    """Arrival times of the simple cascade: scipy's Dijkstra on the drawn delays ``d_in``."""
+    w = org.watch.copy()
+    w.data = d_in  # no law here draws an exact zero, so no edge vanishes
+    return dijkstra(w.T.tocsr(), indices=origins, min_only=True)
+
+
+def time_to_fraction_ref(row, percent: int, total: int | None = None) -> float:
+    """The first time at which at least ``percent`` % of ``total`` agents had turned.
+
+    From the definition, in exact integer arithmetic: walk the turn times in
+    order and stop at the first whose count of agents turned by then, times
+    100, reaches ``percent * total``; ``inf`` if that never happens.
+    """
+    times = sorted(float(t) for t in row)
+    total = len(times) if total is None else total
+    for t in times:
+        if t == math.inf:
+            break
+        turned = sum(1 for u in times if u <= t)
+        if 100 * turned >= percent * total:
+            return t
+    return math.inf
+
+
+def per_run_ref(row) -> dict[str, float]:
+    """t10, t50, t90, t_all, synchrony and reach of one run, from their definitions."""
+    row = [float(t) for t in row]
+    t10, t50, t90 = (time_to_fraction_ref(row, p) for p in (10, 50, 90))
+    return {"t10": t10, "t50": t50, "t90": t90, "t_all": max(row),
+            "synchrony": math.inf if t90 == math.inf else t90 - t10,
+            "reach": sum(1 for t in row if t < math.inf) / len(row)}
 
 
 # ---- real timing: earliest arrival along time-respecting paths ---------------
@@ -155,7 +334,7 @@ def time_expanded_arrival(src, dst, time, n, origin, start):
     by_person: dict = {}
     for (who, t), k in node.items():
         by_person.setdefault(who, []).append((t, k))
-    for who, seq in by_person.items():
+    for seq in by_person.values():
         seq.sort()
         for (_, a), (_, b) in itertools.pairwise(seq):
             rows.append(a)
@@ -175,6 +354,22 @@ def time_expanded_arrival(src, dst, time, n, origin, start):
         who, t = times_of[k]
         arr[who] = min(arr[who], t)
     return arr
+
+
+def brute_k_nearest(points, k):
+    """The k nearest other points of each point by full sort on (squared distance, index).
+
+    Squared distances summed axis by axis as numpy's ``((a - b) ** 2).sum(axis=1)``.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    n = points.shape[0]
+    idx = np.arange(n)
+    out = np.empty((n, k), dtype=np.int64)
+    for i in range(n):
+        d2 = ((points - points[i]) ** 2).sum(axis=1)
+        d2[i] = np.inf
+        out[i] = np.lexsort((idx, d2))[:k]
+    return out
 
 
 # ---- structure designs (tests/test_designs.py): networkx on the undirected watch graph ----

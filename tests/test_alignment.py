@@ -11,42 +11,14 @@ import swarm
 from swarm._kernels.alignment import _align_step, _draw_normals, _ndtri
 from swarm.models.alignment import AlignmentResult
 
+from .reference import alignment_run, alignment_step
+
 
 def chain(n):
     return swarm.from_networkx(nx.path_graph(n))
 
 
 # ---- numpy reference of one step -------------------------------------------------------
-
-def reference_step(watch, h, s, xi, held, dim, J, noise, chi, eta, dt):
-    """One step written directly from the equations (see the Alignment docstring)."""
-    n = h.shape[0]
-    k = np.diff(watch.indptr)
-    mean = np.zeros((n, 3))
-    nz = k > 0
-    mean[nz] = (watch.astype(bool).astype(float) @ h)[nz] / k[nz, None]
-    tau = J * dt * np.cross(h, mean)
-    if dim == 2:
-        tau[:, 2] += noise * math.sqrt(dt) * xi[:, 0]
-    else:
-        tau += noise * math.sqrt(dt) * np.cross(h, xi)
-    if chi > 0:
-        g = eta / chi * dt
-        a = math.exp(-g)
-        b = 1.0 if g == 0 else (1 - a) / g
-        s_new = a * s + b * tau
-        s_new -= np.sum(s_new * h, axis=1)[:, None] * h
-        w = s_new * dt / chi
-    else:
-        s_new = np.zeros_like(s)
-        w = tau / eta
-    ang = np.linalg.norm(w, axis=1)
-    u = np.divide(w, ang[:, None], out=np.zeros_like(w), where=ang[:, None] > 0)
-    c, sn = np.cos(ang)[:, None], np.sin(ang)[:, None]
-    h_new = h * c + np.cross(u, h) * sn + u * np.sum(u * h, axis=1)[:, None] * (1 - c)
-    h_new /= np.linalg.norm(h_new, axis=1)[:, None]
-    h_new[held], s_new[held] = h[held], 0.0
-    return h_new, s_new
 
 
 @pytest.mark.parametrize("dim", [2, 3])
@@ -77,37 +49,11 @@ def test_step_matches_numpy_reference(dim, chi, eta, noise):
     times, low = np.full(n, np.inf), np.ones(n)
     _align_step(w.indptr, w.indices, h, s, h2, s2, held, dim, J, noise * math.sqrt(dt),
                 chi, eta, dt, a, b, key, t, -2.0, times, low)  # cut -2: no crossing
-    h_ref, s_ref = reference_step(w, h, s, xi, held, dim, J, noise, chi, eta, dt)
+    h_ref, s_ref = alignment_step(w, h, s, xi, held, dim, J, noise, chi, eta, dt)
     np.testing.assert_allclose(h2, h_ref, rtol=0, atol=1e-12)
     np.testing.assert_allclose(s2, s_ref, rtol=0, atol=1e-12)
     assert not np.allclose(h2[~held], h[~held])  # the step did something
     np.testing.assert_allclose(low, np.where(held, 1.0, np.minimum(1.0, h_ref[:, 0])), atol=1e-12)
-
-
-def reference_run(org, model, origins):
-    """A whole noiseless run in numpy: turn times, amplitudes and order parameter."""
-    n = org.n
-    h = np.zeros((n, 3))
-    h[:, 0] = 1
-    h[origins] = [math.cos(model.angle), math.sin(model.angle), 0]
-    s = np.zeros((n, 3))
-    held = np.zeros(n, bool)
-    held[origins] = True
-    times = np.full(n, np.inf)
-    times[origins] = 0
-    low = h[:, 0].copy()
-    cut = math.cos(model.angle / 2)
-    order = [np.linalg.norm(h.mean(axis=0))]
-    for t in range(model.steps):
-        h2, s = reference_step(org.watch, h, s, np.zeros((n, 3)), held, model.dim, model.coupling, 0.0,
-                               model.inertia, model.friction, model.dt)
-        new = np.isinf(times) & (h2[:, 0] < cut)
-        times[new] = (t + (h[new, 0] - cut) / (h[new, 0] - h2[new, 0])) * model.dt
-        low = np.minimum(low, h2[:, 0])
-        h = h2
-        if (t + 1) % model.record_every == 0:
-            order.append(np.linalg.norm(h.mean(axis=0)))
-    return times, np.arccos(np.clip(low, -1, 1)), np.array(order)
 
 
 @pytest.mark.parametrize("dim,chi", [(2, 0.0), (3, 0.5)])
@@ -119,7 +65,7 @@ def test_run_matches_numpy_reference(dim, chi):
                             max_time=3.0, dim=dim, record_every=4)
     origins = list(range(0, 5000, 5))  # with a mean pull, one turned neighbour is not enough
     res = swarm.simulate(org, model, swarm.Shock(origins), seed=0)
-    times, amp, order = reference_run(org, model, origins)
+    times, amp, order = alignment_run(org, model, origins)
     assert np.isfinite(times).sum() > 1100  # the turn spread
     np.testing.assert_allclose(res.arrival_times[0], times, rtol=0, atol=1e-10)
     np.testing.assert_allclose(res.amplitude[0], amp, rtol=0, atol=1e-7)  # arccos near 0
@@ -335,7 +281,7 @@ def test_tree_is_refused():
 
 
 def test_absent_people_neither_turn_nor_count_in_the_order():
-    """remove(): the absent keep still, never turn, and the order parameter is over those present."""
+    """remove(): the absent keep still, never turn; the order parameter counts those present."""
     org = swarm.networked(400, seed=5)
     away = swarm.remove(org, 0.3, seed=2)
     absent = away.absent
@@ -350,3 +296,54 @@ def test_absent_people_neither_turn_nor_count_in_the_order():
     # the absent are held: noise never carries them past half the angle
     assert np.all(np.isinf(res.arrival_times[:, absent]))
     assert np.isfinite(res.arrival_times[:, ~absent]).sum() > 3
+
+
+# ---- the plane kernel against the 3-vector kernel restricted to the plane ----------------
+
+@pytest.mark.parametrize("chi,eta,noise", [(0.0, 1.0, 0.0), (0.0, 0.6, 0.9), (1.2, 0.0, 0.0),
+                                           (0.7, 1.5, 0.5)])
+@pytest.mark.parametrize("parallel_agents", [False, True])
+def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_agents):
+    """Same draws, same steps: turn times, lowest cosines and order within 1e-12.
+
+    A directed random graph with an agent who watches nobody, absent people and
+    three runs from different origins; both the runs-parallel and the single-run
+    entry points (the latter forced to step its agents in parallel too).
+    """
+    from swarm._kernels import alignment as k3
+    from swarm._kernels import alignment2d as k2
+
+    G = nx.gnp_random_graph(300, 0.025, seed=5, directed=True)
+    G.add_node(300)
+    w = swarm.from_networkx(G).watch
+    n = w.shape[0]
+    absent = np.zeros(n, dtype=bool)
+    absent[[7, 50, 51]] = True
+    model = swarm.Alignment(coupling=1.3, noise=noise, inertia=chi, friction=eta, dt=0.04,
+                            max_time=6.0, record_every=7)
+    origins = np.array([[0, 1], [100, 2], [299, 300]], dtype=np.int64)
+    keys = np.array([11, 2**63 + 5, 987654321], dtype=np.uint64)
+    args = (w.indptr.astype(np.int64), w.indices.astype(np.int32), 2, model.coupling,
+            model.noise, model.inertia, model.friction, model.dt, model.angle, model.steps,
+            model.record_every, absent)
+    records = model.steps // model.record_every + 1
+
+    def outputs():
+        return np.empty((3, n)), np.empty((3, n)), np.empty((3, records))
+
+    want, got, one = outputs(), outputs(), outputs()
+    k3._alignment_runs(*args, origins, keys, *want)
+    k2._alignment_runs_2d(*args, origins, keys, *got)
+    if parallel_agents:  # small runs step serially: drive the switch of _run directly
+        for r in range(3):
+            k2._run(*args[:2], *args[3:], origins[r], keys[r], one[0][r], one[1][r],
+                    one[2][r], True)
+    else:
+        for r in range(3):
+            k2._alignment_run_agents_2d(*args, origins[r], keys[r], one[0][r], one[1][r],
+                                        one[2][r])
+    assert (want[1] < 1.0 - 1e-3).sum() > 30  # the turn moved many beyond the origins
+    for a, b, c in zip(want, got, one):
+        np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b))
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(c, a, rtol=0, atol=1e-12)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numba import njit
-from scipy.sparse.csgraph import dijkstra
 
 import swarm
 from swarm._kernels.buckets import _array_buckets, _general_buckets, _law_buckets
 
+from .reference import shortest_times
 from .test_engine import _core, _keys, _random_org
 
 
@@ -26,12 +26,6 @@ def _arr(d):
 @njit
 def _general(kind, a, b, one_law, unit_scale, scales):
     return _general_buckets(kind, a, b, one_law, unit_scale, scales)
-
-
-def _reference(org, d_in, origins):
-    w = org.watch.copy()
-    w.data = d_in  # no law here draws an exact zero, so no edge vanishes
-    return dijkstra(w.T.tocsr(), indices=origins, min_only=True)
 
 
 LAWS = [
@@ -52,7 +46,7 @@ def test_simple_cascade_is_exact_shortest_paths(law, predrawn):
     model = swarm.Cascade(law)
     origins = [0, 17, 250]
     times, informed, d_in, _, _ = _core(org, model, origins, _keys(4), predrawn=predrawn)
-    ref = _reference(org, d_in, origins)
+    ref = shortest_times(org, d_in, origins)
     np.testing.assert_array_equal(times, ref)
     w = org.watch
     for i in np.flatnonzero(np.isfinite(times) & (informed >= 0)):

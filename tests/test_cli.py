@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from swarm.cli import main
+from swarm.cli import _build_parser, main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -57,10 +58,24 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys, tmp_path)
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def _commands() -> list[str]:
+    """The sub-commands the parser defines (read from argparse, not listed by hand)."""
+    parser = _build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(sub.choices)
+
+
 def test_help_on_every_command():
-    for args in (["--help"], ["compare", "--help"]):
-        proc = _run(*args)
-        assert proc.returncode == 0 and "usage" in proc.stdout
+    commands = _commands()
+    assert {"compare", "run", "sweep", "flock"} <= set(commands)
+    top = _run("--help")
+    assert top.returncode == 0 and top.stdout.startswith("usage: python -m swarm")
+    for name in commands:
+        assert name in top.stdout  # every command is listed on the front page
+        proc = _run(name, "--help")
+        assert proc.returncode == 0, (name, proc.stderr)
+        assert proc.stdout.startswith(f"usage: python -m swarm {name}"), (name, proc.stdout)
+        assert "options:" in proc.stdout and proc.stderr == "", name
 
 
 def test_bad_arguments_in_a_real_process():

@@ -1,4 +1,5 @@
-"""Contacts: reading real exports, the static network, and null models that keep what they should."""
+"""Contacts: reading real exports, the static network, and null models that keep what they
+should."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from scipy.stats import poisson
 
 import swarm
 
-
 # ---- Centola & Macy (2007): complex contagion needs wide bridges ---------------
 
 def _ring(n, q, seed):

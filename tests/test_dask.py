@@ -6,13 +6,13 @@ import importlib
 import os
 import signal
 import sqlite3
-import threading
-import time
 
 import pandas as pd
 import pytest
 
 import swarm
+from swarm.experiments._cells import CellRunner
+from swarm.experiments.store import Store
 
 # the test extra installs dask[distributed]: a missing one fails here rather than skipping
 distributed = importlib.import_module("distributed")
@@ -32,52 +32,91 @@ def cluster():
         yield c
 
 
-def test_dask_is_bit_identical_to_local_and_only_the_client_writes(cluster, tmp_path):
+# Run on every worker (exec and eval are builtins, so nothing of this test
+# module has to be importable there): record every sqlite3.connect a worker
+# makes, or read and clear the record.
+SPY_ON = """
+import sqlite3
+if not hasattr(sqlite3, "_spy_real"):
+    sqlite3._spy_real, sqlite3._spy_calls = sqlite3.connect, []
+    def _connect(database, *args, **kwargs):
+        sqlite3._spy_calls.append(str(database))
+        return sqlite3._spy_real(database, *args, **kwargs)
+    sqlite3.connect = _connect
+"""
+SPY_OFF = """
+import sqlite3
+if hasattr(sqlite3, "_spy_real"):
+    sqlite3.connect = sqlite3._spy_real
+    del sqlite3._spy_real, sqlite3._spy_calls
+"""
+SPY_READ = "__import__('sqlite3')._spy_calls"
+
+
+def test_dask_is_bit_identical_to_local_and_only_the_client_writes(cluster, tmp_path,
+                                                                   monkeypatch):
     local = swarm.sweep(SCENARIO, GRID, runs=12, seed=4, progress=False, curve=True)
     store = tmp_path / "dask.sqlite"
-    dask = swarm.sweep(SCENARIO, GRID, runs=12, seed=4, store=store, backend="dask",
-                       scheduler=cluster.scheduler_address, batch=2, progress=False,
-                       curve=True)
+    # the client computes nothing itself and writes every cell
+    puts = []
+    real_put = Store.put
+    monkeypatch.setattr(Store, "put", lambda self, item: (puts.append(item["key"]),
+                                                          real_put(self, item))[1])
+    monkeypatch.setattr(CellRunner, "__call__", lambda *a: pytest.fail("ran on the client"))
+    with distributed.Client(cluster.scheduler_address) as client:
+        client.run(exec, SPY_ON, {})
+        try:
+            dask = swarm.sweep(SCENARIO, GRID, runs=12, seed=4, store=store, backend="dask",
+                               scheduler=cluster.scheduler_address, batch=2, progress=False,
+                               curve=True)
+            opened = client.run(eval, SPY_READ)
+            # the spy does see a connection when a worker makes one
+            client.run(exec, "import sqlite3; sqlite3.connect(':memory:').close()", {})
+            control = client.run(eval, SPY_READ)
+        finally:
+            client.run(exec, SPY_OFF, {})
+    assert len(opened) == 2 and all(calls == [] for calls in opened.values()), opened
+    assert all(calls == [":memory:"] for calls in control.values()), control
+    assert sorted(puts) == sorted(set(puts)) and len(puts) == 12
     pd.testing.assert_frame_equal(local, dask, check_exact=True)
     for a, b in zip(local["curve"], dask["curve"]):
         assert a.tobytes() == b.tobytes()
     stored = swarm.load(store, provenance=True)
     assert len(stored) == 12 and (stored["computes"] == 1).all()
-    # the cells ran on the workers, not here
-    with distributed.Client(cluster.scheduler_address) as client:
-        assert len(client.scheduler_info()["workers"]) == 2
 
 
-def test_a_worker_killed_mid_sweep_costs_only_its_unfinished_cells(cluster, tmp_path):
+def test_a_worker_killed_mid_sweep_costs_only_its_unfinished_cells(cluster, tmp_path,
+                                                                   monkeypatch):
+    """The client kills a worker as it commits the 4th of 48 cells: no clock involved."""
     grid = {"model.p": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], "structure.k": [5, 7],
             "model.latency.mean": [1.0, 2.0]}
     store = tmp_path / "lost.sqlite"
+    with distributed.Client(cluster.scheduler_address) as client:
+        victim = sorted(client.run(os.getpid).values())[0]
     killed = []
+    real_put = Store.put
 
-    def kill_one_worker():
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if store.exists():
-                con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
-                n = con.execute("SELECT count(*) FROM cells").fetchone()[0]
-                con.close()
-                if n >= 4:
-                    with distributed.Client(cluster.scheduler_address) as client:
-                        pids = client.run(os.getpid)
-                    os.kill(sorted(pids.values())[0], signal.SIGKILL)
-                    killed.append(n)
-                    return
-            time.sleep(0.02)
+    def put(self, item):
+        real_put(self, item)
+        if _count(store) == 4 and not killed:
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
 
-    thread = threading.Thread(target=kill_one_worker)
-    thread.start()
+    monkeypatch.setattr(Store, "put", put)
     got = swarm.sweep(SCENARIO, grid, runs=40, seed=4, store=store, backend="dask",
                       scheduler=cluster.scheduler_address, batch=1, progress=False)
-    thread.join()
-    assert killed and killed[0] < 48, "the worker was not killed mid-sweep"
+    assert killed == [victim]
     expect = swarm.sweep(SCENARIO, grid, runs=40, seed=4, progress=False)
     pd.testing.assert_frame_equal(got, expect, check_exact=True)
     assert (swarm.load(store, provenance=True)["computes"] == 1).all()
+
+
+def _count(path) -> int:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        return con.execute("SELECT count(*) FROM cells").fetchone()[0]
+    finally:
+        con.close()
 
 
 def test_the_default_local_cluster_and_the_command_line(tmp_path, capsys):

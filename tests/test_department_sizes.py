@@ -15,12 +15,26 @@ def test_spatial_partition_with_sizes_gives_exact_compact_groups():
     pts = np.random.default_rng(1).random((sum(SIZES), 2))
     labels = spatial_partition(pts, SIZES)
     assert np.bincount(labels).tolist() == SIZES
-    # compact: each group's spread is far below the whole square's
-    for g in range(len(SIZES)):
-        if SIZES[g] > 20:
-            assert pts[labels == g].std(axis=0).max() < 0.27
-    # a count still gives the equal split it always gave
-    assert np.bincount(spatial_partition(pts, 4)).tolist() == [82, 82, 82, 82]
+    # contiguous: recursive bisection gives every group a rectangle of its own,
+    # so no two groups' bounding boxes overlap (exact, for any sizes; groups
+    # drawn at random would all overlap)
+    lo = np.array([pts[labels == g].min(axis=0) for g in range(len(SIZES))])
+    hi = np.array([pts[labels == g].max(axis=0) for g in range(len(SIZES))])
+    for a in range(len(SIZES)):
+        for b in range(a):
+            overlap = np.all((lo[a] < hi[b]) & (lo[b] < hi[a]))
+            assert not overlap, (a, b)
+    # a count still gives the equal split it always gave: four quadrants of
+    # about 0.5 x 0.5, so each group's spread along either axis is about
+    # 0.5 / sqrt(12) = 0.144 (a strip or a random group: 0.289). The sample
+    # sd of 82 uniform points varies by 0.144 * sqrt(0.8 / (4 * 82)) = 0.007
+    # and the median cuts move by 0.5 / sqrt(328) = 0.028, i.e. 0.008 in sd:
+    # 0.045 is four of their combined 0.011
+    quarters = spatial_partition(pts, 4)
+    assert np.bincount(quarters).tolist() == [82, 82, 82, 82]
+    for g in range(4):
+        spread = pts[quarters == g].std(axis=0)
+        assert np.all(np.abs(spread - 0.5 / np.sqrt(12)) < 0.045), (g, spread)
 
 
 def test_silos_with_department_sizes():

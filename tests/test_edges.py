@@ -223,6 +223,7 @@ def test_shipped_data_is_declared_as_package_data():
     config = tomllib.loads((root / "pyproject.toml").read_text())
     patterns = config["tool"]["setuptools"]["package-data"]["swarm.datasets"]
     files = sorted(p.relative_to(DATA.parent).as_posix() for p in DATA.iterdir())
-    assert {"data/email-Eu-core.txt.gz", "data/email-Eu-core-department-labels.txt.gz"} <= set(files)
+    shipped = {"data/email-Eu-core.txt.gz", "data/email-Eu-core-department-labels.txt.gz"}
+    assert shipped <= set(files)
     for f in files:
         assert any(fnmatch.fnmatch(f, pat) for pat in patterns), f

@@ -10,49 +10,21 @@ import numpy as np
 import pytest
 
 import swarm
-from swarm._kernels.alignment import _draw_normals
 from swarm._kernels.flock import _flock_step
-from swarm.flock import (Flock, NeighbourLists, animate, correlation_length, pieces,
-                         polarisation, turning_wave, wave_figure)
+from swarm.flock import (
+    Flock,
+    NeighbourLists,
+    animate,
+    correlation_length,
+    pieces,
+    polarisation,
+    turning_wave,
+    wave_figure,
+)
 from swarm.flock.neighbours import nearest, within
 from swarm.structures.neighbours import k_nearest
 
-
-def numpy_step(fl: Flock):
-    """One step of the flock written with numpy, from the flock's slot arrays."""
-    st = fl._s
-    pos, h, s = st["pos"], st["h"], st["s"]
-    n = fl.n
-    L = fl._lists
-    rows = [L.idx[p:p + c] for p, c in zip(L.ptr[:-1], L.cnt)]
-    J, beta, r0, dt = fl.coupling, fl.cohesion, fl.spacing, fl.dt
-    F = np.zeros((n, 3))
-    for i, nb in enumerate(rows):
-        if len(nb):
-            d = pos[nb] - pos[i]
-            r = np.linalg.norm(d, axis=1)
-            f = np.minimum((r - r0) / r0, 1.0)
-            F[i] = J * h[nb].mean(axis=0) + beta * (f[:, None] * d / r[:, None]).mean(axis=0)
-    xi = _draw_normals(fl._key, fl.steps_done, n, 3)[st["ids"]]
-    tau = dt * np.cross(h, F) + fl.noise * math.sqrt(dt) * np.cross(h, xi)
-    if fl.inertia > 0:
-        g = fl.friction / fl.inertia * dt
-        a = math.exp(-g)
-        b = 1.0 if g == 0 else -math.expm1(-g) / g
-        s_new = a * s + b * tau
-        s_new -= np.einsum("ij,ij->i", s_new, h)[:, None] * h
-        w = s_new * dt / fl.inertia
-    else:
-        s_new = np.zeros_like(s)
-        w = tau / fl.friction
-    ang = np.linalg.norm(w, axis=1)[:, None]
-    u = np.divide(w, ang, out=np.zeros_like(w), where=ang > 0)
-    hn = (h * np.cos(ang) + np.cross(u, h) * np.sin(ang)
-          + u * np.einsum("ij,ij->i", u, h)[:, None] * (1 - np.cos(ang)))
-    hn /= np.linalg.norm(hn, axis=1)[:, None]
-    held = st["held"]
-    hn[held], s_new[held] = h[held], 0.0
-    return pos + fl.speed * dt * hn, hn, s_new
+from .reference import flock_step
 
 
 @pytest.mark.parametrize("dynamics,interaction", [("ism", "topological"), ("vicsek", "metric"),
@@ -62,7 +34,7 @@ def test_step_matches_numpy_reference(dynamics, interaction):
     fl.run(30, 30, record_positions=False)  # spins and disorder built up
     fl.predator(5)  # some birds held
     st = fl._s
-    want = numpy_step(fl)
+    want = flock_step(fl)
     got = [np.empty((fl.n, 3)) for _ in range(3)]
     L = fl._lists
     a_, b_ = fl._a, fl._b

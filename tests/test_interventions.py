@@ -5,10 +5,14 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.sparse.csgraph import shortest_path
 
 import swarm
 from swarm.organisation import CHANNELS
+
+from .reference import nearest_in_pool
 
 SOCIAL, FORMAL, COLLEAGUE = (CHANNELS.index(c) for c in ("social", "formal", "colleague"))
 
@@ -19,13 +23,6 @@ def _edge_set(org, channel=None):
     rows = np.repeat(np.arange(org.n), np.diff(w.indptr))
     keep = np.ones(rows.size, bool) if channel is None else org.channel == channel
     return set(zip(rows[keep].tolist(), w.indices[keep].tolist()))
-
-
-def _nearest(points, i, pool, k):
-    """Brute force: the k members of ``pool`` (not i) nearest to i, ties to the lower index."""
-    others = [j for j in pool if j != i]
-    d = [float(((points[j] - points[i]) ** 2).sum()) for j in others]
-    return {others[t] for t in np.lexsort((others, d))[:k]}
 
 
 # ---- adopt ------------------------------------------------------------------
@@ -41,7 +38,7 @@ def test_adopters_follow_exactly_their_k_nearest_fellow_adopters():
     old = _edge_set(org)
     for i in adopters:  # reference: brute-force distances in org.position
         mine = {j for a, j in social if a == i}
-        near = _nearest(org.position, i, adopters, 5)
+        near = nearest_in_pool(org.position, i, adopters, 5)
         # pairs that already watched each other keep their colleague edge
         assert mine == {j for j in near if (i, j) not in old}
     # nobody else's watch list changed; adopters kept everyone they watched
@@ -58,8 +55,8 @@ def test_everyone_adopting_follows_the_next_nearest():
     new = swarm.adopt(org, 1.0, k=10, seed=1)
     social = _edge_set(new, SOCIAL)
     for i in range(0, 200, 7):
-        near = _nearest(org.position, i, range(200), 10)
-        assert {j for a, j in social if a == i} == near - _nearest(org.position, i,
+        near = nearest_in_pool(org.position, i, range(200), 10)
+        assert {j for a, j in social if a == i} == near - nearest_in_pool(org.position, i,
                                                                    range(200), 7)
     assert np.all(new.attention == 10)
 
@@ -381,8 +378,6 @@ def test_managers_need_a_chain_of_command():
 
 # ---- properties of any chain of what-ifs -----------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 def _pins(org, fraction, seed):
     try:

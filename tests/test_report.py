@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import swarm
+from swarm.results import metrics
 from swarm.results.report import number
+
+from .reference import per_run_ref, time_to_fraction_ref
 
 
 def test_number_rounding():
@@ -100,13 +107,24 @@ def test_robustness_table_shape_and_counts():
 
 
 def test_robustness_matches_direct_simulation_with_no_one_removed():
-    org = swarm.networked(300, seed=1)
-    model = swarm.Cascade(swarm.Exponential(1.0))
-    table = swarm.robustness(org, model, removed=[0.0], who="random", runs=7, draws=1, seed=3)
-    # robustness seeds draw d's simulations with child d of the root's second child
-    sim_seed = np.random.SeedSequence(3).spawn(2)[1].spawn(1)[0]
-    res = swarm.simulate(org, model, runs=7, seed=sim_seed)
-    assert table.loc[0, "t90"] == res.summary()["t90"].iloc[0]
+    """No one removed: the row is the organisation's own response, whatever the seeds.
+
+    A deterministic case, so the expected values need no knowledge of how
+    robustness derives its seeds: hierarchy(400) from the top with every
+    delay 1 hour has 1, 7, 49 and 343 people on levels 0-3, turning at hours
+    0-3: 57 people (14 %) by hour 2 and everyone by hour 3, so t50 = t90 = 3.
+    """
+    org = swarm.hierarchy(400)
+    model = swarm.Cascade(swarm.Constant(1.0))
+    table = swarm.robustness(org, model, swarm.Shock("top"), removed=[0.0], who="random",
+                             runs=3, draws=2, seed=3)
+    row = table.iloc[0]
+    assert (row["t50"], row["t90"], row["reach"]) == (3.0, 3.0, 1.0)
+    assert (row["t50_lo"], row["t90_hi"]) == (3.0, 3.0)  # every run alike
+    # and the rows with people away are not: some never hear from the top
+    away = swarm.robustness(org, model, swarm.Shock("top"), removed=[0.2], who="managers",
+                            runs=3, draws=2, seed=3).iloc[0]
+    assert away["reach"] < 1.0
 
 
 def test_losing_managers_hurts_a_hierarchy_more_than_losing_anyone():
@@ -160,14 +178,31 @@ def test_robustness_bad_input(kwargs, match):
         swarm.robustness(swarm.hierarchy(50), **kwargs)
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 7, 10, 11, 100])
-def test_per_run_quantiles_equal_time_to_fraction(n):
-    """per_run takes t10/t50/t90 from one partition; each must equal its own quantile."""
-    from swarm.results import metrics
+# turn times with ties and never-reached agents, drawn so a failure shrinks
+_TIMES = st.integers(1, 40).flatmap(lambda n: st.lists(
+    st.lists(st.one_of(st.sampled_from([0.0, 1.0, 2.0, math.inf]),
+                       st.floats(0.0, 50.0, allow_nan=False)), min_size=n, max_size=n),
+    min_size=1, max_size=4))
 
-    rng = np.random.default_rng(n)
-    t = rng.random((6, n))
-    t[rng.random((6, n)) < 0.3] = np.inf
+
+@settings(max_examples=200, deadline=None)
+@given(_TIMES)
+def test_per_run_and_time_to_fraction_against_their_definitions(rows):
+    """Both metrics against tests/reference.py, which walks the sorted times."""
+    t = np.array(rows)
     table = metrics.per_run(t)
-    for q, col in ((0.1, "t10"), (0.5, "t50"), (0.9, "t90")):
-        assert np.array_equal(table[col].to_numpy(), metrics.time_to_fraction(t, q))
+    for r, row in enumerate(rows):
+        want = per_run_ref(row)
+        for col, value in want.items():
+            assert table[col].iloc[r] == value, (col, row)
+    for q, percent in ((0.1, 10), (0.5, 50), (0.7, 70), (0.9, 90), (1.0, 100)):
+        assert metrics.time_to_fraction(t, q).tolist() == [
+            time_to_fraction_ref(row, percent) for row in rows]
+
+
+@pytest.mark.parametrize("n, q, k", [(10, 0.9, 9), (10, 0.1, 1), (7, 0.5, 4), (3, 0.9, 3),
+                                     (100, 0.9, 90), (1, 0.1, 1), (10, 0.7, 7)])
+def test_time_to_fraction_is_the_kth_turn(n, q, k):
+    """The k-th turn, k = ceil(q n); 0.7 * 10 is 7.000000000000001 in floats, still k = 7."""
+    t = np.arange(1.0, n + 1)[None, :]
+    assert metrics.time_to_fraction(t, q)[0] == k

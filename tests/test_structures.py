@@ -11,18 +11,13 @@ import scipy.sparse as sp
 import swarm
 from swarm.structures.neighbours import k_nearest, spatial_partition
 
-
-def _brute_knn(points, k):
-    d2 = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
-    np.fill_diagonal(d2, np.inf)
-    idx = np.arange(len(points))
-    return np.array([np.lexsort((idx, row))[:k] for row in d2])
+from .reference import k_nearest_brute
 
 
 @pytest.mark.parametrize("dim", [1, 2, 3])
 def test_networked_watches_exactly_the_k_nearest(dim):
     org = swarm.networked(700, seed=dim, k=7, dim=dim)
-    expected = np.sort(_brute_knn(org.position, 7), axis=1)
+    expected = np.sort(k_nearest_brute(org.position, 7), axis=1)
     got = org.watch.indices.reshape(700, 7)  # rows are sorted
     np.testing.assert_array_equal(got, expected)
 
@@ -34,7 +29,7 @@ def test_ties_go_to_the_lower_index():
     pts = xy[perm]
     for k in (1, 3, 4, 5, 7, 8):
         np.testing.assert_array_equal(np.sort(k_nearest(pts, k), axis=1),
-                                      np.sort(_brute_knn(pts, k), axis=1))
+                                      np.sort(k_nearest_brute(pts, k), axis=1))
 
 
 def test_duplicate_points_do_not_watch_themselves():

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import swarm
-from swarm.experiments._cells import cell_key, cell_seed as _seed
-from swarm.experiments.sweep import CURVE_TIMES, cells
+from swarm.experiments._cells import cell_key
 from swarm.experiments.scenario import MissingWhatIf
+from swarm.experiments.sweep import CURVE_TIMES, cells
 
 
 def _scenario(**kw):
@@ -17,17 +17,23 @@ def _scenario(**kw):
                           model=swarm.Cascade(swarm.Exponential(1.0), p=0.8), **kw)
 
 
-def test_a_cell_is_simulate_with_seeds_from_its_own_key():
-    # the literal reference: build and simulate the cell by hand
-    values = {"structure": "networked", "model.p": 0.6}
-    df = swarm.sweep(_scenario(), {"model.p": [0.6]}, runs=6, seed=42, progress=False)
-    root = np.random.SeedSequence(42)
-    org = swarm.networked(300, _seed(root, "structure", {}), departments=2)
-    res = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0), p=0.6), swarm.Shock(),
-                         runs=6, seed=_seed(root, "runs", values))
-    expect = res.summary().iloc[0]
-    for col in ("agents", "runs", "t10", "t50_lo", "t90_hi", "t_all", "synchrony", "reach"):
-        assert df[col].iloc[0] == expect[col], col
+def test_a_cell_is_its_scenario_simulated():
+    """A cell whose answer is known by hand, so no seed enters the expectation.
+
+    hierarchy(57) from the top, every delay 1 hour: 1 + 7 people have turned
+    by hour 1 (14 %: t10 = 1) and all 57 by hour 2 (t50 = t90 = t_all = 2),
+    in every run.
+    """
+    sc = swarm.Scenario({"kind": "hierarchy", "n": 57}, model=swarm.Cascade(swarm.Constant(1.0)),
+                        shock=swarm.Shock("top"))
+    df = swarm.sweep(sc, {"model.p": [1.0], "model.latency.value": [1.0, 3.0]}, runs=6,
+                     seed=42, progress=False)
+    want = {"agents": 57, "runs": 6, "t10": 1.0, "t10_lo": 1.0, "t50": 2.0, "t90": 2.0,
+            "t90_hi": 2.0, "t_all": 2.0, "synchrony": 1.0, "reach": 1.0}
+    for col, value in want.items():
+        assert df[col].iloc[0] == value, col
+    # the axis reached the model: three hours per step triple every time
+    assert (df["t_all"].iloc[1], df["synchrony"].iloc[1]) == (6.0, 3.0)
 
 
 def test_growing_a_grid_keeps_the_old_cells_numbers(tmp_path):
@@ -64,14 +70,20 @@ def test_different_seeds_give_different_cells_and_the_same_seed_the_same():
 
 
 def test_cells_differing_only_in_the_model_share_one_organisation():
-    sc = _scenario()
-    root = np.random.SeedSequence(5)
-    s1 = _seed(root, "structure", {"structure.n": 300})
-    s2 = _seed(root, "structure", {"structure.n": 300})
-    assert s1.spawn_key == s2.spawn_key
-    assert _seed(root, "runs", {"model.p": 0.5}).spawn_key != \
-        _seed(root, "runs", {"model.p": 0.6}).spawn_key
-    assert [c["structure"] for c in cells(sc, {"model.p": [0.5, 0.6]})] == ["networked"] * 2
+    """networked(300) is drawn from the sweep seed and the structure.* values alone.
+
+    With one fixed origin and every delay 1 hour a run's times are the hop
+    distances of the organisation, so two cells that differ only in a model
+    setting with no effect here (the attention window) must agree exactly;
+    another sweep seed draws other people and other distances.
+    """
+    sc = swarm.Scenario({"kind": "networked", "n": 300}, model=swarm.Cascade(swarm.Constant(1.0)),
+                        shock=swarm.Shock([0]))
+    cols = ["t10", "t50", "t90", "t_all", "synchrony", "reach"]
+    df = swarm.sweep(sc, {"model.window": [50.0, 60.0]}, runs=2, seed=5, progress=False)
+    assert df[cols].iloc[0].tolist() == df[cols].iloc[1].tolist()
+    other = swarm.sweep(sc, {"model.window": [50.0]}, runs=2, seed=6, progress=False)
+    assert other[cols].iloc[0].tolist() != df[cols].iloc[0].tolist()
 
 
 def test_reach_from_the_top_of_a_tree_follows_p_to_the_depth():
@@ -204,6 +216,10 @@ def test_bad_arguments():
         swarm.Scenario("hierarchy", whatifs=["adopt", "adopt"])
 
 
+def _tree(n, seed):
+    return swarm.hierarchy(n), swarm.Cascade(swarm.Constant(1.0)), swarm.Shock("top")
+
+
 def _make(n, p, seed):
     return swarm.networked(n, seed=seed, k=5), swarm.Cascade(p=p), swarm.Shock()
 
@@ -213,11 +229,10 @@ def test_a_function_scenario_takes_the_cell_values_as_keywords():
                      progress=False)
     assert df["structure"].tolist() == ["_make"] * 4 and df["agents"].tolist() == [100, 100,
                                                                                  200, 200]
-    root = np.random.SeedSequence(0)
-    values = {"structure": "_make", "n": 200, "p": 0.5}
-    org, model, shock = _make(200, 0.5, _seed(root, "build", values))
-    res = swarm.simulate(org, model, shock, 3, _seed(root, "runs", values))
-    assert df["t50"].iloc[2] == res.summary()["t50"].iloc[0]
+    # the function's own model and shock are what runs: a tree from the top
+    # with 1-hour delays reaches all of hierarchy(57) at hour 2 (see above)
+    tree = swarm.sweep(_tree, {"n": [57, 400]}, runs=2, seed=0, progress=False)
+    assert tree["t_all"].tolist() == [2.0, 3.0] and tree["t10_hi"].tolist() == [1.0, 2.0]
     grown = swarm.sweep(_make, {"n": [100, 150, 200], "p": [0.5, 1.0]}, runs=3, seed=0,
                         progress=False)
     pd.testing.assert_frame_equal(grown[grown["n"] != 150].reset_index(drop=True), df,

@@ -6,7 +6,6 @@ import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 
 import swarm
@@ -15,21 +14,8 @@ from swarm._kernels.cascade import _draw_edges
 from swarm._kernels.tree import _subtree_sizes
 from swarm.models import Scheduled
 
-from .reference import next_meeting
-
-
-def subtree_reference(informed) -> np.ndarray:
-    """Descendants of every agent by walking each agent's chain of informers (pure Python)."""
-    informed = [int(x) for x in informed]
-    size = [0] * len(informed)
-    for i in range(len(informed)):
-        j, steps = informed[i], 0
-        while j >= 0:
-            size[j] += 1
-            j = informed[j]
-            steps += 1
-            assert steps <= len(informed), "cycle"
-    return np.array(size)
+from .reference import next_meeting, subtree_sizes
+from .strategies import informer_forests
 
 
 def _random_org(n, degree, seed, *, channels=False):
@@ -149,16 +135,10 @@ def test_threshold_informer_is_the_last_signal_needed():
 
 # ---- the subtree kernel -----------------------------------------------------------
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 60), st.integers(0, 2**31 - 1), st.floats(0.0, 0.5))
-def test_subtree_kernel_matches_reference_on_random_forests(n, seed, unreached):
-    rng = np.random.default_rng(seed)
-    perm = rng.permutation(n)  # agents join in this order, each told by an earlier one
-    informed = np.full(n, -1, dtype=np.int64)
-    for k in range(1, n):
-        if rng.random() >= unreached:
-            informed[perm[k]] = perm[rng.integers(k)]
+@given(informer_forests(max_n=60))
+def test_subtree_kernel_matches_reference_on_random_forests(informed):
     np.testing.assert_array_equal(_subtree_sizes(informed[None, :])[0],
-                                  subtree_reference(informed))
+                                  subtree_sizes(informed))
 
 
 def test_subtree_kernel_matches_reference_on_simulated_trees():
@@ -166,7 +146,7 @@ def test_subtree_kernel_matches_reference_on_simulated_trees():
     res = swarm.simulate(org, swarm.Cascade(p=0.8), runs=5, seed=3, record="tree")
     sizes = _subtree_sizes(res.informed_by)
     for r in range(5):
-        np.testing.assert_array_equal(sizes[r], subtree_reference(res.informed_by[r]))
+        np.testing.assert_array_equal(sizes[r], subtree_sizes(res.informed_by[r]))
     # the origin's subtree is everyone else it reached
     o = res.origins[:, 0]
     reached = np.isfinite(res.arrival_times).sum(axis=1)

@@ -243,7 +243,10 @@ _step_agents = njit(cache=True, parallel=True)(_agents_copy)
 
 @njit(inline="always")
 def _polarisation(h, absent):
-    """``|mean heading|`` of the agents present, summed in agent order (same bits for any thread count)."""
+    """``|mean heading|`` of the agents present.
+
+    Summed in agent order, so the bits are the same for any thread count.
+    """
     sx = 0.0
     sy = 0.0
     sz = 0.0

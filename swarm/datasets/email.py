@@ -9,7 +9,7 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from .._checks import normalise_seed
+from .._checks import SeedLike, normalise_seed
 from ..organisation import Organisation
 from ..structures.edges import _build
 
@@ -30,7 +30,8 @@ def _raw() -> tuple[np.ndarray, np.ndarray]:
     return out[0], out[1]
 
 
-def email_eu_core(*, k: int | None = None, directed: bool = True, seed=None) -> Organisation:
+def email_eu_core(*, k: int | None = None, directed: bool = True,
+                  seed: SeedLike = None) -> Organisation:
     """The e-mail network of a European research institution (SNAP email-Eu-core).
 
     1,005 people in 42 departments and 25,571 directed e-mail links (u sent

@@ -56,8 +56,8 @@ class Assumptions:
 
     Examples
     --------
-    >>> Assumptions().model().describe()
-    'latency formal: exponential mean 4, colleague: exponential mean 1, social: exponential mean 0.25'
+    >>> Assumptions().model().describe()  # doctest: +ELLIPSIS
+    'latency formal: exponential mean 4, colleague: exponential mean 1, social: ...'
     """
 
     meeting_every: float = 8.0

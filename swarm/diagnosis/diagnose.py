@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, normalise_seed
+from .._checks import SeedLike, check_int, normalise_seed
 from .._progress import progress_bar
 from ..models.cascade import Cascade
 from ..models.shocks import Shock
@@ -76,7 +76,7 @@ class Diagnosis:
     assumptions: Assumptions
     model: Cascade
     runs: int
-    seed: object
+    seed: SeedLike
     results: dict = field(repr=False)
 
     def summary(self) -> str:
@@ -102,7 +102,7 @@ class Diagnosis:
 
 
 def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
-             runs: int = 100, seed=2026, assumptions: Assumptions | None = None,
+             runs: int = 100, seed: SeedLike = 2026, assumptions: Assumptions | None = None,
              robust_runs: int = 30, pins: int = 10, progress: bool | None = None) -> Diagnosis:
     """Diagnose an organisation: how fast news travels, who slows it, what would help.
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from .._checks import SeedLike
 from ..experiments._cells import CellRunner
 from ..experiments.scenario import FunctionScenario
 from ..models.cascade import Cascade
@@ -48,7 +49,7 @@ def _last_department(res) -> str | None:
 
 def conclusions(org: Organisation, model: Cascade, assumptions: Assumptions,
                 tables: Mapping[str, pd.DataFrame], whatifs: Mapping[str, Organisation],
-                runs: int, seed, tick: Callable[[int], None]) -> tuple[pd.DataFrame,
+                runs: int, seed: SeedLike, tick: Callable[[int], None]) -> tuple[pd.DataFrame,
                                                                          pd.DataFrame]:
     """(one row per assumption set, one row per headline conclusion)."""
     variants = {"as it is": org, **whatifs}

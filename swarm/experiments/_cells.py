@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import numbers
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -28,22 +30,47 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import normalise_seed
+from .._checks import SeedLike, normalise_seed
 from ..results.metrics import fraction_turned, per_run, spread
 from ..simulate import simulate
 
 __all__ = ["cell_key", "run_batch", "run_cells"]
 
 
+def _canonical_value(value: Any) -> Any:
+    """One spelling per value: an integral float is the int (``1.0`` is ``1``, ``-0.0`` is ``0``).
+
+    Booleans stay booleans (``True`` is not the number 1 in a grid) and
+    numpy scalars become Python ones.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    value = float(value)
+    if math.isfinite(value) and value.is_integer() and abs(value) < 2.0 ** 53:
+        return int(value)
+    return value
+
+
 def cell_key(values: Mapping[str, Any]) -> str:
     """The canonical text of a cell: sorted ``axis: value`` pairs as JSON.
+
+    The same value is the same cell whatever its spelling: ``1`` and ``1.0``
+    (or ``numpy.float64(1)``) give one key, hence one seed and one row in a
+    store.
 
     Examples
     --------
     >>> cell_key({"model.p": 0.5, "structure": "networked"})
     '{"model.p":0.5,"structure":"networked"}'
+    >>> cell_key({"model.p": 1.0}) == cell_key({"model.p": 1})
+    True
     """
-    return json.dumps(dict(values), sort_keys=True, separators=(",", ":"))
+    canon = {str(k): _canonical_value(v) for k, v in dict(values).items()}
+    return json.dumps(canon, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def _words(text: str) -> tuple[int, ...]:
@@ -96,7 +123,7 @@ class CellRunner:
                 "seed": [int(w) for w in seed.spawn_key], "seconds": time.perf_counter() - start}
 
 
-def run_cells(scenario, values: Sequence[Mapping[str, Any]], runs: int, seed, *,
+def run_cells(scenario, values: Sequence[Mapping[str, Any]], runs: int, seed: SeedLike, *,
               progress: bool | None = None):
     """The full :class:`~swarm.Result` of each given cell, with the sweep's seeds."""
     runner = CellRunner(scenario, runs, normalise_seed(seed), None)

@@ -16,7 +16,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__: list[str] = []
+__all__ = ["SchedulerError"]
+
+
+class SchedulerError(ConnectionError):
+    """The Dask scheduler given cannot be reached or its address is not one."""
 
 
 def _import_distributed():
@@ -63,7 +67,12 @@ def run_dask(run_batch: Callable[..., list[dict]], scenario, todo: list[dict], r
         cluster = local_cluster(workers or 2)
         client = distributed.Client(cluster)
     elif own_client:
-        client = distributed.Client(scheduler)
+        try:
+            client = distributed.Client(scheduler)
+        except (OSError, ValueError, TypeError) as err:  # unparsable address, nobody there
+            raise SchedulerError(f"scheduler {scheduler}: cannot connect "
+                                 f"({str(err).splitlines()[0] if str(err) else type(err).__name__})"
+                                 ) from None
     else:
         client = scheduler
     try:

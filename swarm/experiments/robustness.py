@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .._checks import check_choice, check_float, check_int, normalise_seed
+from .._checks import SeedLike, check_choice, check_float, check_int, normalise_seed
 from ..organisation import Organisation
 from ..plot._mpl import PALETTE, pyplot, save_figure
 from ..results import metrics as _m
@@ -33,7 +33,7 @@ _LABELS = {"random": "anyone (at random)", "managers": "managers",
 def robustness(org: Organisation, model=None, shock=None,
                removed: Sequence[float] = (0.0, 0.05, 0.1, 0.2),
                who: str | Sequence[str] = ("random", "managers"), runs: int = 20,
-               draws: int = 10, seed=None) -> pd.DataFrame:
+               draws: int = 10, seed: SeedLike = None) -> pd.DataFrame:
     """t50, t90 and reach against the fraction of people removed.
 
     Parameters

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .. import structures as st
+from .._checks import SeedLike
 from .._version import __version__
 from ..models.cascade import Cascade
 from ..models.laws import parse_law
@@ -307,7 +308,7 @@ class Scenario:
             return self
         return dataclasses.replace(self, structure=self._specs, model=model, shock=shock)
 
-    def run(self, runs: int = 100, seed=None, *, progress: bool | None = None):
+    def run(self, runs: int = 100, seed: SeedLike = None, *, progress: bool | None = None):
         """Every structure of the scenario simulated side by side.
 
         Each structure gets the organisation and runs that a sweep cell with
@@ -355,7 +356,8 @@ class Scenario:
         sc = self.with_values(values)
         return org, sc.model, sc.shock
 
-    def build_structure(self, label: str, values: Mapping[str, Any], seed) -> Organisation:
+    def build_structure(self, label: str, values: Mapping[str, Any],
+                        seed: SeedLike) -> Organisation:
         """The organisation of structure ``label`` with ``structure.*`` values applied."""
         spec = self._specs[label]
         params = {a.split(".", 1)[1]: v for a, v in values.items()
@@ -444,7 +446,7 @@ class FunctionScenario:
         """``(org, model, shock)`` of the sweep cell ``values`` (``cache`` is not used)."""
         return self.build(values, seed_for("build", values))
 
-    def build(self, values: Mapping[str, Any], seed):
+    def build(self, values: Mapping[str, Any], seed: SeedLike):
         """``(org, model, shock)`` of one cell."""
         kw = {a: v for a, v in values.items() if a != "structure"}
         if "seed" in _params_of(self.fn):

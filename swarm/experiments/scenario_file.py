@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -89,6 +90,9 @@ class _Reader:
               "table": isinstance(value, dict), "array": isinstance(value, list),
               "array of tables": isinstance(value, list) and all(isinstance(v, dict)
                                                                  for v in value),
+              "int or array of int": (isinstance(value, int) and not isinstance(value, bool))
+              or (isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool)
+                                                  for v in value)),
               "any": True}[kind]
         if not ok:
             self.fail(key, f"must be {'an' if kind[0] in 'ai' else 'a'} "
@@ -115,6 +119,8 @@ def _param_kind(p: inspect.Parameter) -> str:
         return "int" if p.name == "n" else "any"
     if p.name == "seed":
         return "int"
+    if p.name == "departments":  # a count, or the sizes of a real organisation's departments
+        return "int or array of int"
     if isinstance(d, bool):
         return "bool"
     return {int: "int", float: "number", str: "str"}.get(type(d), "any")
@@ -197,6 +203,39 @@ def _flatten(prefix: str, table: Mapping) -> dict:
     return out
 
 
+#: The largest scenario file read (scenario files are a few hundred bytes).
+MAX_BYTES = 1 << 20
+
+
+def _read_text(path: str) -> str:
+    """The text of a scenario file: a regular file, at most MAX_BYTES, UTF-8 (a BOM allowed).
+
+    Nothing of the content is echoed in an error: the file may be anything.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read it ({err.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # not /dev/zero, a fifo or a folder
+        os.close(fd)
+        raise ConfigError(f"{path}: not a regular file; give a .toml scenario file")
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            raw = fh.read(MAX_BYTES + 1)
+        except OSError as err:
+            raise ConfigError(f"{path}: cannot read it ({err.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024} KiB; a scenario file is "
+                          "a few lines of TOML")
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save it as "
+                          "UTF-8") from None
+
+
 def read_scenario(path) -> ScenarioFile:
     """Read and check a scenario file.
 
@@ -216,13 +255,8 @@ def read_scenario(path) -> ScenarioFile:
     path = os.fspath(path)
     r = _Reader(path)
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read it ({err.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        data = tomllib.loads(_read_text(path))
+    except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML ({err})") from None
     r.keys("", data, list(_TOP))
     for key, kind in _TOP.items():

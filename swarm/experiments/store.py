@@ -17,9 +17,12 @@ finished, its compute seconds and how many times it was computed).
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
 import os
+import secrets
+import socket
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,13 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._io import atomic_path
+from .._io import file_mode, remove_quietly
 from .._version import __version__
 from ._tables import SUMMARY, frame
 
 __all__ = ["Store", "StoreError", "load"]
 
-_FORMAT = 1
+#: 2: canonical cell keys (1 and 1.0 are one cell) and a checksum per cell.
+_FORMAT = 2
 #: SQLite ``application_id`` of a swarm store ("SWRM"), read from the file header.
 APPLICATION_ID = 0x5357524D
 _HEADER = b"SQLite format 3\x00"
@@ -52,6 +56,45 @@ def _hash(identity: Mapping) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _sqlite_problem(path: str, err: sqlite3.Error, doing: str) -> StoreError:
+    """One clear StoreError for an SQLite failure (never an sqlite3 traceback)."""
+    text = str(err)
+    code = getattr(err, "sqlite_errorname", "") or ""
+    if "full" in text or code == "SQLITE_FULL":
+        why = ("the disk is full; every cell committed so far is kept: free space and run "
+               "the sweep again to compute only the rest")
+    elif "disk I/O error" in text or code.startswith("SQLITE_IOERR"):
+        why = ("a disk I/O error (a full disk, a file size limit or failing hardware); every "
+               "cell committed so far is kept: fix it and run the sweep again")
+    elif "readonly" in text.replace("-", "").replace(" ", "") or code.startswith(
+            "SQLITE_READONLY"):
+        why = "the location is read-only; give a store path you can write"
+    elif "unable to open" in text or code.startswith("SQLITE_CANTOPEN"):
+        why = ("cannot open it for writing (a read-only place, a missing folder or no "
+               "permission?)")
+    elif "locked" in text or "busy" in text:
+        why = "another process holds it locked for too long; try again"
+    elif "malformed" in text or "not a database" in text:
+        why = f"it is corrupt ({text}); it was left as it is"
+    else:
+        why = text
+    return StoreError(f"store {path}: {doing}: {why}")
+
+
+def _open_readonly(path: str) -> sqlite3.Connection:
+    """A connection that only reads ``path``, seeing what its write-ahead log holds.
+
+    Without a (non-empty) ``-wal`` file the main file is the whole store and
+    is opened ``immutable`` (nothing is created beside it). With one, the
+    log is read too (``mode=ro``): the committed cells since the last
+    checkpoint live there, and the main file alone may be mid-checkpoint.
+    """
+    wal = path + "-wal"
+    has_wal = os.path.exists(wal) and os.path.getsize(wal) > 0
+    uri = "file:" + _uri_path(path) + ("?mode=ro" if has_wal else "?immutable=1")
+    return sqlite3.connect(uri, uri=True, timeout=30.0)
+
+
 def _check_file(path: str) -> tuple[str, dict]:
     """Refuse anything but an intact swarm store, reading only (never writing) the file.
 
@@ -68,24 +111,27 @@ def _check_file(path: str) -> tuple[str, dict]:
     if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
         raise StoreError(f"store {path} is an SQLite database but not a swarm results store; "
                          "give a new path")
-    # immutable=1: no locks, no -wal/-shm files created, the file is only read
-    uri = "file:" + _uri_path(path) + "?immutable=1"
     try:
-        con = sqlite3.connect(uri, uri=True)
+        con = _open_readonly(path)
         try:
             check = con.execute("PRAGMA quick_check").fetchall()
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         finally:
             con.close()
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"store {path} is corrupt ({err}); it was left as it is") from None
+        raise StoreError(f"store {path} is corrupt or unreadable ({err}); it was left as "
+                         "it is") from None
     if check != [("ok",)]:
         raise StoreError(f"store {path} is corrupt (integrity check: {check[0][0]}); it was "
                          "left as it is")
     if meta.get("format") != str(_FORMAT) or "identity" not in meta:
         raise StoreError(f"store {path} has format {meta.get('format')}, this swarm reads "
-                         f"format {_FORMAT}")
-    return meta["scenario_hash"], json.loads(meta["identity"])
+                         f"format {_FORMAT}; sweep into a new store")
+    try:
+        return meta["scenario_hash"], json.loads(meta["identity"])
+    except (KeyError, ValueError) as err:
+        raise StoreError(f"store {path} is damaged: its description cannot be read "
+                         f"({type(err).__name__}: {err})") from None
 
 
 def _uri_path(path: str) -> str:
@@ -96,17 +142,66 @@ def _uri_path(path: str) -> str:
 
 def _connect(path: str) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode: a committed cell survives a killed process; after a power
-    # cut the last few commits may be rolled back, and are then simply recomputed
-    con.execute("PRAGMA synchronous=NORMAL")
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a committed cell survives a killed process; after a power
+        # cut the last few commits may be rolled back, and are then simply recomputed
+        con.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
+def _part_name(path: str) -> str:
+    folder, base = os.path.split(os.path.abspath(path))
+    return os.path.join(folder, f".{base}.{socket.gethostname()}.{os.getpid()}."
+                                f"{secrets.token_hex(4)}.part")
+
+
+def _remove_part(tmp: str) -> None:
+    remove_quietly(tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal")
+
+
+def _remove_stale_parts(path: str) -> None:
+    """Remove part files of ``path`` left by killed processes of this host."""
+    folder, base = os.path.split(os.path.abspath(path))
+    prefix = f".{base}.{socket.gethostname()}."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and ".part" in name):
+            continue
+        pid = name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            remove_quietly(os.path.join(folder, name))
+        except OSError:  # alive, another user's: leave it
+            pass
+
+
+#: os.link errors that mean "no hard links on this file system", not a real failure.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
+
+
 def _create(path: str, identity: Mapping) -> None:
-    """Make a new store atomically: built beside ``path``, then renamed into place."""
-    with atomic_path(path) as tmp:
-        os.unlink(tmp)
+    """Make a new store: built beside ``path``, then linked into place if still absent.
+
+    ``os.link`` fails when ``path`` exists, so two processes creating the
+    same store at once never replace a file the other already has open: one
+    store wins, the other process uses it. The part file is removed on any
+    failure (full disk, interrupt), and stale ones of killed processes on
+    the next creation.
+    """
+    tmp = _part_name(path)
+    try:
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
+        _remove_stale_parts(path)
         con = sqlite3.connect(tmp, isolation_level=None)
         try:
             con.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -118,16 +213,43 @@ def _create(path: str, identity: Mapping) -> None:
                     key TEXT PRIMARY KEY, cell TEXT NOT NULL, summary TEXT NOT NULL,
                     curve BLOB, swarm_version TEXT NOT NULL, scenario_hash TEXT NOT NULL,
                     seed TEXT NOT NULL, finished TEXT NOT NULL, seconds REAL NOT NULL,
-                    computes INTEGER NOT NULL DEFAULT 1);
+                    computes INTEGER NOT NULL DEFAULT 1, checksum TEXT NOT NULL);
                 COMMIT;""")
-            now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+            now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
             with con:
                 con.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("format", str(_FORMAT)), ("identity", json.dumps(identity, sort_keys=True)),
                     ("scenario_hash", _hash(identity)), ("created", now),
                     ("swarm_version", _version())])
         finally:
-            con.close()
+            con.close()  # the last connection checkpoints: no -wal left beside the part
+        os.chmod(tmp, file_mode())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError as err:
+            if err.errno not in _NO_LINKS:
+                raise
+            if not os.path.exists(path):  # a file system without hard links: rename, if
+                os.rename(tmp, path)      # still absent (not race-free there)
+    except sqlite3.Error as err:
+        raise _sqlite_problem(path, err, "cannot create it") from None
+    except OSError as err:
+        raise StoreError(f"store {path}: cannot create it ({err.strerror or err})") from None
+    finally:
+        _remove_part(tmp)
+
+
+def _checksum(key: str, cell: str, summary: str, curve: bytes | None, seed: str) -> str:
+    """SHA-256 over everything a cell's numbers depend on, as stored."""
+    h = hashlib.sha256()
+    for part in (key, cell, summary, seed):
+        data = part.encode("utf-8")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    h.update(b"\x00" if curve is None else b"\x01" + bytes(curve))
+    return h.hexdigest()
 
 
 class Store:
@@ -150,6 +272,26 @@ class Store:
     def __init__(self, path: str, con: sqlite3.Connection, scenario_hash: str):
         self.path, self._con, self.scenario_hash = path, con, scenario_hash
         self._version = _version()
+        self.committed = 0  # cells this Store object committed
+
+    @classmethod
+    def check(cls, path, identity: Mapping[str, Any]) -> bool:
+        """Whether a store for ``identity`` exists at ``path``; raise if it cannot be used.
+
+        Reads only: a missing store is not created (see :meth:`open`).
+        """
+        path = os.fspath(path)
+        if not os.path.exists(path):
+            return False
+        identity = json.loads(json.dumps(identity, sort_keys=True))
+        want = _hash(identity)
+        got, old = _check_file(path)
+        if got != want:
+            diff = _differences(old, identity)
+            raise StoreError(f"store {path} was made by a different scenario (hash {got[:12]}, "
+                             f"this one {want[:12]}; they differ in {', '.join(diff)}); give "
+                             "a new store path or the scenario it was made with")
+        return True
 
     @classmethod
     def open(cls, path, identity: Mapping[str, Any]) -> Store:
@@ -158,31 +300,35 @@ class Store:
         An existing file is first checked without being modified: it must be
         an intact swarm store made by the same identity (scenario, runs,
         seed, curve), else :class:`StoreError` is raised and it is left as
-        it is.
+        it is. Several processes may create the same new store at once: one
+        creation wins and all of them use it.
         """
         path = os.fspath(path)
         identity = json.loads(json.dumps(identity, sort_keys=True))
-        want = _hash(identity)
-        if not os.path.exists(path):
+        if not cls.check(path, identity):
             _create(path, identity)
-        got, old = _check_file(path)
-        if got != want:
-            diff = _differences(old, identity)
-            raise StoreError(f"store {path} was made by a different scenario (hash {got[:12]}, "
-                             f"this one {want[:12]}; they differ in {', '.join(diff)}); give "
-                             "a new store path or the scenario it was made with")
-        return cls(path, _connect(path), want)
+            cls.check(path, identity)
+        try:
+            con = _connect(path)
+        except sqlite3.Error as err:
+            raise _sqlite_problem(path, err, "cannot open it") from None
+        return cls(path, con, _hash(identity))
 
     def rows(self, keys: Sequence[str] | None = None) -> dict[str, dict]:
-        """Stored cells, key -> row (axis values and summary, ``curve`` if kept)."""
-        out = {}
-        for key, cell, summary, curve in self._con.execute(
-                "SELECT key, cell, summary, curve FROM cells"):
-            out[key] = _row(cell, summary, curve)
-        if keys is not None:
-            wanted = set(keys)
-            out = {k: v for k, v in out.items() if k in wanted}
-        return out
+        """Stored cells, key -> row (axis values and summary, ``curve`` if kept).
+
+        Every cell's checksum is verified: a damaged or edited cell raises
+        :class:`StoreError` naming it.
+        """
+        try:
+            found = self._con.execute(
+                "SELECT key, cell, summary, curve, seed, checksum FROM cells").fetchall()
+        except sqlite3.Error as err:
+            raise _sqlite_problem(self.path, err, "cannot read its cells") from None
+        wanted = None if keys is None else set(keys)
+        return {key: _verified_row(self.path, key, cell, summary, curve, seed, checksum)
+                for key, cell, summary, curve, seed, checksum in found
+                if wanted is None or key in wanted}
 
     def put(self, item: Mapping[str, Any]) -> None:
         """Commit one finished cell in its own transaction.
@@ -191,16 +337,25 @@ class Store:
         """
         curve = item.get("curve")
         blob = None if curve is None else np.asarray(curve, dtype="<f8").tobytes()
-        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
-        with self._con:
-            self._con.execute("BEGIN IMMEDIATE")
-            self._con.execute(
-                "INSERT INTO cells (key, cell, summary, curve, swarm_version, scenario_hash, "
-                "seed, finished, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET computes = computes + 1",
-                (item["key"], json.dumps(item["values"], sort_keys=True),
-                 json.dumps(item["row"]), blob, self._version, self.scenario_hash,
-                 json.dumps(item.get("seed")), now, float(item["seconds"])))
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
+        cell = json.dumps(item["values"], sort_keys=True)
+        summary = json.dumps(item["row"])
+        seed = json.dumps(item.get("seed"))
+        try:
+            with self._con:
+                self._con.execute("BEGIN IMMEDIATE")
+                self._con.execute(
+                    "INSERT INTO cells (key, cell, summary, curve, swarm_version, "
+                    "scenario_hash, seed, finished, seconds, checksum) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET computes = computes + 1",
+                    (item["key"], cell, summary, blob, self._version, self.scenario_hash,
+                     seed, now, float(item["seconds"]),
+                     _checksum(item["key"], cell, summary, blob, seed)))
+        except sqlite3.Error as err:
+            raise _sqlite_problem(self.path, err, f"cell {item['key']} could not be "
+                                  f"committed ({self.committed} committed by this run)") from None
+        self.committed += 1
 
     def close(self) -> None:
         self._con.close()
@@ -210,6 +365,20 @@ class Store:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _verified_row(path: str, key: str, cell: str, summary: str, curve, seed: str,
+                  checksum: str) -> dict:
+    """A stored cell as a row, refused by name if its checksum or its JSON is wrong."""
+    blob = None if curve is None else bytes(curve)
+    if _checksum(key, cell, summary, blob, seed) != checksum:
+        raise StoreError(f"store {path}: cell {key} fails its checksum (edited or damaged "
+                         "since it was written); delete that row or the store to recompute it")
+    try:
+        return _row(cell, summary, blob)
+    except ValueError as err:  # JSONDecodeError included: never re-built, named here
+        raise StoreError(f"store {path}: cell {key} cannot be read ({type(err).__name__}: "
+                         f"{err})") from None
 
 
 def _row(cell: str, summary: str, curve) -> dict:
@@ -254,18 +423,21 @@ def load(path, *, provenance: bool = False) -> pd.DataFrame:
     if not os.path.exists(path):
         raise StoreError(f"store {path}: no such file")
     _, ident = _check_file(path)
-    con = sqlite3.connect(path, timeout=30.0)
+    rows, prov = [], []
     try:
-        con.execute("PRAGMA query_only=1")
-        rows, prov = [], []
-        for cell, summary, curve, *extra in con.execute(
-                "SELECT cell, summary, curve, swarm_version, scenario_hash, finished, seconds, "
-                "computes FROM cells"):
-            rows.append(_row(cell, summary, curve))
-            prov.append(dict(zip(("swarm_version", "scenario_hash", "finished", "seconds",
-                                  "computes"), extra)))
-    finally:
-        con.close()
+        con = _open_readonly(path)
+        try:
+            found = con.execute(
+                "SELECT key, cell, summary, curve, seed, checksum, swarm_version, "
+                "scenario_hash, finished, seconds, computes FROM cells").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as err:
+        raise _sqlite_problem(path, err, "cannot read it") from None
+    for key, cell, summary, curve, seed, checksum, *extra in found:
+        rows.append(_verified_row(path, key, cell, summary, curve, seed, checksum))
+        prov.append(dict(zip(("swarm_version", "scenario_hash", "finished", "seconds",
+                              "computes"), extra)))
     df = frame(rows, ident.get("curve"))
     if df.empty:
         return df

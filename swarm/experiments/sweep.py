@@ -6,6 +6,8 @@ How cells are keyed, seeded and computed: :mod:`swarm.experiments._cells`.
 from __future__ import annotations
 
 import itertools
+import math
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from .._checks import SeedLike, check_choice, check_int, normalise_seed
+from .._io import check_folder
 from .._progress import progress_bar
 from . import _dask
 from ._cells import CellRunner, cell_key, run_batch
 from ._tables import as_row, frame
 from .scenario import FunctionScenario, Scenario, _scalar, _whatif_function
-from .store import Store
+from .store import Store, StoreError
 
 __all__ = ["CURVE_TIMES", "cell_key", "cells", "sweep"]
 
@@ -126,6 +129,11 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
         workers = check_int("workers", workers, low=1)
     if batch is not None:
         batch = check_int("batch", batch, low=1)
+    if workers is not None and scheduler is not None:
+        raise ValueError(f"workers={workers} starts a local Dask cluster, scheduler="
+                         f"{scheduler!r} uses a running one: give one of them, not both")
+    if backend == "local" and (workers is not None or scheduler is not None):
+        raise ValueError("workers and scheduler apply to backend='dask', got backend='local'")
     if seed is None:
         raise ValueError("seed must be given for a sweep (an int): the store and every cell's "
                          "numbers depend on it")
@@ -135,16 +143,32 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
     elif curve is False or curve is None:
         curve_t = None
     else:
-        curve_t = tuple(float(t) for t in np.asarray(curve, dtype=float).ravel())
-        if not curve_t or not np.all(np.diff(curve_t) >= 0) or min(curve_t) < 0:
-            raise ValueError(f"curve must be True, False or increasing times >= 0, got {curve!r}")
+        try:
+            curve_t = tuple(float(t) for t in np.asarray(curve, dtype=float).ravel())
+        except (TypeError, ValueError):
+            curve_t = ()
+        if (not curve_t or not all(math.isfinite(t) for t in curve_t)
+                or not np.all(np.diff(curve_t) >= 0) or min(curve_t) < 0):
+            raise ValueError(f"curve must be True, False or increasing finite times >= 0, "
+                             f"got {curve!r}")
     todo_all = cells(scenario, grid)
     for name, _ in scenario.whatifs:  # fail before the first cell, not in the middle
         _whatif_function(name)
     identity = {"scenario": scenario.describe(), "runs": runs,
                 "seed": {"entropy": root.entropy, "spawn_key": list(root.spawn_key)},
                 "curve": None if curve_t is None else list(curve_t)}
-    db = None if store is None else Store.open(store, identity)
+    # an existing store is checked now; a new one is made when its first cell is done,
+    # so a sweep that fails before (a bad scheduler, say) leaves no empty store behind
+    db = None
+    if store is not None:
+        if Store.check(store, identity):
+            db = Store.open(store, identity)
+        else:
+            try:
+                check_folder(os.path.dirname(os.path.abspath(os.fspath(store))),
+                             f"store {os.fspath(store)}: cannot create it in")
+            except ValueError as err:
+                raise StoreError(str(err)) from None
     try:
         done: dict[str, dict] = {} if db is None else db.rows(
             [cell_key(v) for v in todo_all])
@@ -153,7 +177,10 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
                            initial=len(todo_all) - len(todo), leave=True)
 
         def finished(item: dict) -> None:
-            if db is not None:
+            nonlocal db
+            if store is not None:
+                if db is None:
+                    db = Store.open(store, identity)
                 db.put(item)
             done[item["key"]] = as_row(item["values"], item["row"], item["curve"])
             if bar is not None:
@@ -165,8 +192,8 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
                 for v in todo:
                     finished(runner(v))
             elif todo:
-                _dask.run_dask(run_batch, scenario, todo, runs, root, curve_t, finished, scheduler=scheduler,
-                         workers=workers, batch=batch)
+                _dask.run_dask(run_batch, scenario, todo, runs, root, curve_t, finished,
+                               scheduler=scheduler, workers=workers, batch=batch)
         finally:
             if bar is not None:
                 bar.close()
@@ -174,5 +201,6 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
         if db is not None:
             db.close()
     # stored rows hold their axes in key order: put them back in grid order
-    return frame([{**{a: done[cell_key(v)][a] for a in v}, **done[cell_key(v)]}
-                   for v in todo_all], curve_t)
+    # (and as this call spelled them: 1.0 here if the store holds it as 1)
+    return frame([{**v, **{c: x for c, x in done[cell_key(v)].items() if c not in v}}
+                  for v in todo_all], curve_t)

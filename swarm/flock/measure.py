@@ -178,7 +178,11 @@ class TurningWave:
         return float(rel[-1] / rel[0]) if rel.size and rel[0] > 0 else math.nan
 
     def table(self) -> pd.DataFrame:
-        """One row per bird: ``bird``, ``distance``, ``turn_time``, ``peak`` (radians), ``shocked``."""
+        """One row per bird.
+
+        Columns ``bird``, ``distance``, ``turn_time``, ``peak`` (radians) and
+        ``shocked``.
+        """
         shocked = np.zeros(len(self.distance), dtype=bool)
         shocked[self.trajectory.origins] = True
         return pd.DataFrame({"bird": np.arange(len(self.distance)), "distance": self.distance,
@@ -222,6 +226,9 @@ def turning_wave(flock: Flock, steps: int, *, birds: int = 10, angle: float = ma
     bands = check_int("bands", bands, low=1)
     front_quantile = check_float("front_quantile", front_quantile, low=0.0, high=1.0,
                                  low_open=True)
+    if check_int("birds", birds, low=1) >= flock.n:
+        raise ValueError(f"birds must be fewer than the flock's {flock.n} birds (the wave needs "
+                         f"unshocked birds to cross), got {birds}")
     origins = flock.predator(birds, angle, side=side, hold=hold, threshold=threshold,
                              towards=towards, along=along)
     pos0 = flock.positions

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_choice, check_float, check_int, normalise_seed
+from .._checks import SeedLike, check_choice, check_float, check_int, normalise_seed
 from .._kernels.alignment import _constants
 from .._kernels.flock import _flock_step, _polarisation
 from ..models.alignment import Alignment
@@ -131,7 +131,7 @@ class Flock:
     """
 
     def __init__(self, n: int, k: int = 7, interaction: str = "topological",
-                 radius: float | None = None, dynamics: str = "vicsek", seed=None, *,
+                 radius: float | None = None, dynamics: str = "vicsek", seed: SeedLike = None, *,
                  speed: float = 0.25, coupling: float = 4.0, noise: float = 0.05,
                  inertia: float | None = None, friction: float | None = None,
                  cohesion: float = 2.0, spacing: float = 1.0, density: float = 1.0,

@@ -24,6 +24,8 @@ import pandas as pd
 
 from .._checks import check_float, check_int
 from .._kernels.alignment import _alignment_run_agents, _alignment_runs
+from .._kernels.alignment2d import _alignment_run_agents_2d, _alignment_runs_2d
+from .._memory import check_simulation
 from ..organisation import Organisation
 from ..results.result import Result
 from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
@@ -343,6 +345,9 @@ class AlignmentResult(Result):
 def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs: int,
                         ss: np.random.SeedSequence, progress: bool | None) -> AlignmentResult:
     """Run the alignment kernel through the shared runner; seeds and origins as for the cascade."""
+    check_simulation(org.n, runs, per_cell=40, per_run=16 * (model.steps // model.record_every + 1),
+                     what=org.name or "simulate", reduce="use fewer runs or agents, a shorter "
+                     "max_time or a larger record_every")
     g = org._kernel
     origins, keys = run_keys(org, shock, ss.spawn(runs), 1)
     keys = np.ascontiguousarray(keys[:, 0])  # one counter-based noise stream per run
@@ -358,15 +363,16 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
         absent = np.ascontiguousarray(org.absent if g["order"] is None else org.absent[g["order"]])
     args = (g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise, model.inertia,
             model.friction, model.dt, model.angle, steps, model.record_every, absent)
+    runs_kernel, agents_kernel = ((_alignment_runs_2d, _alignment_run_agents_2d)  # the plane
+                                  if model.dim == 2 else (_alignment_runs, _alignment_run_agents))
     by_agents = _by_agents(n, runs)
 
     def step(lo: int, hi: int) -> None:
         if by_agents:
-            _alignment_run_agents(*args, k_origins[lo], keys[lo], times[lo], min_dot[lo],
-                                  order[lo])
+            agents_kernel(*args, k_origins[lo], keys[lo], times[lo], min_dot[lo], order[lo])
         else:
-            _alignment_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi],
-                            min_dot[lo:hi], order[lo:hi])
+            runs_kernel(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], min_dot[lo:hi],
+                        order[lo:hi])
 
     run_batches(runs, step, batch=1 if by_agents else BATCH, progress=progress,
                 desc=org.name or "runs")

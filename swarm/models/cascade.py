@@ -14,6 +14,7 @@ neighbours, Centola and Macy (2007, Am. J. Sociol. 113:702).
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,10 +24,11 @@ import numpy as np
 from .._checks import check_float, check_int, normalise_seed
 from .._kernels.cascade import CONSTANT, _cascade_runs, _draw_edges
 from .._kernels.graph import _permute_csr
+from .._memory import check_simulation
 from ..organisation import CHANNELS, Organisation
 from ..results.result import Result
 from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
-from .laws import Exponential, Latency, LatencyLaw, _law_text
+from .laws import Exponential, Latency, LatencyLaw, _law_text, check_time_range
 from .shocks import Shock
 
 __all__ = ["Cascade", "kernel_args"]
@@ -51,7 +53,7 @@ class Cascade:
         fewer than its count never turns unless it is an origin.
     window : float > 0 or None
         Attention span: a signal is forgotten ``window`` time units after it
-        arrived. ``None``: never forgotten.
+        arrived. ``None`` (or ``inf``): never forgotten.
     ignore : float in [0, 1], default 0
         Probability that an agent ignores a signal that is not reinforced,
         i.e. that reached it with no other signal in the ``window`` before it
@@ -100,8 +102,9 @@ class Cascade:
                 "threshold (a float is a fraction of the agents watched; pass an int for a "
                 "count)", t, low=0.0, high=1.0, low_open=True))
         if self.window is not None:
-            object.__setattr__(self, "window", check_float("window", self.window, low=0.0,
-                                                           low_open=True))
+            window = check_float("window", self.window,
+                                 low=0.0, low_open=True, allow_inf=True)
+            object.__setattr__(self, "window", None if math.isinf(window) else window)
 
     def law_of(self, channel: str) -> LatencyLaw | None:
         """The latency law of ``channel`` (None if the mapping leaves it out)."""
@@ -171,6 +174,7 @@ class Cascade:
                   ss: np.random.SeedSequence, *, record: str | None = None,
                   progress: bool | None = None) -> Result:
         """Run ``runs`` cascades through the shared batch runner (see :func:`swarm.simulate`)."""
+        check_simulation(org.n, runs, per_cell=40 if record else 16, what=org.name or "simulate")
         args = kernel_args(org, self)
         origins, keys = run_keys(org, shock, ss.spawn(runs), 3)
         k_origins = kernel_origins(org, origins)
@@ -204,6 +208,9 @@ def kernel_args(org: Organisation, model: Cascade) -> tuple:
     """
     g = org._kernel
     law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
+    used = {CHANNELS[c]: model.law_of(CHANNELS[c]) for c in sorted(g["channels_used"])}
+    scale = 1.0 if g["unit_scale"] or g["out_scale"].size == 0 else float(g["out_scale"].max())
+    check_time_range(used, org.n - 1, scale)
     window = np.inf if model.window is None else float(model.window)
     return (g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"], g["out_slot"],
             g["in_ptr"], g["in_idx"], model._thresholds(g["attention"]), window,

@@ -17,14 +17,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
 from .._checks import check_float
 from .._kernels.cascade import CONSTANT, EXPONENTIAL, LOGNORMAL, SCHEDULED
 
-__all__ = ["Constant", "Exponential", "Latency", "LatencyLaw", "LogNormal", "Scheduled", "parse_law"]
+__all__ = ["Constant", "Exponential", "Latency", "LatencyLaw", "LogNormal", "Scheduled",
+           "check_time_range", "parse_law"]
 
 
 class LatencyLaw:
@@ -33,6 +33,10 @@ class LatencyLaw:
     _kind: int = -1
 
     def _params(self) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def _max_delay(self) -> float:
+        """The largest delay the kernel can draw on an edge of scale 1 (a bound)."""
         raise NotImplementedError
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -63,6 +67,9 @@ class Constant(LatencyLaw):
     def _params(self):
         return self.value, 0.0
 
+    def _max_delay(self):
+        return self.value
+
     def sample(self, rng, size):
         return np.full(size, self.value)
 
@@ -86,6 +93,9 @@ class Exponential(LatencyLaw):
 
     def _params(self):
         return self.mean, 0.0
+
+    def _max_delay(self):
+        return self.mean * _MAX_EXPONENTIAL
 
     def sample(self, rng, size):
         return rng.exponential(self.mean, size)
@@ -119,6 +129,10 @@ class LogNormal(LatencyLaw):
 
     def _params(self):
         return self.median, self.sigma
+
+    def _max_delay(self):
+        with np.errstate(over="ignore"):
+            return float(self.median * np.exp(self.sigma * _MAX_NORMAL))
 
     def sample(self, rng, size):
         return self.median * np.exp(self.sigma * rng.standard_normal(size))
@@ -154,13 +168,54 @@ class Scheduled(LatencyLaw):
         return self.period / 2
 
     def _params(self):
-        return self.period, self.phase
+        # the same meetings with the phase brought into [0, period): a phase of 1e16
+        # against a period of 1 would otherwise round every meeting time
+        return self.period, self.phase % self.period
+
+    def _max_delay(self):
+        return self.period  # a signal waits at most one period for the next meeting
 
     def sample(self, rng, size):
         return np.zeros(size)
 
 
-Latency = Union[LatencyLaw, Mapping[str, LatencyLaw]]
+Latency = LatencyLaw | Mapping[str, LatencyLaw]
+
+#: The kernel's largest Exp(1) draw: the ziggurat's tail start R plus -log(2**-53).
+_MAX_EXPONENTIAL = 7.69711747013104972 + 53 * math.log(2.0)
+#: The kernel's largest |N(0, 1)| draw: Box-Muller with 1 - u >= 2**-53.
+_MAX_NORMAL = math.sqrt(2.0 * 53 * math.log(2.0))
+#: Arrival times must stay below this (float64 overflows at 1.8e308).
+_TIME_LIMIT = 1e300
+
+
+def check_time_range(laws: Mapping[str, LatencyLaw], hops: int, max_scale: float) -> None:
+    """Refuse laws whose arrival times could overflow (and read as "never reached").
+
+    An arrival is a sum of at most ``hops`` edge delays, each at most the
+    law's largest draw times the edge's latency scale. Meetings must also
+    stay countable: times up to 2**50 periods keep a meeting's time exact
+    to well below a period.
+    """
+    for channel, law in laws.items():
+        one = law._max_delay() * (1.0 if isinstance(law, Scheduled) else max_scale)
+        with np.errstate(over="ignore"):
+            bound = float(np.float64(one) * max(hops, 1))
+        if not bound < _TIME_LIMIT:
+            raise ValueError(
+                f"latency {_law_text(law)} ({channel}): delays over up to {hops} hops "
+                f"(latency scale up to {max_scale:g}) can reach {bound:.3g}, beyond the range "
+                "of float64 times; an overflow would read as 'never reached'. Give the delays "
+                "in a larger time unit (smaller values)")
+    periods = [law.period for law in laws.values() if isinstance(law, Scheduled)]
+    if periods:
+        longest = max(law._max_delay() * (1.0 if isinstance(law, Scheduled) else max_scale)
+                      for law in laws.values()) * max(hops, 1)
+        if longest / min(periods) > 2.0 ** 50:
+            raise ValueError(
+                f"latency: meetings every {min(periods):g} cannot be counted exactly over "
+                f"times up to {longest:.3g} ({hops} hops); use a longer period or shorter "
+                "delays on the other channels")
 
 _BY_NAME = {"exponential": Exponential, "constant": Constant, "lognormal": LogNormal,
             "scheduled": Scheduled}

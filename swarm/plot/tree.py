@@ -1,4 +1,7 @@
-"""Who told whom: one run's transmission tree drawn over the organisation (re-exported by :mod:`swarm.plot`)."""
+"""Who told whom: one run's transmission tree drawn over the organisation.
+
+Re-exported by :mod:`swarm.plot`.
+"""
 
 from __future__ import annotations
 

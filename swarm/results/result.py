@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,10 +232,21 @@ class Result:
             self._cache["messengers"] = table
         return self._cache["messengers"].copy()
 
-    def plot(self, ax=None, **kwargs):
-        """Response curve (median and 5-95 % band over runs); returns the Axes."""
+    def plot(self, path=None, *, ax=None, logx: bool = False, title: str | None = None):
+        """Response curve (median and 5-95 % band over runs); optionally saved to ``path``.
 
-        return response_curves({self.name: self.curve()}, unit=self.unit, ax=ax, **kwargs)
+        The same signature as :meth:`Comparison.plot`. Returns the matplotlib
+        Figure. (An Axes passed first, as in older versions, is taken as ``ax``.)
+
+        Examples
+        --------
+        >>> import swarm
+        >>> res = swarm.simulate(swarm.hierarchy(50), runs=4, seed=1)
+        >>> fig = res.plot()
+        >>> fig.axes[0].get_xlabel()
+        'time (hours)'
+        """
+        return _plot({self.name: self.curve()}, self.unit, path, ax, logx, title)
 
     def __repr__(self) -> str:
         return (f"Result({self.name!r}: {self.runs} runs x {self.n} agents, "
@@ -316,11 +328,19 @@ class Comparison(Mapping):
         if title is None:
             title = f"{first.n} agents, {first.runs} runs; {first.model.describe()}; " \
                     f"shock {first.shock.describe()}"
-        ax = response_curves(self.curves(), unit=self.unit, ax=ax, title=title, logx=logx)
-        fig = ax.figure
-        if path is not None:
-            save_figure(fig, path)
-        return fig
+        return _plot(self.curves(), self.unit, path, ax, logx, title)
 
     def __repr__(self) -> str:
         return f"Comparison({', '.join(self._results)})"
+
+
+def _plot(curves, unit, path, ax, logx, title):
+    """The one body of Result.plot and Comparison.plot: draw, save if asked, return the Figure."""
+    if path is not None and hasattr(path, "figure") and hasattr(path, "plot"):
+        path, ax = None, path  # an Axes given first (the old Result.plot(ax))
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name or None, got {type(path).__name__}")
+    ax = response_curves(curves, unit=unit, ax=ax, title=title, logx=logx)
+    if path is not None:
+        save_figure(ax.figure, path)
+    return ax.figure

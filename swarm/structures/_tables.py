@@ -1,4 +1,4 @@
-"""Reading real exports: one table reader for org charts, contact tables, scenario files and the CLI.
+"""Reading real exports: one table reader for org charts, contacts, scenario files and the CLI.
 
 HR systems export CSV with commas, semicolons or tabs, in UTF-8, UTF-8 with
 a byte-order mark, Windows-1252 or Latin-1, or an Excel workbook; their
@@ -64,7 +64,7 @@ class Source:
         return "the DataFrame" if self.path is None else repr(self.path)
 
     def named(self, what: str = "table") -> str:
-        """How an error starts: ``table 'chart.csv'``, ``the DataFrame``, ``the people DataFrame``."""
+        """How an error starts: ``table 'chart.csv'``, ``the DataFrame``, ``the people ...``."""
         if self.path is None:
             return "the DataFrame" if what == "table" else f"the {what} DataFrame"
         return f"{what} {self.path!r}"

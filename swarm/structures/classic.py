@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import check_int, normalise_seed
+from .._checks import SeedLike, check_int, normalise_seed
+from .._memory import check_agents
 from ..organisation import CHANNELS, Organisation
-from .neighbours import k_nearest, social_space
+from .neighbours import _k_nearest_grid, k_nearest, social_space
 
 __all__ = ["hierarchy", "linking_pin", "networked", "silos"]
 
@@ -62,7 +63,7 @@ def _tree(n: int, span: int):
     return parent, level, branch, names
 
 
-def hierarchy(n: int, seed=None, *, span: int = 7, departments=None) -> Organisation:
+def hierarchy(n: int, seed: SeedLike = None, *, span: int = 7, departments=None) -> Organisation:
     """The rake: a tree in which everyone watches their manager and direct reports.
 
     A complete ``span``-ary tree filled level by level (agent 0 at the top),
@@ -98,6 +99,7 @@ def hierarchy(n: int, seed=None, *, span: int = 7, departments=None) -> Organisa
     ([-1, 0, 0, 1, 0, 4, 4, 0, 7, 7], [0, 1, 1, 2, 1, 2, 2, 1, 2, 2])
     """
     n = check_int("n", n, low=1)
+    check_agents(n, 250, "hierarchy")  # bytes per agent: tracemalloc peak at span 7, rounded up
     span = check_int("span", span, low=1)
     if departments is not None:
         sizes = _department_sizes(n, departments)
@@ -139,7 +141,7 @@ def _department_rakes(sizes: list[int], span: int) -> Organisation:
                        name="hierarchy")
 
 
-def linking_pin(n: int, seed=None, *, group_size: int = 7) -> Organisation:
+def linking_pin(n: int, seed: SeedLike = None, *, group_size: int = 7) -> Organisation:
     """Likert's linking-pin organisation: overlapping work groups.
 
     Each group is a manager and their ``group_size - 1`` reports, and
@@ -167,6 +169,7 @@ def linking_pin(n: int, seed=None, *, group_size: int = 7) -> Organisation:
     [6, 6, 6, 6, 6, 6, 6]
     """
     n = check_int("n", n, low=1)
+    check_agents(n, 720, "linking_pin")  # bytes per agent: tracemalloc peak, rounded up
     group_size = check_int("group_size", group_size, low=2)
     span = group_size - 1
     parent, level, branch, names = _tree(n, span)
@@ -210,7 +213,7 @@ def _dept_names(departments: int) -> list[str]:
     return [f"dept {d + 1}" for d in range(departments)]
 
 
-def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int = 1,
+def networked(n: int, seed: SeedLike = None, *, k: int = 7, dim: int = 2, departments: int = 1,
               positions: np.ndarray | None = None) -> Organisation:
     """The flock: everyone watches their ``k`` nearest colleagues in social space.
 
@@ -247,6 +250,7 @@ def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int =
     """
     n = check_int("n", n, low=2)
     k = check_int("k", k, low=1)
+    check_agents(n, 50 * (k + 1), "networked")  # tracemalloc peak 354 bytes/agent at k = 7
     if k >= n:
         raise ValueError(f"k must be smaller than n ({n}): each agent watches k others, got k={k}")
     if positions is None:
@@ -261,14 +265,19 @@ def networked(n: int, seed=None, *, k: int = 7, dim: int = 2, departments: int =
             raise ValueError(f"positions must be a finite (n, d) array with n = {n}, "
                              f"got shape {pos.shape}")
         dept, names = np.zeros(n, dtype=np.int64), ["dept 1"]
-    nbr = np.sort(k_nearest(pos, k), axis=1)
-    indptr = np.arange(0, n * k + 1, k, dtype=np.int64)
-    w = sp.csr_array((np.ones(n * k), nbr.ravel(), indptr), shape=(n, n))
+    idx = np.int32 if n * k < 2**31 - 1 else np.int64  # the CSR's index type
+    nbr = _k_nearest_grid(pos, k, by_index=True, dtype=idx) if 1 <= pos.shape[1] <= 3 else None
+    if nbr is None:  # too clustered for a grid, or more than 3 dimensions
+        nbr = np.sort(k_nearest(pos, k), axis=1).astype(idx)
+    indptr = np.arange(0, n * k + 1, k, dtype=idx)
+    w = sp.csr_array((np.ones(n * k), nbr.reshape(-1), indptr), shape=(n, n))
+    del nbr
     return Organisation(w, channel=np.full(n * k, COLLEAGUE, dtype=np.int8), position=pos,
                         department=dept, department_names=names, name="networked")
 
 
-def silos(n: int, seed=None, *, departments=8, k: int = 7, dim: int = 2) -> Organisation:
+def silos(n: int, seed: SeedLike = None, *, departments=8, k: int = 7,
+          dim: int = 2) -> Organisation:
     """Silos: everyone watches their ``k`` nearest colleagues inside their own department.
 
     The same social space and departments as :func:`networked` with the
@@ -301,9 +310,10 @@ def silos(n: int, seed=None, *, departments=8, k: int = 7, dim: int = 2) -> Orga
     (4, ('dept 1', 'dept 2', 'dept 3', 'dept 4'))
     """
     n = check_int("n", n, low=1)
+    k = check_int("k", k, low=1)
+    check_agents(n, 80 * (k + 1), "silos")  # tracemalloc peak 571 bytes/agent at k = 7
     sizes = _department_sizes(n, departments)
     departments = sizes if isinstance(sizes, int) else len(sizes)
-    k = check_int("k", k, low=1)
     dim = check_int("dim", dim, low=1)
     pos, dept = _space(n, seed, dim, sizes)
     starts = np.searchsorted(dept, np.arange(departments + 1))

@@ -88,7 +88,8 @@ def small_world(n: int, seed=None, *, k: int = 7, rewire: float = 0.1,
     >>> d = org.describe()
     >>> d["watched_mean"], d["watched_max"]
     (7.0, 7)
-    >>> swarm.small_world(500, seed=1, rewire=0.0).watch.nnz == swarm.networked(500, seed=1).watch.nnz
+    >>> lattice = swarm.small_world(500, seed=1, rewire=0.0)   # no weak ties: the flock
+    >>> lattice.watch.nnz == swarm.networked(500, seed=1).watch.nnz
     True
     """
     n = check_int("n", n, low=2)
@@ -459,7 +460,7 @@ def circles(n: int, seed=None, *, circle_size: int = 5) -> Organisation:
     # circle of head h: h, its reports, and the rep links of its reports' circles
     row = {int(h): r for r, h in enumerate(heads.tolist())}
     extra = np.full((heads.size, span), -1, dtype=np.int64)
-    for r, h in enumerate(heads.tolist()):
+    for r in range(heads.size):
         for c, kid in enumerate(kids[r].tolist()):
             if kid in row:
                 extra[r, c] = rep[row[kid]]

@@ -213,7 +213,8 @@ def _sorted_labels(labels) -> list:
     return uniq
 
 
-def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, source, target, weight, timestamp, latency, scale, channel,
+def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, source, target,
+           weight, timestamp, latency, scale, channel,
            directed, k, id, department, manager, name, time_unit) -> tuple[Organisation, dict]:
     """from_edges without the warning: the Organisation and what was dropped or merged."""
     if latency is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .._kernels.neighbours import _bin, _grid_knn, _grid_work, _kd_leaf_order
+
 __all__ = ["k_nearest", "social_space", "spatial_partition"]
 
 
@@ -71,29 +73,8 @@ def _fix_ties(points, tree, nbr, dist, k, rows):
         nbr[i, :k] = cand[pick]
 
 
-def k_nearest(points: np.ndarray, k: int, *, tree: cKDTree | None = None,
-              workers: int = -1) -> np.ndarray:
-    """The ``k`` nearest other points of every point, ties to the lower index.
-
-    Parameters
-    ----------
-    points : (n, d) float array
-    k : int, 1 <= k < n
-    tree : cKDTree, optional
-        A tree already built on ``points`` (same order).
-    workers : int
-        Threads for the query (-1: all cores).
-
-    Returns
-    -------
-    (n, k) int64 array, each row in increasing distance.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> k_nearest(np.array([[0.0], [1.0], [3.0]]), 1).ravel().tolist()
-    [1, 0, 1]
-    """
+def _k_nearest_tree(points, k, tree=None, workers=-1):
+    """k nearest by cKDTree, tied rows redone exactly (any dimension, any spread)."""
     n = points.shape[0]
     tree = cKDTree(points) if tree is None else tree
     q = min(k + 2, n)
@@ -116,7 +97,93 @@ def k_nearest(points: np.ndarray, k: int, *, tree: cKDTree | None = None,
     if suspect.any():
         _fix_ties(points, tree, out, np.pad(dist, ((0, 0), (0, 1)), constant_values=np.inf),
                   k, np.flatnonzero(suspect))
+    # each row in increasing (squared distance, index), summed as the brute force sums
+    d2 = ((points[out] - points[:, None, :]) ** 2).sum(axis=2)
+    return np.take_along_axis(out, np.lexsort((out, d2)), axis=1)
+
+
+# Grid cells hold this many points on average: enough that a point's own
+# ring of cells usually holds its k = 7 nearest, few enough to scan cheaply.
+_PER_CELL = 2.0
+# Above this many pairs per point in shared cells the points are too
+# clustered for one uniform grid; the kd-tree takes over.
+_MAX_CELL_WORK = 48
+
+
+def _k_nearest_grid(points, k, *, by_index=False, dtype=np.int64, per_cell=_PER_CELL,
+                    max_work=_MAX_CELL_WORK):
+    """k nearest on a uniform grid (1-3 dimensions), or None if the points are too clustered.
+
+    Rows in increasing (distance, index), or in increasing index with
+    ``by_index``. ``max_work=None`` searches the grid however clustered.
+    """
+    n, d = points.shape
+    lo = points.min(axis=0)
+    ext = points.max(axis=0) - lo
+    big = float(np.abs(points).max()) if n else 0.0
+    if not big < 1e150:  # squared distances could overflow: leave such points to the tree
+        return None
+    # cells far wider than rounding in the coordinates (or a single cell)
+    real = ext > 1e4 * np.finfo(np.float64).eps * big
+    h = 0.0
+    if real.any():
+        cells = max(n / max(per_cell, k / 3.0), 1.0)
+        h = float(np.prod(ext[real]) / cells) ** (1.0 / real.sum())
+        h = max(h, float(ext.max()) * 1e-6, 1e4 * np.finfo(np.float64).eps * big)
+    if h > 0.0 and np.isfinite(1.0 / h):
+        while True:
+            g = np.floor(ext / h).astype(np.int64) + 1
+            if np.prod(g.astype(np.float64)) <= 2.0 * cells + 8:
+                break
+            h *= 1.25
+    else:
+        h, g = 1.0, np.ones(d, dtype=np.int64)
+    g3 = np.ones(3, dtype=np.int64)
+    g3[3 - d:] = g
+    cell, start, xs, ix = _bin(points, lo, 1.0 / h, g3)
+    if max_work is not None and _grid_work(start) > max_work * n:
+        return None
+    # rounding in binning and bounds: a few ulps of the largest coordinate
+    slack = 64.0 * np.finfo(np.float64).eps * (big + float(ext.max()) + h)
+    out = np.empty((n, k), dtype=dtype)
+    _grid_knn(cell, start, xs, ix, lo, h, g3, slack, k, by_index, out)
     return out
+
+
+def k_nearest(points: np.ndarray, k: int, *, tree: cKDTree | None = None,
+              workers: int = -1) -> np.ndarray:
+    """The ``k`` nearest other points of every point, ties to the lower index.
+
+    In one to three dimensions a uniform grid (cell list) is searched, with
+    a kd-tree for points too clustered for it and in more dimensions; both
+    are exact: each row holds the ``k`` smallest keys (squared distance,
+    index), as a brute-force search sorting by that key would give.
+
+    Parameters
+    ----------
+    points : (n, d) float array
+    k : int, 1 <= k < n
+    tree : cKDTree, optional
+        A tree already built on ``points`` (same order); if given, it is used.
+    workers : int
+        Threads for a kd-tree query (-1: all cores); the grid uses numba's threads.
+
+    Returns
+    -------
+    (n, k) int64 array, each row in increasing distance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k_nearest(np.array([[0.0], [1.0], [3.0]]), 1).ravel().tolist()
+    [1, 0, 1]
+    """
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    if tree is None and 1 <= points.shape[1] <= 3:
+        out = _k_nearest_grid(points, k)
+        if out is not None:
+            return out
+    return _k_nearest_tree(points, k, tree, workers)
 
 
 def social_space(n: int, rng: np.random.Generator, *, dim: int = 2, departments=1):
@@ -134,8 +201,11 @@ def social_space(n: int, rng: np.random.Generator, *, dim: int = 2, departments=
     """
     drawn = rng.random((n, dim))
     dept = spatial_partition(drawn, departments)
-    tree = cKDTree(drawn, balanced_tree=False, compact_nodes=False)
-    leaf_rank = np.empty(n, dtype=np.int64)
-    leaf_rank[tree.indices] = np.arange(n)
-    order = np.lexsort((leaf_rank, dept))
+    order = _kd_leaf_order(drawn, 16, 64)  # cKDTree(drawn, balanced_tree=False,
+    # compact_nodes=False).indices, the numbering networked has always had
+    if np.isscalar(departments) and departments == 1:
+        return drawn[order], dept
+    # department by department, leaf order inside each (a stable sort by department)
+    by_dept = dept[order].astype(np.int16 if dept.max() < 2**15 else np.int64)
+    order = order[np.argsort(by_dept, kind="stable")]
     return drawn[order], dept[order]

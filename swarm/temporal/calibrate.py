@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._checks import check_float, check_int, normalise_seed
+from .._checks import SeedLike, check_float, check_int, normalise_seed
 from ..models import Cascade, Exponential, LatencyLaw
 from ..models.shocks import Shock
 from ..results import metrics as _m
@@ -140,7 +140,7 @@ def plot_calibration(cal: Calibration, path=None, *, axes=None):
 
 def calibrate(contacts: Contacts, *, origins=50, starts=10, runs: int = 100,
               latency: LatencyLaw | None = None, delay: float = 0.0,
-              seed=None) -> Calibration:
+              seed: SeedLike = None) -> Calibration:
     """Static model against replay: t50 and t90 predicted and replayed, origin by origin.
 
     The static model is ``simulate`` of ``Cascade(latency)`` on

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_choice, normalise_seed
+from .._checks import SeedLike, check_choice, normalise_seed
 from ..structures._tables import Source, read_table
 from ..structures.edges import SECONDS, _build, _column, _ids, _sorted_labels
 
@@ -257,7 +257,8 @@ class Contacts:
                               "target": self._ids[self._target],
                               "seconds": self._time * SECONDS[self._time_unit]})
         kw = {"source": "source", "target": "target", "weight": None, "timestamp": "seconds",
-                  "latency": latency, "scale": None, "channel": "colleague", "directed": self._directed,
+                  "latency": latency, "scale": None, "channel": "colleague",
+                  "directed": self._directed,
                   "k": k, "id": "id", "department": "department", "manager": "manager",
                   "name": self._name if name is None else name, "time_unit": self._time_unit}
         org, _ = _build(table, None, **kw)
@@ -277,7 +278,7 @@ class Contacts:
         return self.to_organisation(latency="rate" if self.span > 0 else None)
 
     # ---- null models (Holme & Saramaki 2012, Phys. Rep. 519:97, sec. 4.9) ----
-    def shuffle_times(self, seed=None) -> Contacts:
+    def shuffle_times(self, seed: SeedLike = None) -> Contacts:
         """The same contacts with their times randomly permuted.
 
         Every pair keeps its number of contacts and the set of times stays
@@ -295,7 +296,7 @@ class Contacts:
         return self._null(self._source, self._target, rng.permutation(self._time),
                           self._duration, "times shuffled")
 
-    def uniform_times(self, seed=None) -> Contacts:
+    def uniform_times(self, seed: SeedLike = None) -> Contacts:
         """The same contacts at times drawn uniformly over the same span.
 
         Every pair keeps its number of contacts; the first and the last
@@ -318,7 +319,7 @@ class Contacts:
         return self._null(self._source, self._target, new[rng.permutation(m)],
                           self._duration, "uniform times")
 
-    def shuffle_pairs(self, seed=None) -> Contacts:
+    def shuffle_pairs(self, seed: SeedLike = None) -> Contacts:
         """Each pair's contact sequence kept, but given to a random pair.
 
         The static network (which pairs are in touch) and the set of

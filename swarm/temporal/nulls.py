@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, normalise_seed
+from .._checks import SeedLike, check_int, normalise_seed
 from ..results import metrics as _m
 from .contacts import Contacts
 from .replay import replay
@@ -34,7 +34,7 @@ def _crossing(grid: np.ndarray, curve: np.ndarray, level: float) -> float:
 
 def against_nulls(contacts: Contacts, *, starts: int = 5, realisations: int = 5,
                   nulls=tuple(NULLS), levels=(0.1, 0.25, 0.5), points: int = 400,
-                  seed=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  seed: SeedLike = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Replay the real contacts and their null models from every person; compare the spread.
 
     Every person is the origin once at each of ``starts`` start times,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._checks import SeedLike, check_float, check_int, normalise_seed
 from .._kernels.replay import _replay_each, _replay_runs
+from .._memory import check_simulation
 from ..models._runner import entropy_of, run_batches, run_keys
 from ..models.shocks import Shock
 from ..organisation import Organisation
@@ -134,9 +135,12 @@ class Replay:
             raise ValueError(f"org must hold the contacts' {c.n} people in the order of "
                              f"contacts.ids (use contacts.to_organisation()); got "
                              f"{org.n} people")
-        children = ss.spawn(runs)
         n = org.n
         each = isinstance(shock, EachPerson)
+        # times (8 bytes) and informers (4) per run, origin and start, held whole
+        check_simulation(n, runs * (n if each else 1) * self.starts.size, per_cell=12,
+                         what="replay")
+        children = ss.spawn(runs)
         if each:
             keys = np.array([child.spawn(2)[1].generate_state(1, np.uint64)[0]
                              for child in children], dtype=np.uint64)

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._checks import check_choice, check_float, check_int, normalise_seed
+from .._checks import SeedLike, check_choice, check_float, check_int, normalise_seed
 from ..organisation import Organisation
 from ..structures.neighbours import k_nearest
 from . import _edit
@@ -49,7 +49,7 @@ def _pct(fraction: float) -> str:
 
 
 def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
-          seed=None) -> Organisation:
+          seed: SeedLike = None) -> Organisation:
     """Some staff take up the internal social network and follow each other on it.
 
     A share ``fraction`` of the group ``who`` adopts the fast channel; each
@@ -116,7 +116,7 @@ def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
 
 
 def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
-                     seed=None) -> Organisation:
+                     seed: SeedLike = None) -> Organisation:
     """Some people also join a work group of another department: Likert's linking pins.
 
     A group is a manager and their direct reports. Each pin (a share
@@ -206,8 +206,9 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
     individual contributors under their own manager; each of their direct
     reports now watches, and is watched by, the removed manager's manager
     on the ``formal`` channel, in place of the removed manager (with the
-    latency scales of the formal edges they replace). Everyone below moves one level up. Other edges,
-    departments and the head count stay as they were. With ``layers > 1``
+    latency scales of the formal edges they replace). Everyone below moves
+    one level up. Other edges, departments and the head count stay as they
+    were. With ``layers > 1``
     the next layer (now at ``level``) goes too. To let the removed managers
     go instead, compose with :func:`remove`.
 
@@ -276,14 +277,17 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
     return _edit.rebuild(org, e, manager=mgr, level=lev, name=_edit.suffix(org, text))
 
 
-def _linking_pins(org: Organisation, count: int, seed) -> np.ndarray:
-    """The ``count`` strongest messengers of :func:`swarm.find_linking_pins` (default model and shock)."""
+def _linking_pins(org: Organisation, count: int, seed: SeedLike) -> np.ndarray:
+    """The ``count`` strongest messengers of :func:`find_linking_pins`.
+
+    With its default model and shock.
+    """
     found = find_linking_pins(org, top=count, seed=seed)
     return np.asarray(found.agents, dtype=np.int64)[:count]
 
 
 def remove(org: Organisation, fraction_or_ids, who: str = "random",
-           seed=None) -> Organisation:
+           seed: SeedLike = None) -> Organisation:
     """Some people are away (leave, turnover): they neither pass nor receive news.
 
     The people removed stay in the head count, marked in ``org.absent``:
@@ -375,7 +379,8 @@ def remove(org: Organisation, fraction_or_ids, who: str = "random",
     return org.replace(absent=away, name=_edit.suffix(org, text))
 
 
-def champion(org: Organisation, who=None, seed=None, *, budget: int | None = None) -> Organisation:
+def champion(org: Organisation, who=None, seed: SeedLike = None, *,
+             budget: int | None = None) -> Organisation:
     """One appointed person relays everything on the internal network.
 
     The pitfall the interview warns about ("a project owned by one person

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, normalise_seed
+from .._checks import SeedLike, check_int, normalise_seed
 from ..models.cascade import Cascade
 from ..models.shocks import Shock
 from ..organisation import Organisation
@@ -59,7 +59,7 @@ class LinkingPins:
 
 
 def find_linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock | None = None,
-                 runs: int = 200, top: int = 10, seed=None) -> LinkingPins:
+                 runs: int = 200, top: int = 10, seed: SeedLike = None) -> LinkingPins:
     """The people through whom the message passes, ranked and confirmed by removal.
 
     1. Simulate ``runs`` cascades with ``record="tree"`` and rank everyone
