@@ -32,12 +32,17 @@ from .organisation import CHANNELS, Organisation, from_networkx
 from .results import Comparison, Result, Summary
 from .simulate import compare, simulate
 from .structures import (
+                     circles,
                      from_edges,
                      from_org_chart,
                      hierarchy,
                      linking_pin,
+                     matrix,
+                     multiscale,
                      networked,
                      silos,
+                     small_world,
+                     team_of_teams,
 )
 from .temporal import Contacts, contacts, replay
 from .whatifs import (
@@ -55,9 +60,9 @@ __all__ = [
     "Alignment", "CHANNELS", "Cascade", "Comparison", "Constant", "Diagnosis", "Exponential",
     "Flock", "LatencyLaw", "LinkingPins", "LogNormal", "Organisation", "Result", "Scenario",
     "Scheduled", "SeedLike", "Shock", "Summary", "add_linking_pins", "adopt", "champion",
-    "compare", "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges",
+    "circles", "compare", "datasets", "diagnose", "find_linking_pins", "flatten", "from_edges",
     "from_flock", "from_networkx", "from_org_chart", "hierarchy", "linking_pin", "load",
-    "networked", "plot_robustness", "remove", "robustness", "silos", "simulate", "sweep",
-    "urgency",
+    "matrix", "multiscale", "networked", "plot_robustness", "remove", "robustness", "silos",
+    "simulate", "small_world", "sweep", "team_of_teams", "urgency",
 ]
 __all__ += ["Contacts", "contacts", "replay"]  # real timing: swarm.temporal

@@ -375,3 +375,56 @@ def brute_k_nearest(points, k):
         d2[i] = np.inf
         out[i] = np.lexsort((idx, d2))[:k]
     return out
+
+
+# ---- structure designs (tests/test_designs.py): networkx on the undirected watch graph ----
+
+def undirected(org):
+    """The watch graph with direction dropped, as a networkx Graph on 0..n-1."""
+    import networkx as nx
+
+    w = org.watch
+    g = nx.Graph()
+    g.add_nodes_from(range(org.n))
+    rows = np.repeat(np.arange(org.n), np.diff(w.indptr))
+    g.add_edges_from(zip(rows.tolist(), w.indices.tolist()))
+    return g
+
+
+def clustering_and_path_length(org):
+    """Watts and Strogatz's C (mean local clustering) and L (mean hop distance).
+
+    L is taken over the largest connected component (the whole graph when
+    it is connected, as in Watts & Strogatz 1998).
+    """
+    import networkx as nx
+    from scipy.sparse.csgraph import shortest_path
+
+    g = undirected(org)
+    big = sorted(max(nx.connected_components(g), key=len))
+    adj = nx.to_scipy_sparse_array(g, nodelist=big)
+    hops = shortest_path(adj, unweighted=True, directed=False)  # breadth-first, every pair
+    m = len(big)
+    return nx.average_clustering(g), hops.sum() / (m * (m - 1))
+
+
+def max_betweenness(g):
+    """The load on the busiest person: the largest (unnormalised) betweenness."""
+    import networkx as nx
+
+    return max(nx.betweenness_centrality(g, normalized=False).values())
+
+
+def pair_reach(g, away):
+    """Mean fraction of the people present that a random present person can reach.
+
+    With ``away`` removed: the sum over components of size squared, over
+    the square of the people present (origin and target both drawn at
+    random among them).
+    """
+    import networkx as nx
+
+    h = g.copy()
+    h.remove_nodes_from(list(away))
+    m = h.number_of_nodes()
+    return sum(len(c) ** 2 for c in nx.connected_components(h)) / m ** 2

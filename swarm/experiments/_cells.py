@@ -126,8 +126,10 @@ class CellRunner:
         start = time.perf_counter()
         res = self.result(values, summary=True)
         seed = self.seed_for("runs", values)
+        d = res.organisation.describe()
+        row: dict[str, Any] = {"agents": res.n, "watched_mean": d["watched_mean"],
+                               "watched_max": d["watched_max"], "runs": res.runs}
         if isinstance(res, Summary):
-            row: dict[str, Any] = {"agents": res.n, "runs": res.runs}
             row.update(spread(res.metrics()))
             row["unit"] = res.unit
             curve = None
@@ -136,7 +138,6 @@ class CellRunner:
             return {"key": cell_key(values), "values": dict(values), "row": row,
                     "curve": curve, "seed": [int(w) for w in seed.spawn_key],
                     "seconds": time.perf_counter() - start}
-        row = {"agents": res.n, "runs": res.runs}
         row.update(spread(per_run(res.present_times)))
         row["unit"] = res.unit
         curve = None

@@ -13,7 +13,7 @@ from ..results.metrics import METRICS
 __all__ = ["SUMMARY", "as_row", "frame"]
 
 #: The summary columns of every sweep row, after the axes.
-SUMMARY = ["agents", "runs"] + [c for m in METRICS for c in
+SUMMARY = ["agents", "watched_mean", "watched_max", "runs"] + [c for m in METRICS for c in
                                 ((m,) if m == "reach" else (m, f"{m}_lo", f"{m}_hi"))] + ["unit"]
 
 
@@ -31,7 +31,8 @@ def frame(rows: list[dict], curve) -> pd.DataFrame:
         return df
     axes = [c for c in df.columns if c not in SUMMARY and c != "curve"]
     axes.sort(key=lambda c: c != "structure")  # stable: structure first, the rest in order
-    df = df[axes + SUMMARY + (["curve"] if "curve" in df.columns else [])]
+    # reindex: rows stored before a summary column existed get NaN there
+    df = df.reindex(columns=axes + SUMMARY + (["curve"] if "curve" in df.columns else []))
     if curve is not None:
         df.attrs["curve_times"] = list(curve)
     return df

@@ -12,6 +12,8 @@ address                          changes
 ``model.p``                      a field of the model
 ``model.latency.mean``           a field of the (single) latency law
 ``model.latency.formal.period``  a field of one channel's law
+``model.latency.formal``         one channel's whole law, as text
+                                 (``"exponential:1"``, ``"scheduled:8"``)
 ``shock.size``                   a field of the shock
 ===============================  ============================================
 
@@ -36,6 +38,7 @@ from .. import structures as st
 from .._checks import SeedLike
 from .._version import __version__
 from ..models.cascade import Cascade
+from ..models.laws import parse_law
 from ..models.shocks import Shock
 from ..organisation import Organisation
 from ..results import Comparison
@@ -47,11 +50,15 @@ __all__ = ["STRUCTURES", "FunctionScenario", "MissingWhatIf", "Scenario"]
 
 def _generators() -> dict[str, Callable[..., Organisation]]:
     return {"hierarchy": st.hierarchy, "silos": st.silos, "networked": st.networked,
-            "linking_pin": st.linking_pin, "org_chart": st.from_org_chart}
+            "linking_pin": st.linking_pin, "org_chart": st.from_org_chart,
+            "small_world": st.small_world, "multiscale": st.multiscale, "matrix": st.matrix,
+            "team_of_teams": st.team_of_teams, "circles": st.circles}
 
 
 #: Structure kinds a scenario can name, with their generators.
-STRUCTURES: tuple[str, ...] = ("hierarchy", "silos", "networked", "linking_pin", "org_chart")
+STRUCTURES: tuple[str, ...] = ("hierarchy", "silos", "networked", "linking_pin", "org_chart",
+                               "small_world", "multiscale", "matrix", "team_of_teams",
+                               "circles")
 
 
 class MissingWhatIf(ValueError):
@@ -117,6 +124,13 @@ def _canonical(obj) -> Any:
     if isinstance(obj, float) and math.isinf(obj):
         return "inf" if obj > 0 else "-inf"
     return obj
+
+
+def _law(axis: str, text: str):
+    try:
+        return parse_law(text)
+    except ValueError as err:
+        raise ValueError(f"grid axis {axis!r}: {err}") from None
 
 
 def _set_path(obj, path: Sequence[str], value, where: str):
@@ -285,6 +299,8 @@ class Scenario:
         for axis, v in values.items():
             part, _, rest = axis.partition(".")
             if part == "model" and rest:
+                if rest.split(".")[0] == "latency" and isinstance(v, str):
+                    v = _law(axis, v)  # a whole law given as text, e.g. "scheduled:8"
                 model = _set_path(model, rest.split("."), v, axis)
             elif part == "shock" and rest:
                 shock = _set_path(shock, rest.split("."), v, axis)

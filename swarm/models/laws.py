@@ -24,7 +24,7 @@ from .._checks import check_float
 from .._kernels.cascade import CONSTANT, EXPONENTIAL, LOGNORMAL, SCHEDULED
 
 __all__ = ["Constant", "Exponential", "Latency", "LatencyLaw", "LogNormal", "Scheduled",
-           "check_time_range"]
+           "check_time_range", "parse_law"]
 
 
 class LatencyLaw:
@@ -216,6 +216,33 @@ def check_time_range(laws: Mapping[str, LatencyLaw], hops: int, max_scale: float
                 f"latency: meetings every {min(periods):g} cannot be counted exactly over "
                 f"times up to {longest:.3g} ({hops} hops); use a longer period or shorter "
                 "delays on the other channels")
+
+_BY_NAME = {"exponential": Exponential, "constant": Constant, "lognormal": LogNormal,
+            "scheduled": Scheduled}
+
+
+def parse_law(text: str) -> LatencyLaw:
+    """A latency law from its short text: ``exponential:MEAN``, ``constant:V``,
+    ``lognormal:MEDIAN:SIGMA`` or ``scheduled:PERIOD[:PHASE]``.
+
+    The form scenario files use to sweep a channel over laws (a grid axis
+    ``"model.latency.formal" = ["exponential:1", "scheduled:8"]``).
+
+    Examples
+    --------
+    >>> parse_law("scheduled:8")
+    Scheduled(period=8.0, phase=0.0)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a latency law as text must be a string, got {text!r}")
+    name, *args = text.split(":")
+    if name not in _BY_NAME:
+        raise ValueError(f"latency {text!r}: the law must be one of {', '.join(_BY_NAME)} "
+                         "(e.g. exponential:1 or scheduled:8)")
+    try:
+        return _BY_NAME[name](*(float(a) for a in args))
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"latency {text!r}: {err}") from None
 
 
 def _law_text(law: LatencyLaw) -> str:
