@@ -213,7 +213,10 @@ def test_sweep_cells_and_robustness_equal_the_full_matrix():
     runner = CellRunner(One(), 25, np.random.SeedSequence(5), times)
     cell = runner({"structure": "x"})
     full = runner.result({"structure": "x"})  # the full Result of the same cell
-    want = {"agents": full.n, "runs": 25, **m.spread(full.metrics()), "unit": full.unit}
+    d = full.organisation.describe()
+    want = {"agents": full.n, "watched_mean": d["watched_mean"],
+            "watched_max": d["watched_max"], "runs": 25, **m.spread(full.metrics()),
+            "unit": full.unit}
     assert cell["row"] == want
     np.testing.assert_array_equal(
         cell["curve"], m.fraction_turned(full.present_times, np.array(times)).mean(axis=0))

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .._checks import check_float, check_int, normalise_seed
+from .._checks import SeedLike, check_float, check_int, normalise_seed
 from ..organisation import Organisation
 from .classic import COLLEAGUE, FORMAL, _dept_names, _from_pairs, _space, _tree
 from .neighbours import k_nearest
@@ -51,7 +51,7 @@ def _cliques(groups):
     return a[ok], b[ok]
 
 
-def small_world(n: int, seed=None, *, k: int = 7, rewire: float = 0.1,
+def small_world(n: int, seed: SeedLike = None, *, k: int = 7, rewire: float = 0.1,
                 dim: int = 2) -> Organisation:
     """The networked organisation with weak ties: some watches point anywhere.
 
@@ -188,7 +188,7 @@ def _multiscale_links(n, span, level, parent, links, lam, zeta, rng):
     return found // n, found % n
 
 
-def multiscale(n: int, seed=None, *, span: int = 7, links: int | None = None,
+def multiscale(n: int, seed: SeedLike = None, *, span: int = 7, links: int | None = None,
                lam: float = 1.0, zeta: float = 1.0) -> Organisation:
     """A hierarchy with cross-links at every scale (Dodds, Watts & Sabel 2003).
 
@@ -260,7 +260,7 @@ def multiscale(n: int, seed=None, *, span: int = 7, links: int | None = None,
                        department_names=names, manager=parent, name="multiscale")
 
 
-def matrix(n: int, seed=None, *, span: int = 7, projects: int | None = None) -> Organisation:
+def matrix(n: int, seed: SeedLike = None, *, span: int = 7, projects: int | None = None) -> Organisation:
     """The matrix organisation: a line manager and a project lead for everyone on the floor.
 
     The line is the rake of :func:`swarm.hierarchy`. The front line (people
@@ -328,7 +328,7 @@ def _derangement(m: int, rng) -> np.ndarray:
             return p
 
 
-def team_of_teams(n: int, seed=None, *, team_size: int = 7, liaisons: int = 1,
+def team_of_teams(n: int, seed: SeedLike = None, *, team_size: int = 7, liaisons: int = 1,
                   span: int = 7) -> Organisation:
     """Small teams whose members all watch each other, joined by embedded liaisons.
 
@@ -411,7 +411,7 @@ def team_of_teams(n: int, seed=None, *, team_size: int = 7, liaisons: int = 1,
                        manager=manager, name="team of teams")
 
 
-def circles(n: int, seed=None, *, circle_size: int = 5) -> Organisation:
+def circles(n: int, seed: SeedLike = None, *, circle_size: int = 5) -> Organisation:
     """Holacracy's circles: Likert's linking pin, doubled.
 
     People work in circles of ``circle_size``: a lead link and the circle's
