@@ -101,12 +101,21 @@ def main(argv=None) -> None:
         t = _median_time(lambda: swarm.simulate(org, m, shock, runs=runs, seed=1), args.repeat)
         rate = runs * n * steps / t
         rows.append((f"swarm: {what}", runs, f"{t:.3f}", f"{rate:,.0f}", f"{rate / peer_rate:.1f}"))
-    rows.append(("numpy/scipy peer: inertial spin 3D, noise 0.1", 1, f"{t_peer:.3f}",
-                 f"{peer_rate:,.0f}", "1.0"))
+    rows.append(
+        (
+            "numpy/scipy peer: inertial spin 3D, noise 0.1",
+            1,
+            f"{t_peer:.3f}",
+            f"{peer_rate:,.0f}",
+            "1.0",
+        )
+    )
 
-    print(f"alignment kernel on networked({n:,}, k=7), {steps} steps per run; "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"numba {numba.__version__} with {threads} threads")
+    print(
+        f"alignment kernel on networked({n:,}, k=7), {steps} steps per run; "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"numba {numba.__version__} with {threads} threads"
+    )
     head = ("case", "runs", "seconds", "agent-steps/s", "ratio to numpy")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))

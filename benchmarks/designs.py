@@ -53,19 +53,31 @@ def main(argv=None) -> None:
     try:
         import networkx as nx
 
-        peers.append(("networkx watts_strogatz_graph(n, 8, 0.1)",
-                      lambda: nx.watts_strogatz_graph(n, 8, 0.1, seed=1), 8 * n))
+        peers.append(
+            (
+                "networkx watts_strogatz_graph(n, 8, 0.1)",
+                lambda: nx.watts_strogatz_graph(n, 8, 0.1, seed=1),
+                8 * n,
+            )
+        )
     except ImportError:
         pass
     try:
         import igraph as ig
 
-        peers.append(("igraph Watts_Strogatz(1, n, 4, 0.1)",
-                      lambda: ig.Graph.Watts_Strogatz(1, n, 4, 0.1), 8 * n))
+        peers.append(
+            (
+                "igraph Watts_Strogatz(1, n, 4, 0.1)",
+                lambda: ig.Graph.Watts_Strogatz(1, n, 4, 0.1),
+                8 * n,
+            )
+        )
     except ImportError:
         pass
-    print(f"# {n:,} people, median of {rep}; {platform.machine()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {n:,} people, median of {rep}; {platform.machine()}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     print("| generator | seconds | watch edges/s | peer / swarm small_world |")
     print("|---|---:|---:|---:|")
     for name, sec, edges in rows:

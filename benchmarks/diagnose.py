@@ -46,19 +46,25 @@ def floor(org, runs: int, robust_runs: int, seed: int = 2026) -> float:
     start = time.perf_counter()
     for origin in ("top", "bottom", "random"):
         swarm.simulate(org, model, swarm.Shock(origin), runs, seed, progress=False)
-    variants = [swarm.adopt(org, 0.6, seed=1), swarm.add_linking_pins(org, 0.05, seed=1),
-                swarm.flatten(org, level=2), swarm.champion(org, seed=1, budget=7)]
+    variants = [
+        swarm.adopt(org, 0.6, seed=1),
+        swarm.add_linking_pins(org, 0.05, seed=1),
+        swarm.flatten(org, level=2),
+        swarm.champion(org, seed=1, budget=7),
+    ]
     for v in variants:
         swarm.simulate(v, model, swarm.Shock("random"), runs, seed, progress=False)
-    swarm.simulate(org, model, swarm.Shock("random"), runs, seed, progress=False,
-                   record="tree")
+    swarm.simulate(org, model, swarm.Shock("random"), runs, seed, progress=False, record="tree")
     for _ in range(11):  # the pins confirmed by removal, and all of them at once
-        swarm.simulate(swarm.remove(org, 1, seed=1), model, swarm.Shock("random"), runs, seed,
-                       progress=False)
+        swarm.simulate(
+            swarm.remove(org, 1, seed=1), model, swarm.Shock("random"), runs, seed, progress=False
+        )
     for cell in range(GRID_SIZE):
-        m = a.model(meeting_every=(4.0, 8.0, 40.0)[cell % 3],
-                    colleague_factor=(0.25, 1.0, 4.0)[(cell // 3) % 3],
-                    formal=("exponential", "scheduled")[cell // 9])
+        m = a.model(
+            meeting_every=(4.0, 8.0, 40.0)[cell % 3],
+            colleague_factor=(0.25, 1.0, 4.0)[(cell // 3) % 3],
+            formal=("exponential", "scheduled")[cell // 9],
+        )
         for o in (org, *variants):
             swarm.simulate(o, m, swarm.Shock("random"), robust_runs, seed, progress=False)
         for origin in ("top", "bottom"):
@@ -73,24 +79,26 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=None, help="write report.html there too")
     args = parser.parse_args(argv)
-    print(f"# swarm {swarm.__version__}, numba {numba.__version__}, python "
-          f"{platform.python_version()}, {os.cpu_count()} cores, numba threads "
-          f"{numba.get_num_threads()}; load average before: {_load()}")
+    print(
+        f"# swarm {swarm.__version__}, numba {numba.__version__}, python "
+        f"{platform.python_version()}, {os.cpu_count()} cores, numba threads "
+        f"{numba.get_num_threads()}; load average before: {_load()}"
+    )
     chart = swarm.from_org_chart(swarm.datasets.sample_org_chart_path(), name="sample company")
     contacts = swarm.datasets.sample_contacts_path()
     times = []
     d = None
     for k in range(args.repeat):
         start = time.perf_counter()
-        d = swarm.diagnose(chart, contacts=contacts, runs=args.runs,
-                           robust_runs=args.robust_runs, seed=2026)
+        d = swarm.diagnose(
+            chart, contacts=contacts, runs=args.runs, robust_runs=args.robust_runs, seed=2026
+        )
         times.append(time.perf_counter() - start)
         print(f"diagnose, repeat {k + 1}: {times[-1]:.1f} s (load {_load()})", flush=True)
     med = statistics.median(times[1:] if len(times) > 1 else times)
     bare = floor(d.organisation, args.runs, args.robust_runs)
     print(f"diagnose median (after the first): {med:.1f} s; target < 60 s")
-    print(f"bare simulations of the same sizes: {bare:.1f} s; diagnose / bare = "
-          f"{med / bare:.2f}")
+    print(f"bare simulations of the same sizes: {bare:.1f} s; diagnose / bare = {med / bare:.2f}")
     print(f"load average after: {_load()}")
     if args.out:
         os.makedirs(args.out, exist_ok=True)

@@ -57,8 +57,7 @@ def main(argv=None) -> None:
     # construction
     for size in sorted({10**5, n}):
         swarm.networked(min(size, 2000), seed=1)  # warm-up
-        t = _median_time(lambda size=size: swarm.networked(size, seed=1),
-                         max(1, args.repeat // 2))
+        t = _median_time(lambda size=size: swarm.networked(size, seed=1), max(1, args.repeat // 2))
         row(f"construct networked({size:,}, k=7)", t)
 
     org = swarm.networked(n, seed=1)
@@ -73,8 +72,7 @@ def main(argv=None) -> None:
     args_k = kernel_args(org, model)
     law_kind, law_a, law_b = args_k[12:15]
     keys = np.random.SeedSequence(7).generate_state(3, np.uint64)
-    delays, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
-                            1.0, 0.0)
+    delays, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 1.0, 0.0)
     no_ignore = np.zeros(0, dtype=np.bool_)
     origins = np.array([0], dtype=np.int64)
     times = np.empty(n)
@@ -99,35 +97,59 @@ def main(argv=None) -> None:
     plain, tree = [], []
     for _ in range(args.repeat):
         plain.append(_median_time(lambda: swarm.simulate(org, model, shock, seed=3), 1))
-        tree.append(_median_time(lambda: swarm.simulate(org, model, shock, seed=3,
-                                                        record="tree"), 1))
+        tree.append(
+            _median_time(lambda: swarm.simulate(org, model, shock, seed=3, record="tree"), 1)
+        )
     t_api, t_tree = statistics.median(plain), statistics.median(tree)
     row(f"scipy dijkstra, pre-drawn delays ({nnz:,} edges)", t_scipy, nnz, "edges/s", "1.00")
-    row("scipy dijkstra, same graph in random agent order", t_scipy_shuffled, nnz, "edges/s",
-        f"{t_scipy / t_scipy_shuffled:.2f}")
-    row(f"swarm kernel, same delays (agrees: {agree})", t_kernel, nnz, "edges/s",
-        f"{t_scipy / t_kernel:.2f}")
-    row("swarm.simulate, draws its own delays", t_api, nnz, "edges/s",
-        f"{t_scipy / t_api:.2f}")
-    row("swarm.simulate, record='tree'", t_tree, nnz, "edges/s",
-        f"tree costs {100 * (t_tree / t_api - 1):+.0f} %")
+    row(
+        "scipy dijkstra, same graph in random agent order",
+        t_scipy_shuffled,
+        nnz,
+        "edges/s",
+        f"{t_scipy / t_scipy_shuffled:.2f}",
+    )
+    row(
+        f"swarm kernel, same delays (agrees: {agree})",
+        t_kernel,
+        nnz,
+        "edges/s",
+        f"{t_scipy / t_kernel:.2f}",
+    )
+    row("swarm.simulate, draws its own delays", t_api, nnz, "edges/s", f"{t_scipy / t_api:.2f}")
+    row(
+        "swarm.simulate, record='tree'",
+        t_tree,
+        nnz,
+        "edges/s",
+        f"tree costs {100 * (t_tree / t_api - 1):+.0f} %",
+    )
 
     # ensemble
     m = args.ensemble_agents
     small = swarm.networked(m, seed=1)
     swarm.simulate(small, model, swarm.Shock("random"), runs=4, seed=0)
-    t_ens = _median_time(lambda: swarm.simulate(small, model, swarm.Shock("random"),
-                                                runs=args.ensemble_runs, seed=1),
-                         max(1, args.repeat // 2))
-    row(f"ensemble: {args.ensemble_runs:,} runs on networked({m:,})", t_ens,
-        args.ensemble_runs, "runs/s")
+    t_ens = _median_time(
+        lambda: swarm.simulate(
+            small, model, swarm.Shock("random"), runs=args.ensemble_runs, seed=1
+        ),
+        max(1, args.repeat // 2),
+    )
+    row(
+        f"ensemble: {args.ensemble_runs:,} runs on networked({m:,})",
+        t_ens,
+        args.ensemble_runs,
+        "runs/s",
+    )
 
     import numba
 
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"numba {numba.__version__} ({numba.get_num_threads()} threads), "
-          f"numpy {np.__version__}; medians of {args.repeat}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"numba {numba.__version__} ({numba.get_num_threads()} threads), "
+        f"numpy {np.__version__}; medians of {args.repeat}; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     print("| job | seconds | throughput | ratio to scipy |")
     print("|---|---:|---:|---:|")
     for r in rows:
@@ -162,44 +184,61 @@ def targets(sizes, ens_agents: int, ens_runs: int, repeat: int) -> None:
         graphs = []
         for r in range(repeat):
             keys = np.random.SeedSequence(100 + r).generate_state(3, np.uint64)
-            d, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
-                               1.0, 0.0)
+            d, _ = _draw_edges(
+                keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 1.0, 0.0
+            )
             graphs.append(csr_array((d, g["out_idx"], g["out_ptr"]), shape=(size, size)))
         which = iter(range(10**9))
         dijkstra(graphs[0], indices=0)
         sw, sp, ratio = _paired(
             lambda org=org, seeds=seeds: swarm.simulate(org, model, shock, seed=next(seeds)),
             lambda graphs=graphs, which=which: dijkstra(graphs[next(which) % repeat], indices=0),
-            repeat)
+            repeat,
+        )
         what = f"one cascade, networked({size:,}): simulate vs scipy dijkstra on pre-drawn delays"
         out.append((what, sw, sp, ratio, 3.0))
     small = swarm.networked(ens_agents, seed=1)
     g = small._kernel
-    base = csr_array((np.ones(small.n_edges), g["out_idx"], g["out_ptr"]),
-                     shape=(ens_agents, ens_agents))
+    base = csr_array(
+        (np.ones(small.n_edges), g["out_idx"], g["out_ptr"]), shape=(ens_agents, ens_agents)
+    )
     rand = swarm.Shock("random")
 
     def scipy_loop():  # the looped peer of peers.py: numpy draws, a CSR, Dijkstra
         rng = np.random.default_rng(3000)
         for _ in range(ens_runs):
-            w = csr_array((rng.exponential(1.0, base.nnz), base.indices, base.indptr),
-                          shape=base.shape)
+            w = csr_array(
+                (rng.exponential(1.0, base.nnz), base.indices, base.indptr), shape=base.shape
+            )
             dijkstra(w, indices=int(rng.integers(ens_agents)))
 
     seeds = iter(range(1, 10**9))
     swarm.simulate(small, model, rand, runs=4, seed=0)
-    sw, sp, ratio = _paired(lambda: swarm.simulate(small, model, rand, runs=ens_runs,
-                                                   seed=next(seeds)),
-                            scipy_loop, max(1, repeat // 2))
-    out.append((f"ensemble, {ens_runs:,} runs on networked({ens_agents:,}) vs a scipy loop",
-                sw, sp, ratio, 5.0))
-    print(f"\n# the targets, swarm and scipy in alternation; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    sw, sp, ratio = _paired(
+        lambda: swarm.simulate(small, model, rand, runs=ens_runs, seed=next(seeds)),
+        scipy_loop,
+        max(1, repeat // 2),
+    )
+    out.append(
+        (
+            f"ensemble, {ens_runs:,} runs on networked({ens_agents:,}) vs a scipy loop",
+            sw,
+            sp,
+            ratio,
+            5.0,
+        )
+    )
+    print(
+        f"\n# the targets, swarm and scipy in alternation; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     print("| job | swarm (s) | scipy (s) | ratio | target |")
     print("|---|---:|---:|---:|---:|")
     for what, a, b, r, want in out:
-        print(f"| {what} | {a:.4f} | {b:.4f} | {r:.2f}x | >= {want:g}x "
-              f"{'met' if r >= want else 'missed'} |")
+        print(
+            f"| {what} | {a:.4f} | {b:.4f} | {r:.2f}x | >= {want:g}x "
+            f"{'met' if r >= want else 'missed'} |"
+        )
 
 
 if __name__ == "__main__":

@@ -41,31 +41,47 @@ def _one(n: int, steps: int, seed: int) -> dict:
         t1 = time.perf_counter()
         k_nearest(pos, 7)
         peer.append(time.perf_counter() - t1)
-    return {"total": total, "neighbours": fl.timing["neighbours"],
-            "update": fl.timing["update"], "rebuilds": fl._lists.rebuilds - before,
-            "peer": statistics.median(peer)}
+    return {
+        "total": total,
+        "neighbours": fl.timing["neighbours"],
+        "update": fl.timing["update"],
+        "rebuilds": fl._lists.rebuilds - before,
+        "peer": statistics.median(peer),
+    }
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--steps", type=int, nargs="+", default=[1000, 100],
-                    help="steps per size (one value, or one per size)")
+    ap.add_argument(
+        "--steps",
+        type=int,
+        nargs="+",
+        default=[1000, 100],
+        help="steps per size (one value, or one per size)",
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     steps = args.steps * len(args.sizes) if len(args.steps) == 1 else args.steps
-    print(f"# {platform.machine()}, {os.cpu_count()} cores (shared), numba "
-          f"{numba.__version__} ({numba.get_num_threads()} threads), numpy {np.__version__}; "
-          f"medians of {args.repeat}")
-    print("| birds | steps | total s | steps/s | neighbours ms/step | update ms/step "
-          "| rebuilds | fresh cKDTree kNN ms/step |")
+    print(
+        f"# {platform.machine()}, {os.cpu_count()} cores (shared), numba "
+        f"{numba.__version__} ({numba.get_num_threads()} threads), numpy {np.__version__}; "
+        f"medians of {args.repeat}"
+    )
+    print(
+        "| birds | steps | total s | steps/s | neighbours ms/step | update ms/step "
+        "| rebuilds | fresh cKDTree kNN ms/step |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, s in zip(args.sizes, steps):
         runs = [_one(n, s, seed) for seed in range(args.repeat)]
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        print(f"| {n:,} | {s:,} | {med['total']:.1f} | {s / med['total']:,.0f} | "
-              f"{1e3 * med['neighbours'] / s:.2f} | {1e3 * med['update'] / s:.2f} | "
-              f"{med['rebuilds']:.0f} | {1e3 * med['peer']:.1f} |", flush=True)
+        print(
+            f"| {n:,} | {s:,} | {med['total']:.1f} | {s / med['total']:,.0f} | "
+            f"{1e3 * med['neighbours'] / s:.2f} | {1e3 * med['update'] / s:.2f} | "
+            f"{med['rebuilds']:.0f} | {1e3 * med['peer']:.1f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

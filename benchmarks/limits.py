@@ -107,8 +107,13 @@ def machine(repeats):
     many = 10 * repeats
     big = np.random.default_rng(0).random(1 << 23)  # 64 MiB: twice the L3 cache
     t = best(big.sum, many)  # numpy's SIMD pairwise sum: bound by memory, not by adds
-    rows.append((f"streaming read, {big.nbytes >> 20} MiB", f"{big.nbytes / t / 1e9:.1f} GB/s",
-                 f"{1e9 * t / big.size:.2f} ns per 8 bytes"))
+    rows.append(
+        (
+            f"streaming read, {big.nbytes >> 20} MiB",
+            f"{big.nbytes / t / 1e9:.1f} GB/s",
+            f"{1e9 * t / big.size:.2f} ns per 8 bytes",
+        )
+    )
     huge = np.random.default_rng(0).random(1 << 25)  # 256 MiB, far beyond every cache
     gathers = {}
     count = 1 << 16
@@ -118,28 +123,52 @@ def machine(repeats):
         # by the one before (beyond what the array's size lets the caches hold)
         idx = np.random.default_rng(1).integers(0, size, count * (many + 1)).astype(np.int32)
         calls = iter(range(10**9))
-        t = best(lambda x=x, idx=idx, calls=calls:
-                 _gather(x, idx[(next(calls) % (many + 1)) * count:][:count]), many)
+        t = best(
+            lambda x=x, idx=idx, calls=calls: _gather(
+                x, idx[(next(calls) % (many + 1)) * count :][:count]
+            ),
+            many,
+        )
         gathers[size * 8] = 1e9 * t / count
-        rows.append((f"random gather, {size * 8 / 1e6:g} MB array",
-                     f"{count / t / 1e6:.0f} M/s", f"{gathers[size * 8]:.2f} ns per gather"))
+        rows.append(
+            (
+                f"random gather, {size * 8 / 1e6:g} MB array",
+                f"{count / t / 1e6:.0f} M/s",
+                f"{gathers[size * 8]:.2f} ns per gather",
+            )
+        )
     n = 1 << 25  # one cycle through all, in random order
     perm = np.random.default_rng(2).permutation(n)
     nxt = np.empty(n, dtype=np.int64)
     nxt[perm] = np.roll(perm, -1)
     steps = 1 << 14
     t = best(lambda: _chase(nxt, steps), many)
-    rows.append(("dependent gather (latency), 256 MiB", f"{steps / t / 1e6:.1f} M/s",
-                 f"{1e9 * t / steps:.1f} ns per gather"))
+    rows.append(
+        (
+            "dependent gather (latency), 256 MiB",
+            f"{steps / t / 1e6:.1f} M/s",
+            f"{1e9 * t / steps:.1f} ns per gather",
+        )
+    )
     key = np.uint64(12345)
     m = 1 << 16
     t = best(lambda: _draws(key, m), many)
     per_draw = 1e9 * t / m
-    rows.append(("one delay draw (hash + ziggurat)", f"{m / t / 1e6:.0f} M/s",
-                 f"{per_draw:.2f} ns per draw"))
+    rows.append(
+        (
+            "one delay draw (hash + ziggurat)",
+            f"{m / t / 1e6:.0f} M/s",
+            f"{per_draw:.2f} ns per draw",
+        )
+    )
     t = best(lambda: _draws_log(key, m), many)
-    rows.append(("one delay draw (hash + -log(1 - u))", f"{m / t / 1e6:.0f} M/s",
-                 f"{1e9 * t / m:.2f} ns per draw"))
+    rows.append(
+        (
+            "one delay draw (hash + -log(1 - u))",
+            f"{m / t / 1e6:.0f} M/s",
+            f"{1e9 * t / m:.2f} ns per draw",
+        )
+    )
     return rows, gathers, per_draw
 
 
@@ -265,19 +294,41 @@ def cascade(n, repeats, gathers, per_draw):
     no_d = np.empty(0)
 
     def kernel(k, d):
-        _cascade_core(g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"],
-                      g["out_slot"], g["in_ptr"], g["in_idx"], thresh, np.inf, True, True,
-                      True, law_kind, law_a, law_b, 1.0, 0.0, k, d, no_i, origins, times,
-                      informed)
+        _cascade_core(
+            g["out_ptr"],
+            g["out_idx"],
+            g["out_scale"],
+            g["out_chan"],
+            g["out_slot"],
+            g["in_ptr"],
+            g["in_idx"],
+            thresh,
+            np.inf,
+            True,
+            True,
+            True,
+            law_kind,
+            law_a,
+            law_b,
+            1.0,
+            0.0,
+            k,
+            d,
+            no_i,
+            origins,
+            times,
+            informed,
+        )
 
-    delays = [_draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 1.0,
-                          0.0)[0] for k in keys]
+    delays = [
+        _draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 1.0, 0.0)[0]
+        for k in keys
+    ]
     it = iter(range(10**9))  # every call a new run (a repeated run lets predictors learn it)
     swarm.simulate(org, model, shock, seed=0)
     t_api = best(lambda: swarm.simulate(org, model, shock, seed=next(it) % repeats), repeats)
     t_draw = best(lambda: kernel(keys[next(it) % repeats], no_d), repeats)
-    t_pre = best(lambda: kernel(keys[next(it) % repeats], delays[next(it) % repeats]),
-                 repeats)
+    t_pre = best(lambda: kernel(keys[next(it) % repeats], delays[next(it) % repeats]), repeats)
     # the split, on run 0's access pattern
     key = keys[0, 0]
     delta, nb = _law_buckets(1, 1.0, 0.0)
@@ -291,23 +342,32 @@ def cascade(n, repeats, gathers, per_draw):
     t_q = t_draw - t_g - t_d - t_w
     size = min(gathers, key=lambda b: abs(np.log(b / (8 * n))))
     floor = gathers[size] + per_draw
+
     def ns(t):
         return 1e9 * t / m
 
-    print(f"\none cascade, networked({n:,}), {m:,} edges, exp delays, 1 thread; "
-          f"{len(pops) / n:.3f} pops and {len(imp_i) / n:.2f} improvements per agent:")
+    print(
+        f"\none cascade, networked({n:,}), {m:,} edges, exp delays, 1 thread; "
+        f"{len(pops) / n:.3f} pops and {len(imp_i) / n:.2f} improvements per agent:"
+    )
     print(f"  {'swarm.simulate (public)':<44} {ns(t_api):6.1f} ns/edge")
-    print(f"  {'kernel, drawing its delays':<44} {ns(t_draw):6.1f} ns/edge  "
-          f"{ns(t_draw) / floor:.1f}x the floor")
+    print(
+        f"  {'kernel, drawing its delays':<44} {ns(t_draw):6.1f} ns/edge  "
+        f"{ns(t_draw) / floor:.1f}x the floor"
+    )
     print(f"  {'kernel, pre-drawn delays':<44} {ns(t_pre):6.1f} ns/edge")
     print("  split of the drawing kernel, each piece alone:")
-    for what, t in (("gathers (out-edges, receivers' times)", t_g),
-                    ("draws (one per relaxed edge)", t_d),
-                    ("writes (time, informer per improvement)", t_w),
-                    ("queue and branches (the rest)", t_q)):
+    for what, t in (
+        ("gathers (out-edges, receivers' times)", t_g),
+        ("draws (one per relaxed edge)", t_d),
+        ("writes (time, informer per improvement)", t_w),
+        ("queue and branches (the rest)", t_q),
+    ):
         print(f"    {what:<42} {ns(t):6.1f} ns/edge  {100 * t / t_draw:4.0f} %")
-    print(f"  floor: one draw ({per_draw:.2f} ns) + one random gather in a "
-          f"{size / 1e6:g} MB array ({gathers[size]:.2f} ns) = {floor:.2f} ns/edge")
+    print(
+        f"  floor: one draw ({per_draw:.2f} ns) + one random gather in a "
+        f"{size / 1e6:g} MB array ({gathers[size]:.2f} ns) = {floor:.2f} ns/edge"
+    )
     return {"n": n, "api": ns(t_api), "kernel": ns(t_draw), "floor": floor}
 
 
@@ -317,9 +377,11 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=7)
     args = ap.parse_args(argv)
     numba.set_num_threads(1)
-    print(f"# {platform.machine()}, {os.cpu_count()} cores, numba {numba.__version__}, "
-          f"1 thread; minimum of {args.repeats}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"# {platform.machine()}, {os.cpu_count()} cores, numba {numba.__version__}, "
+        f"1 thread; minimum of {args.repeats}; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     rows, gathers, per_draw = machine(args.repeats)
     print("| the machine | rate | cost |")
     print("|---|---:|---:|")
@@ -329,8 +391,10 @@ def main(argv=None):
     print("\n| agents | swarm.simulate ns/edge | kernel ns/edge | floor ns/edge | kernel / floor |")
     print("|---:|---:|---:|---:|---:|")
     for o in out:
-        print(f"| {o['n']:,} | {o['api']:.1f} | {o['kernel']:.1f} | {o['floor']:.1f} | "
-              f"{o['kernel'] / o['floor']:.1f}x |")
+        print(
+            f"| {o['n']:,} | {o['api']:.1f} | {o['kernel']:.1f} | {o['floor']:.1f} | "
+            f"{o['kernel'] / o['floor']:.1f}x |"
+        )
     print(f"# load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

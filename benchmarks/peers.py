@@ -62,8 +62,15 @@ import time
 import numpy as np
 
 TOOLS = ("scipy", "networkx", "igraph", "networkit", "ndlib", "eon", "mesa")
-MODULES = {"scipy": "scipy", "networkx": "networkx", "igraph": "igraph",
-           "networkit": "networkit", "ndlib": "ndlib", "eon": "EoN", "mesa": "mesa"}
+MODULES = {
+    "scipy": "scipy",
+    "networkx": "networkx",
+    "igraph": "igraph",
+    "networkit": "networkit",
+    "ndlib": "ndlib",
+    "eon": "EoN",
+    "mesa": "mesa",
+}
 ALPHA = 0.01  # a KS p-value below this says the peer's answers differ
 
 
@@ -111,8 +118,9 @@ def _nk_graph(d, weights):
 
     networkit.engineering.setNumberOfThreads(1)  # every peer runs on one thread
     ok = np.isfinite(weights)
-    return networkit.GraphFromCoo((weights[ok], (d["src"][ok], d["dst"][ok])), n=int(d["n"]),
-                                  weighted=True, directed=True)
+    return networkit.GraphFromCoo(
+        (weights[ok], (d["src"][ok], d["dst"][ok])), n=int(d["n"]), weighted=True, directed=True
+    )
 
 
 def _nk_distances(dist):
@@ -156,6 +164,7 @@ def _work_arrival(tool, d, repeats, answer):
             out[list(dist)] = list(dist.values())
             return out
     elif tool == "networkit":
+
         def prepare(w):
             g = _nk_graph(d, w)
 
@@ -163,6 +172,7 @@ def _work_arrival(tool, d, repeats, answer):
                 dij = networkit.distance.Dijkstra(g, s, storePaths=False)
                 dij.run()
                 return dij.getDistances()
+
             return run
 
         to_array = _nk_distances
@@ -230,6 +240,7 @@ def _work_ic(tool, d, repeats, answer):
 
         def run(rng):
             return int(EoN.basic_discrete_SIR(g, p, initial_infecteds=[s], rng=rng)[3][-1])
+
     _emit(ready=True)
     for r in range(repeats):
         state = make(r)
@@ -276,7 +287,7 @@ def _mesa_model(d):
             super().__init__(seed=1)
             self.people = [Person(self, bool(held[i])) for i in range(n)]
             for i, a in enumerate(self.people):
-                a.watched = [self.people[j] for j in indices[indptr[i]:indptr[i + 1]]]
+                a.watched = [self.people[j] for j in indices[indptr[i] : indptr[i + 1]]]
 
         def step(self):
             self.agents.do("step")
@@ -318,6 +329,7 @@ def _work_ensemble(tool, d, repeats, answer):
             g = csr_array((rng.exponential(1.0, m), indices, indptr), shape=(n, n))
             return dijkstra(g, indices=int(rng.integers(n)))
     elif tool == "networkit":
+
         def one(rng):
             g = _nk_graph(d, rng.exponential(1.0, m))
             dij = networkit.distance.Dijkstra(g, int(rng.integers(n)), storePaths=False)
@@ -328,8 +340,10 @@ def _work_ensemble(tool, d, repeats, answer):
 
         def one(rng):
             w = rng.exponential(1.0, m)
-            return np.asarray(g.distances(source=[int(rng.integers(n))], weights=w.tolist(),
-                                          mode="out")[0])
+            return np.asarray(
+                g.distances(source=[int(rng.integers(n))], weights=w.tolist(), mode="out")[0]
+            )
+
     _emit(ready=True)
     for r in range(repeats):
         rng = np.random.default_rng(3000 + r)
@@ -345,8 +359,13 @@ def _work_ensemble(tool, d, repeats, answer):
         _emit(time=t, stats=stats)
 
 
-WORKERS = {"arrival": _work_arrival, "si": _work_si, "ic": _work_ic, "align": _work_align,
-           "ensemble": _work_ensemble}
+WORKERS = {
+    "arrival": _work_arrival,
+    "si": _work_si,
+    "ic": _work_ic,
+    "align": _work_align,
+    "ensemble": _work_ensemble,
+}
 
 
 def _worker_main(argv) -> None:
@@ -361,8 +380,16 @@ def _worker_main(argv) -> None:
 def _run_peer(tool, job, data, repeats, limit, tmp):
     """Run a worker; returns (times, records, answer or None, note)."""
     answer = os.path.join(tmp, f"{tool}-{job}.npy")
-    cmd = [sys.executable, os.path.abspath(__file__), "--_worker", tool, job, data,
-           str(repeats), answer]
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--_worker",
+        tool,
+        job,
+        data,
+        str(repeats),
+        answer,
+    ]
     errfile = open(os.path.join(tmp, f"{tool}-{job}.err"), "w+")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errfile, text=True)
     lines: queue.Queue = queue.Queue()
@@ -399,8 +426,10 @@ def _run_peer(tool, job, data, repeats, limit, tmp):
         return [], [], None, f"FAILED: {err[-1] if err else f'exit {proc.returncode}'}"
     note = ""
     if over:
-        note = f"> limit ({limit:g} s {'timed runs' if ready else 'set-up'}; " \
-               f"{len(records)} of {repeats} runs done)"
+        note = (
+            f"> limit ({limit:g} s {'timed runs' if ready else 'set-up'}; "
+            f"{len(records)} of {repeats} runs done)"
+        )
     ans = np.load(answer) if os.path.exists(answer) and records else None
     return [r["time"] for r in records], records, ans, note
 
@@ -410,8 +439,7 @@ def _ks(a, b) -> tuple[str, bool]:
 
     p = ks_2samp(a, b).pvalue
     ok = p >= ALPHA
-    return (f"{'agrees' if ok else 'DIFFERS'}: KS p={p:.2f} "
-            f"({len(a)} vs {len(b)} runs)"), ok
+    return (f"{'agrees' if ok else 'DIFFERS'}: KS p={p:.2f} ({len(a)} vs {len(b)} runs)"), ok
 
 
 def _median_time(fn, repeats):
@@ -448,19 +476,38 @@ class Bench:
         if tool not in self.tools:
             return False
         if importlib.util.find_spec(MODULES[tool]) is None:
-            self.say(f"skipped: {tool} ({job}) -- {MODULES[tool]} is not installed "
-                     f"(pip install '.[bench]')")
+            self.say(
+                f"skipped: {tool} ({job}) -- {MODULES[tool]} is not installed "
+                f"(pip install '.[bench]')"
+            )
             return False
         return True
 
     def add(self, tool, job, seconds, work, unit, swarm_s, agreement, ok=True):
         if seconds is None:
-            self.rows.append(dict(tool=tool, job=job, time_s=None, throughput="",
-                                  ratio=None, agreement=agreement, ok=ok))
+            self.rows.append(
+                dict(
+                    tool=tool,
+                    job=job,
+                    time_s=None,
+                    throughput="",
+                    ratio=None,
+                    agreement=agreement,
+                    ok=ok,
+                )
+            )
             return
-        self.rows.append(dict(tool=tool, job=job, time_s=seconds,
-                              throughput=f"{work / seconds:,.0f} {unit}",
-                              ratio=seconds / swarm_s, agreement=agreement, ok=ok))
+        self.rows.append(
+            dict(
+                tool=tool,
+                job=job,
+                time_s=seconds,
+                throughput=f"{work / seconds:,.0f} {unit}",
+                ratio=seconds / swarm_s,
+                agreement=agreement,
+                ok=ok,
+            )
+        )
 
     def peer(self, tool, job, label, data, swarm_s, work, unit, judge, repeats=None):
         """Run one peer; ``judge(records, answer)`` -> (agreement text, ok)."""
@@ -471,11 +518,9 @@ class Bench:
             np.savez(path, **data)
         repeats = repeats or self.args.repeats
         self.say(f"running {tool}: {label} ...")
-        times, records, ans, note = _run_peer(tool, job, path, repeats, self.args.limit,
-                                              self.tmp)
+        times, records, ans, note = _run_peer(tool, job, path, repeats, self.args.limit, self.tmp)
         if not times:  # stopped in set-up or in its first run, or failed
-            self.add(tool, label, None, work, unit, swarm_s, note,
-                     ok=not note.startswith("FAILED"))
+            self.add(tool, label, None, work, unit, swarm_s, note, ok=not note.startswith("FAILED"))
             return
         text, ok = judge(records, ans)
         if note:
@@ -505,8 +550,12 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
         # every repeat is a new run (seed + r), for swarm and for the peers: the
         # same run repeated is up to 2.7x faster (branch predictors learn it)
         ref, delays = [], []
-        t_sw = _median_time(lambda: ref.append(swarm.simulate(
-            org, model, shock, seed=args.seed + len(ref)).arrival_times[0]), reps)
+        t_sw = _median_time(
+            lambda: ref.append(
+                swarm.simulate(org, model, shock, seed=args.seed + len(ref)).arrival_times[0]
+            ),
+            reps,
+        )
         b.add("swarm", job, t_sw, m, "edges/s", t_sw, "reference")
         for r in range(reps):
             origins, d_r = _edge_delays(org, model, shock, args.seed + r)
@@ -520,8 +569,10 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
             fin = np.isfinite(ref[:runs])
             worst = float(np.abs(ans[fin] - ref[:runs][fin]).max()) if same_inf else math.inf
             ok = same_inf and worst <= 1e-9
-            return (f"{'exact' if ok else 'DIFFERS'}: max abs diff {worst:.1e} on the same "
-                    f"delays ({runs} runs)"), ok
+            return (
+                f"{'exact' if ok else 'DIFFERS'}: max abs diff {worst:.1e} on the same "
+                f"delays ({runs} runs)"
+            ), ok
 
         data = _flow_data(org, origin=origin, delays=np.array(delays))
         for tool in ("scipy", "igraph", "networkit", "networkx"):
@@ -532,33 +583,51 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
         check = args.check_runs
         job = f"SI to completion, tau={tau:g}"
         si = swarm.Cascade(swarm.Exponential(1.0 / tau))
-        t_si = _median_time(_new_runs(lambda s: swarm.simulate(org, si, shock, seed=s),
-                                      args.seed), reps)
+        t_si = _median_time(
+            _new_runs(lambda s: swarm.simulate(org, si, shock, seed=s), args.seed), reps
+        )
         b.add("swarm", job, t_si, m, "edges/s", t_si, "reference")
         tt = swarm.simulate(org, si, shock, runs=check, seed=args.seed + 1).arrival_times
         sw_si = [float(r[np.isfinite(r)].mean()) for r in tt]
-        b.peer("eon", "si", f"{job} (fast_SIR, gamma=0)", _flow_data(org, origin=origin, tau=tau),
-               t_si, m, "edges/s", lambda rec, _: _ks([r["stat"] for r in rec], sw_si))
+        b.peer(
+            "eon",
+            "si",
+            f"{job} (fast_SIR, gamma=0)",
+            _flow_data(org, origin=origin, tau=tau),
+            t_si,
+            m,
+            "edges/s",
+            lambda rec, _: _ks([r["stat"] for r in rec], sw_si),
+        )
 
         job = f"independent cascade, p={p:g}"
         ic = swarm.Cascade(swarm.Constant(1.0), p=p)
         swarm.simulate(warm, ic, swarm.Shock([0]), seed=0)
-        t_ic = _median_time(_new_runs(lambda s: swarm.simulate(org, ic, shock, seed=s),
-                                      args.seed), reps)
+        t_ic = _median_time(
+            _new_runs(lambda s: swarm.simulate(org, ic, shock, seed=s), args.seed), reps
+        )
         b.add("swarm", job, t_ic, m, "edges/s", t_ic, "reference")
         tt = swarm.simulate(org, ic, shock, runs=check, seed=args.seed + 2).arrival_times
         sw_ic = np.isfinite(tt).mean(axis=1).tolist()
         ic_data = _flow_data(org, origin=origin, p=p)
-        for tool, label in (("ndlib", "IndependentCascadesModel"),
-                            ("eon", "basic_discrete_SIR")):
-            b.peer(tool, "ic", f"{job} ({label})", ic_data, t_ic, m, "edges/s",
-                   lambda rec, _: _ks([r["stat"] for r in rec], sw_ic))
+        for tool, label in (("ndlib", "IndependentCascadesModel"), ("eon", "basic_discrete_SIR")):
+            b.peer(
+                tool,
+                "ic",
+                f"{job} ({label})",
+                ic_data,
+                t_ic,
+                m,
+                "edges/s",
+                lambda rec, _: _ks([r["stat"] for r in rec], sw_ic),
+            )
 
         # 3. stepped alignment vs Mesa ----------------------------------------
         na = args.mesa_agents
         small = swarm.networked(na, seed=args.seed)
-        al = swarm.Alignment(coupling=1.0, friction=1.0, noise=0.0, dt=0.05,
-                             max_time=0.05 * args.mesa_steps)
+        al = swarm.Alignment(
+            coupling=1.0, friction=1.0, noise=0.0, dt=0.05, max_time=0.05 * args.mesa_steps
+        )
         team = list(range(max(1, na // 100)))
         al_shock = swarm.Shock(team)
         swarm.simulate(small, swarm.Alignment(max_time=0.1), al_shock, seed=0)  # compile
@@ -570,14 +639,30 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
         def same_cos(records, ans):
             worst = float(np.abs(ans - ref_cos).max())
             ok = worst <= 1e-9
-            return (f"{'exact' if ok else 'DIFFERS'}: max abs diff {worst:.1e} in each "
-                    f"agent's lowest heading cosine"), ok
+            return (
+                f"{'exact' if ok else 'DIFFERS'}: max abs diff {worst:.1e} in each "
+                f"agent's lowest heading cosine"
+            ), ok
 
         w = small.watch
-        b.peer("mesa", "align", job,
-               dict(n=na, indptr=w.indptr, indices=w.indices, origins=np.array(team),
-                    steps=al.steps, gain=al.coupling * al.dt / al.friction, angle=al.angle),
-               t_al, al.steps, "steps/s", same_cos)
+        b.peer(
+            "mesa",
+            "align",
+            job,
+            dict(
+                n=na,
+                indptr=w.indptr,
+                indices=w.indices,
+                origins=np.array(team),
+                steps=al.steps,
+                gain=al.coupling * al.dt / al.friction,
+                angle=al.angle,
+            ),
+            t_al,
+            al.steps,
+            "steps/s",
+            same_cos,
+        )
 
         # 4. ensemble ---------------------------------------------------------
         ne, runs = args.ensemble_agents, args.ensemble_runs
@@ -586,33 +671,50 @@ def run_benchmarks(args) -> pd.DataFrame:  # noqa: F821
         swarm.simulate(warm, model, rand, runs=4, seed=0)
         job = f"ensemble, {runs:,} runs x {ne:,} agents"
         er = max(1, reps // 2)
-        t_en = _median_time(_new_runs(
-            lambda s: swarm.simulate(ens, model, rand, runs=runs, seed=s), args.seed), er)
+        t_en = _median_time(
+            _new_runs(lambda s: swarm.simulate(ens, model, rand, runs=runs, seed=s), args.seed), er
+        )
         b.add("swarm", job, t_en, runs, "runs/s", t_en, "reference")
         tt = swarm.simulate(ens, model, rand, runs=runs, seed=args.seed).arrival_times
         sw_en = [float(r[np.isfinite(r)].mean()) for r in tt]
         for tool in ("scipy", "igraph", "networkit"):
-            b.peer(tool, "ensemble", f"{job} (looped)", _flow_data(ens, runs=runs), t_en, runs,
-                   "runs/s", lambda rec, _: _ks(rec[-1]["stats"], sw_en), repeats=er)
+            b.peer(
+                tool,
+                "ensemble",
+                f"{job} (looped)",
+                _flow_data(ens, runs=runs),
+                t_en,
+                runs,
+                "runs/s",
+                lambda rec, _: _ks(rec[-1]["stats"], sw_en),
+                repeats=er,
+            )
 
     return pd.DataFrame(b.rows)
 
 
 def format_table(df) -> pd.DataFrame:  # noqa: F821
     out = df.drop(columns="ok").copy()
-    out["time_s"] = [f"{t:.4f}" if t == t and t is not None
-                     else ("failed" if a.startswith("FAILED") else "> limit")
-                     for t, a in zip(df["time_s"], df["agreement"])]
+    out["time_s"] = [
+        f"{t:.4f}"
+        if t == t and t is not None
+        else ("failed" if a.startswith("FAILED") else "> limit")
+        for t, a in zip(df["time_s"], df["agreement"])
+    ]
     out["ratio"] = [f"{r:,.1f}x" if r == r and r is not None else "" for r in df["ratio"]]
     out = out.rename(columns={"time_s": "time (s)", "ratio": "ratio to swarm"})
     return out
 
 
 def _markdown(table) -> str:
-    lines = ["| " + " | ".join(table.columns) + " |",
-             "|" + "|".join("---" for _ in table.columns) + "|"]
-    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |"
-              for row in table.itertuples(index=False)]
+    lines = [
+        "| " + " | ".join(table.columns) + " |",
+        "|" + "|".join("---" for _ in table.columns) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |"
+        for row in table.itertuples(index=False)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -628,17 +730,20 @@ def machine() -> str:
                     break
     except OSError:
         pass
-    return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {np.__version__}, numba {numba.__version__} "
-            f"({numba.get_num_threads()} threads)")
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, numba {numba.__version__} "
+        f"({numba.get_num_threads()} threads)"
+    )
 
 
 def _tools(text: str) -> tuple[str, ...]:
     names = tuple(t.strip().lower() for t in text.split(",") if t.strip())
     bad = [t for t in names if t not in TOOLS]
     if bad or not names:
-        raise argparse.ArgumentTypeError(f"unknown tool(s) {bad or text!r}; choose from "
-                                         f"{', '.join(TOOLS)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown tool(s) {bad or text!r}; choose from {', '.join(TOOLS)}"
+        )
     return names
 
 
@@ -651,6 +756,7 @@ def _positive(kind):
         if v <= 0:
             raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
         return v
+
     return parse
 
 
@@ -661,13 +767,25 @@ def parse_args(argv=None):
     ap.add_argument("--ensemble-runs", type=_positive(int), default=1_000)
     ap.add_argument("--mesa-agents", type=_positive(int), default=10_000)
     ap.add_argument("--mesa-steps", type=_positive(int), default=100)
-    ap.add_argument("--check-runs", type=_positive(int), default=200,
-                    help="swarm runs behind each statistical comparison")
+    ap.add_argument(
+        "--check-runs",
+        type=_positive(int),
+        default=200,
+        help="swarm runs behind each statistical comparison",
+    )
     ap.add_argument("--repeats", type=_positive(int), default=5)
-    ap.add_argument("--limit", type=_positive(float), default=300.0,
-                    help="seconds per peer job (set-up, then timed runs)")
-    ap.add_argument("--only", type=_tools, default=None,
-                    help=f"comma-separated peers to run ({','.join(TOOLS)}); swarm always runs")
+    ap.add_argument(
+        "--limit",
+        type=_positive(float),
+        default=300.0,
+        help="seconds per peer job (set-up, then timed runs)",
+    )
+    ap.add_argument(
+        "--only",
+        type=_tools,
+        default=None,
+        help=f"comma-separated peers to run ({','.join(TOOLS)}); swarm always runs",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=None, help="also write the table here (.csv or .md)")
     args = ap.parse_args(argv)
@@ -688,14 +806,15 @@ def main(argv=None) -> int:
     import pandas as pd
 
     with pd.option_context("display.max_colwidth", 80, "display.width", 250):
-        print(f"# {machine()}; medians of {args.repeats} repeats; load average "
-              f"{load_start[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
+        print(
+            f"# {machine()}; medians of {args.repeats} repeats; load average "
+            f"{load_start[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
+        )
         print(table.to_string(index=False))
     if args.out:
         from swarm._io import write_text
 
-        text = (table.to_csv(index=False) if args.out.endswith(".csv")
-                else _markdown(table))
+        text = table.to_csv(index=False) if args.out.endswith(".csv") else _markdown(table)
         write_text(args.out, text)
     return 0 if df["ok"].all() else 1
 

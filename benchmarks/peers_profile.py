@@ -74,12 +74,10 @@ def single(n, repeats):
     shock = swarm.Shock([0])
     law_kind, law_a, law_b, _ = model._law_tables(g["channels_used"])
     # repeats + 1 runs: the last one only warms up (so no timed call repeats it)
-    all_keys = np.random.SeedSequence(7).generate_state(3 * (repeats + 1),
-                                                       np.uint64).reshape(-1, 3)
+    all_keys = np.random.SeedSequence(7).generate_state(3 * (repeats + 1), np.uint64).reshape(-1, 3)
 
     def draw(keys):
-        return _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 1.0,
-                           0.0)[0]
+        return _draw_edges(keys, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 1.0, 0.0)[0]
 
     delays = [draw(k) for k in all_keys]
     graphs = [csr_array((d, g["out_idx"], g["out_ptr"]), shape=(n, n)) for d in delays]
@@ -103,24 +101,33 @@ def single(n, repeats):
     sp_same = best(lambda: dijkstra(graphs[0], indices=0), repeats)
     print(f"one cascade, networked({n:,}), {m:,} edges, 1 thread, a new run each call:")
     line("swarm.simulate (public)", api, f"Python set-up {1e3 * (api - k_draw):.3f} ms")
-    line("swarm kernel, drawing its delays", k_draw,
-         f"{1e9 * k_draw / m:.1f} ns/edge; drawing costs {1e3 * (k_draw - k_pre):+.3f} ms")
+    line(
+        "swarm kernel, drawing its delays",
+        k_draw,
+        f"{1e9 * k_draw / m:.1f} ns/edge; drawing costs {1e3 * (k_draw - k_pre):+.3f} ms",
+    )
     line("swarm kernel, pre-drawn delays (queue+relax)", k_pre, f"{1e9 * k_pre / m:.1f} ns/edge")
     line("drawing all delays alone", d_only, f"{1e9 * d_only / m:.1f} ns/edge")
-    line("scipy dijkstra, same delays", sp,
-         f"{1e9 * sp / m:.1f} ns/edge; scipy / swarm kernel = {sp / k_draw:.2f}x, "
-         f"/ swarm.simulate = {sp / api:.2f}x")
+    line(
+        "scipy dijkstra, same delays",
+        sp,
+        f"{1e9 * sp / m:.1f} ns/edge; scipy / swarm kernel = {sp / k_draw:.2f}x, "
+        f"/ swarm.simulate = {sp / api:.2f}x",
+    )
     line("one run repeated: swarm kernel, pre-drawn", k_same, f"{k_pre / k_same:.2f}x faster")
     line("one run repeated: scipy dijkstra", sp_same, f"{sp / sp_same:.2f}x faster")
     if importlib.util.find_spec("igraph"):
         import igraph
 
-        ig = igraph.Graph(n=n, edges=np.column_stack(
-            [np.repeat(np.arange(n), np.diff(g["out_ptr"])), g["out_idx"]]).tolist(),
-            directed=True)
+        ig = igraph.Graph(
+            n=n,
+            edges=np.column_stack(
+                [np.repeat(np.arange(n), np.diff(g["out_ptr"])), g["out_idx"]]
+            ).tolist(),
+            directed=True,
+        )
         wls = [d.tolist() for d in delays]
-        ig_t = best(each(lambda r: ig.distances(source=[0], weights=wls[r], mode="out")),
-                    repeats)
+        ig_t = best(each(lambda r: ig.distances(source=[0], weights=wls[r], mode="out")), repeats)
         line("igraph distances, same delays", ig_t, f"igraph/swarm.simulate = {ig_t / api:.2f}x")
 
 
@@ -130,10 +137,11 @@ def cascade_ic(n, repeats):
     g, m = org._kernel, org.n_edges
     model = swarm.Cascade(swarm.Constant(1.0), p=0.5)
     law_kind, law_a, law_b, one_law = model._law_tables(g["channels_used"])
-    all_keys = np.random.SeedSequence(8).generate_state(3 * (repeats + 1),
-                                                       np.uint64).reshape(-1, 3)
-    delays = [_draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 0.5,
-                          0.0)[0] for k in all_keys]
+    all_keys = np.random.SeedSequence(8).generate_state(3 * (repeats + 1), np.uint64).reshape(-1, 3)
+    delays = [
+        _draw_edges(k, g["out_scale"], g["out_chan"], law_kind, law_a, law_b, 0.5, 0.0)[0]
+        for k in all_keys
+    ]
     kernel = _single_cascade(org, model)
     no_d = np.empty(0)
 
@@ -147,8 +155,11 @@ def cascade_ic(n, repeats):
     pre = best(each(lambda r: kernel(all_keys[r], delays[r])), repeats)
     print(f"independent cascade p=0.5, networked({n:,}), 1 thread:")
     line("swarm kernel, general path (draws pass/fail)", gen, f"{1e9 * gen / m:.1f} ns/edge")
-    line("swarm kernel, pre-drawn (the fast loop)", pre,
-         f"{1e9 * pre / m:.1f} ns/edge; the general path costs {gen / pre:.2f}x")
+    line(
+        "swarm kernel, pre-drawn (the fast loop)",
+        pre,
+        f"{1e9 * pre / m:.1f} ns/edge; the general path costs {gen / pre:.2f}x",
+    )
 
 
 def ensemble(n, runs, repeats):
@@ -179,22 +190,30 @@ def ensemble(n, runs, repeats):
     grs = [csr_array((w, base.indices, base.indptr), shape=(n, n)) for w in ws]
     src = rng.integers(n, size=k)
     p_draw = best(lambda: [rng.exponential(1.0, m) for _ in range(k)], repeats) / k
-    p_csr = best(lambda: [csr_array((w, base.indices, base.indptr), shape=(n, n))
-                          for w in ws], repeats) / k
+    p_csr = (
+        best(lambda: [csr_array((w, base.indices, base.indptr), shape=(n, n)) for w in ws], repeats)
+        / k
+    )
     p_dij = best(lambda: [dijkstra(gr, indices=int(s)) for gr, s in zip(grs, src)], repeats) / k
     per = p_draw + p_csr + p_dij
     print(f"ensemble, {runs:,} runs on networked({n:,}):")
     line(f"swarm.simulate, {threads} threads", api, f"{1e3 * api / runs:.3f} ms/run")
     line("  per-run seeding in Python (_run_keys)", seeding, f"{1e3 * seeding / runs:.3f} ms/run")
     line(f"  kernel, {threads} threads", k_all, f"{1e3 * k_all / runs:.3f} ms/run")
-    line("  kernel, 1 thread", k_one,
-         f"{1e3 * k_one / runs:.3f} ms/run; parallel speed-up {k_one / k_all:.2f}x")
+    line(
+        "  kernel, 1 thread",
+        k_one,
+        f"{1e3 * k_one / runs:.3f} ms/run; parallel speed-up {k_one / k_all:.2f}x",
+    )
     line("scipy looped, per run: numpy draws", p_draw)
     line("scipy looped, per run: build CSR", p_csr)
     line("scipy looped, per run: dijkstra", p_dij)
-    line(f"scipy looped, {runs:,} runs (sum of pieces)", per * runs,
-         f"ratio to swarm {per * runs / api:.2f}x; with swarm's seeding free "
-         f"{per * runs / k_all:.2f}x")
+    line(
+        f"scipy looped, {runs:,} runs (sum of pieces)",
+        per * runs,
+        f"ratio to swarm {per * runs / api:.2f}x; with swarm's seeding free "
+        f"{per * runs / k_all:.2f}x",
+    )
 
 
 def alignment(n, steps, repeats):
@@ -210,29 +229,42 @@ def alignment(n, steps, repeats):
     t_one = best(lambda: swarm.simulate(org, model, shock, seed=1), repeats)
     numba.set_num_threads(threads)
     print(f"alignment, networked({n:,}), {steps} steps:")
-    line(f"swarm per step, {threads} threads", t_all / steps,
-         f"{1e9 * t_all / steps / n:.1f} ns per agent-step")
-    line("swarm per step, 1 thread", t_one / steps,
-         f"{1e9 * t_one / steps / n:.1f} ns per agent-step")
+    line(
+        f"swarm per step, {threads} threads",
+        t_all / steps,
+        f"{1e9 * t_all / steps / n:.1f} ns per agent-step",
+    )
+    line(
+        "swarm per step, 1 thread",
+        t_one / steps,
+        f"{1e9 * t_one / steps / n:.1f} ns per agent-step",
+    )
     per_k = []
     for k in (1, 7, 14):  # cost per agent-step against the number watched
         org_k = swarm.networked(n, seed=1, k=k)
         swarm.simulate(org_k, model, shock, seed=0)
-        per_k.append(best(lambda: swarm.simulate(org_k, model, shock, seed=1), repeats)
-                     / steps / n)
+        per_k.append(best(lambda: swarm.simulate(org_k, model, shock, seed=1), repeats) / steps / n)
     slope = (per_k[2] - per_k[0]) / 13
-    print(f"  per agent-step, {threads} threads, k = 1, 7, 14 watched: "
-          + ", ".join(f"{1e9 * x:.1f}" for x in per_k)
-          + f" ns -> {1e9 * slope:.1f} ns per watched neighbour, "
-          f"{1e9 * (per_k[0] - slope):.1f} ns for the agent's own update")
+    print(
+        f"  per agent-step, {threads} threads, k = 1, 7, 14 watched: "
+        + ", ".join(f"{1e9 * x:.1f}" for x in per_k)
+        + f" ns -> {1e9 * slope:.1f} ns per watched neighbour, "
+        f"{1e9 * (per_k[0] - slope):.1f} ns for the agent's own update"
+    )
     if importlib.util.find_spec("mesa") is None:
         print("  skipped: mesa is not installed")
         return
     import peers
 
     w = org.watch
-    data = dict(n=n, indptr=w.indptr, indices=w.indices, origins=np.array(team),
-                gain=model.coupling * model.dt / model.friction, angle=model.angle)
+    data = dict(
+        n=n,
+        indptr=w.indptr,
+        indices=w.indices,
+        origins=np.array(team),
+        gain=model.coupling * model.dt / model.friction,
+        angle=model.angle,
+    )
     k = min(steps, 10)
     mesa_model = peers._mesa_model(data)
     people = mesa_model.people
@@ -250,10 +282,16 @@ def alignment(n, steps, repeats):
 
     t_mesa = best(mesa_steps, repeats) / k
     t_plain = best(plain, repeats) / k
-    line("mesa per step (AgentSet.do)", t_mesa,
-         f"{1e9 * t_mesa / n:.0f} ns per agent-step; mesa/swarm = {t_mesa * steps / t_all:.0f}x")
-    line("  the same agents' step+advance, bare loop", t_plain,
-         f"{100 * t_plain / t_mesa:.0f} % of Mesa's step: the model itself is Python")
+    line(
+        "mesa per step (AgentSet.do)",
+        t_mesa,
+        f"{1e9 * t_mesa / n:.0f} ns per agent-step; mesa/swarm = {t_mesa * steps / t_all:.0f}x",
+    )
+    line(
+        "  the same agents' step+advance, bare loop",
+        t_plain,
+        f"{100 * t_plain / t_mesa:.0f} % of Mesa's step: the model itself is Python",
+    )
 
 
 def main(argv=None):

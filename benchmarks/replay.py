@@ -120,8 +120,20 @@ def bench(c: swarm.Contacts, start: float, sample: int, repeat: int):
     informed = np.empty((n, n), dtype=np.int32)
 
     def kernel():
-        _replay_runs(c.source, c.target, c.time, False, 0.0, 1.0, keys, origins, starts,
-                     firsts, times, informed)
+        _replay_runs(
+            c.source,
+            c.target,
+            c.time,
+            False,
+            0.0,
+            1.0,
+            keys,
+            origins,
+            starts,
+            firsts,
+            times,
+            informed,
+        )
 
     kernel()
     t_kernel = _median(kernel, repeat)
@@ -138,29 +150,43 @@ def bench(c: swarm.Contacts, start: float, sample: int, repeat: int):
     bits = python_bitsets(src, dst, tm, n, start)
     t_bits = time.perf_counter() - t0
     assert np.array_equal(np.array(bits), each.arrival_times)
-    return [("swarm.replay(c, 'each')", t_each), ("swarm kernel, one run per origin", t_kernel),
-            (f"python, one pass per origin ({len(picked)} timed, x {n / len(picked):.1f})",
-             t_py),
-            ("python, big-int bitsets, all origins at once", t_bits)]
+    return [
+        ("swarm.replay(c, 'each')", t_each),
+        ("swarm kernel, one run per origin", t_kernel),
+        (f"python, one pass per origin ({len(picked)} timed, x {n / len(picked):.1f})", t_py),
+        ("python, big-int bitsets, all origins at once", t_bits),
+    ]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--start", type=float, default=0.0,
-                    help="start time in hours after the first contact (default 0)")
-    ap.add_argument("--sample", type=int, default=40,
-                    help="origins the per-origin Python is timed on (default 40)")
+    ap.add_argument(
+        "--start",
+        type=float,
+        default=0.0,
+        help="start time in hours after the first contact (default 0)",
+    )
+    ap.add_argument(
+        "--sample",
+        type=int,
+        default=40,
+        help="origins the per-origin Python is timed on (default 40)",
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
-    print(f"# python {platform.python_version()}, numba {numba.__version__}, "
-          f"{numba.get_num_threads()} threads, {os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.2f} (1 min) at the start")
+    print(
+        f"# python {platform.python_version()}, numba {numba.__version__}, "
+        f"{numba.get_num_threads()} threads, {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.2f} (1 min) at the start"
+    )
     for load in (swarm.datasets.email_eu_core_temporal, swarm.datasets.college_msg):
         c = load()
         rows = bench(c, args.start, args.sample, args.repeat)
         base = rows[2][1]
-        print(f"\n{c.name}: {len(c):,} contacts, {c.n:,} people; every person as origin at "
-              f"{args.start:g} h, delay 0, p = 1 (answers agree)")
+        print(
+            f"\n{c.name}: {len(c):,} contacts, {c.n:,} people; every person as origin at "
+            f"{args.start:g} h, delay 0, p = 1 (answers agree)"
+        )
         print(f"{'':48s} {'seconds':>9s} {'python/this':>12s}")
         for label, secs in rows:
             print(f"{label:48s} {secs:9.3f} {base / secs:12.0f}")

@@ -61,8 +61,17 @@ def _child(kind: str, n: int, runs: int) -> None:
         res = swarm.simulate(org, model, swarm.Shock([0]), seed=1)
         t2, c2 = time.perf_counter(), time.process_time()
         assert res.arrival_times.shape == (1, n)
-        print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0,
-                          "cpu_build": c1 - c0, "cpu_runs": c2 - c1}))
+        print(
+            json.dumps(
+                {
+                    "build": t1 - t0,
+                    "cascade": t2 - t1,
+                    "total": t2 - t0,
+                    "cpu_build": c1 - c0,
+                    "cpu_runs": c2 - c1,
+                }
+            )
+        )
     else:  # summary runs on a hierarchy
         if "keep" not in inspect.signature(swarm.simulate).parameters:
             print(json.dumps({"missing": "simulate has no keep argument"}))
@@ -74,8 +83,17 @@ def _child(kind: str, n: int, runs: int) -> None:
         t1, c1 = time.perf_counter(), time.process_time()
         swarm.simulate(org, model, swarm.Shock("random"), runs=runs, seed=1, keep="summary")
         t2, c2 = time.perf_counter(), time.process_time()
-        print(json.dumps({"build": t1 - t0, "cascade": t2 - t1, "total": t2 - t0,
-                          "cpu_build": c1 - c0, "cpu_runs": c2 - c1}))
+        print(
+            json.dumps(
+                {
+                    "build": t1 - t0,
+                    "cascade": t2 - t1,
+                    "total": t2 - t0,
+                    "cpu_build": c1 - c0,
+                    "cpu_runs": c2 - c1,
+                }
+            )
+        )
 
 
 def _neighbour_peers(n: int, repeats: int) -> dict:
@@ -141,28 +159,51 @@ def _fmt(x, spec):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="2100000,10000000",
-                    help="comma-separated head counts for networked build + one cascade")
+    ap.add_argument(
+        "--sizes",
+        default="2100000,10000000",
+        help="comma-separated head counts for networked build + one cascade",
+    )
     ap.add_argument("--runs", type=int, default=1000, help="runs of the summary row")
     ap.add_argument("--summary-agents", type=int, default=2_100_000)
-    ap.add_argument("--repeats", type=int, default=1,
-                    help="subprocesses per case; the median time and largest peak are shown")
-    ap.add_argument("--no-neighbours", dest="neighbours", action="store_false",
-                    help="skip the neighbour search against scipy's cKDTree")
-    ap.add_argument("--neighbours-agents", type=int, default=None,
-                    help="points of the neighbour search (default: the largest size)")
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="subprocesses per case; the median time and largest peak are shown",
+    )
+    ap.add_argument(
+        "--no-neighbours",
+        dest="neighbours",
+        action="store_false",
+        help="skip the neighbour search against scipy's cKDTree",
+    )
+    ap.add_argument(
+        "--neighbours-agents",
+        type=int,
+        default=None,
+        help="points of the neighbour search (default: the largest size)",
+    )
     ap.add_argument("--neighbours-repeats", type=int, default=3)
     args = ap.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 100 or args.runs < 1 or args.repeats < 1:
         ap.error("sizes must be >= 100 agents, runs and repeats >= 1")
 
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; load average before "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; load average before "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     cases = [(f"networked({n:,}): build + one cascade", "networked", n, 1) for n in sizes]
-    cases.append((f"{args.runs:,} runs summary on hierarchy({args.summary_agents:,})",
-                   "summary", args.summary_agents, args.runs))
+    cases.append(
+        (
+            f"{args.runs:,} runs summary on hierarchy({args.summary_agents:,})",
+            "summary",
+            args.summary_agents,
+            args.runs,
+        )
+    )
     head = ("case", "build s", "runs s", "total s", "build CPU s", "runs CPU s", "peak RSS GB")
     rows = []
     failed = False
@@ -176,10 +217,16 @@ def main(argv=None) -> int:
         if any("missing" in r for r in recs):
             rows.append((label, *["n/a"] * 6))
             continue
-        rows.append((label, *(_fmt(_median([r[key] for r in recs]), ".2f")
-                              for key in ("build", "cascade", "total", "cpu_build",
-                                          "cpu_runs")),
-                     _fmt(max(r["peak_gb"] for r in recs), ".2f")))
+        rows.append(
+            (
+                label,
+                *(
+                    _fmt(_median([r[key] for r in recs]), ".2f")
+                    for key in ("build", "cascade", "total", "cpu_build", "cpu_runs")
+                ),
+                _fmt(max(r["peak_gb"] for r in recs), ".2f"),
+            )
+        )
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
     print(fmt.format(*head))
@@ -193,17 +240,32 @@ def main(argv=None) -> int:
             failed = True
             print(f"neighbour search peers: {rec['error']}")
         else:
-            print(f"\nneighbour search on {n:,} uniform points in 2-D, medians of "
-                  f"{args.neighbours_repeats} alternated runs (peak RSS {rec['peak_gb']:.2f} GB)")
+            print(
+                f"\nneighbour search on {n:,} uniform points in 2-D, medians of "
+                f"{args.neighbours_repeats} alternated runs (peak RSS {rec['peak_gb']:.2f} GB)"
+            )
             for what, ours, theirs, label in (
-                    ("7 nearest, exact", "grid", "ckdtree_query",
-                     "scipy cKDTree build + query(k=8, workers=-1)"),
-                    ("kd-tree leaf order", "leaf_order", "ckdtree_build",
-                     "scipy cKDTree(balanced_tree=False, compact_nodes=False)")):
-                print(f"  {what}: swarm {rec[ours]:.2f} s, {label} {rec[theirs]:.2f} s, "
-                      f"ratio {rec[theirs] / rec[ours]:.1f}x")
-    print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"peak RSS is the child's ru_maxrss (includes Python, numpy and numba)")
+                (
+                    "7 nearest, exact",
+                    "grid",
+                    "ckdtree_query",
+                    "scipy cKDTree build + query(k=8, workers=-1)",
+                ),
+                (
+                    "kd-tree leaf order",
+                    "leaf_order",
+                    "ckdtree_build",
+                    "scipy cKDTree(balanced_tree=False, compact_nodes=False)",
+                ),
+            ):
+                print(
+                    f"  {what}: swarm {rec[ours]:.2f} s, {label} {rec[theirs]:.2f} s, "
+                    f"ratio {rec[theirs] / rec[ours]:.1f}x"
+                )
+    print(
+        f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"peak RSS is the child's ru_maxrss (includes Python, numpy and numba)"
+    )
     return 1 if failed else 0
 
 

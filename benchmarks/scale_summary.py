@@ -37,8 +37,10 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     n, runs = args.agents, args.runs
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"# {os.cpu_count()} cores, numba {numba.__version__} "
-          f"({numba.get_num_threads()} threads); load average at start {load}")
+    print(
+        f"# {os.cpu_count()} cores, numba {numba.__version__} "
+        f"({numba.get_num_threads()} threads); load average at start {load}"
+    )
     # compile on a small organisation first, so the times below are the work
     swarm.simulate(swarm.hierarchy(500), swarm.Cascade(), runs=4, seed=0, keep="summary")
     base = peak_mb()
@@ -48,9 +50,16 @@ def main(argv=None) -> None:
     t_build = time.perf_counter() - t0
     after_build = peak_mb()
     t0 = time.perf_counter()
-    s = swarm.simulate(org, swarm.Cascade(), swarm.Shock("random"), runs=runs, seed=1,
-                       keep="summary", grid=np.linspace(0.0, 100.0, 201),
-                       progress=args.progress)
+    s = swarm.simulate(
+        org,
+        swarm.Cascade(),
+        swarm.Shock("random"),
+        runs=runs,
+        seed=1,
+        keep="summary",
+        grid=np.linspace(0.0, 100.0, 201),
+        progress=args.progress,
+    )
     t_runs = time.perf_counter() - t0
     peak = peak_mb()
     med = s.summary().iloc[0]
@@ -58,10 +67,14 @@ def main(argv=None) -> None:
     print("|---|---:|---:|")
     print(f"| python + numba, compiled | | {base:,.0f} |")
     print(f"| build hierarchy({n:,}) | {t_build:.1f} | {after_build:,.0f} |")
-    print(f"| {runs:,} runs, keep='summary' ({1e3 * t_runs / runs:.0f} ms per run) | "
-          f"{t_runs:.1f} | {peak:,.0f} |")
-    print(f"# the full matrix would need {runs * n * 8 / 1e9:.1f} GB; median t50 "
-          f"{med['t50']:.3g}, t90 {med['t90']:.3g} {s.unit}, mean reach {med['reach']:.3f}")
+    print(
+        f"| {runs:,} runs, keep='summary' ({1e3 * t_runs / runs:.0f} ms per run) | "
+        f"{t_runs:.1f} | {peak:,.0f} |"
+    )
+    print(
+        f"# the full matrix would need {runs * n * 8 / 1e9:.1f} GB; median t50 "
+        f"{med['t50']:.3g}, t90 {med['t90']:.3g} {s.unit}, mean reach {med['reach']:.3f}"
+    )
     print(f"# load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

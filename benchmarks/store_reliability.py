@@ -32,8 +32,14 @@ CELLS = 400
 def _item(k: int) -> dict:
     values = {"structure": "networked", "model.p": 0.5 + k / 1000}
     row = {"agents": 2000, "runs": 100, **{f"m{j}": float(j) * 1.5 for j in range(19)}}
-    return {"key": cell_key(values), "values": values, "row": row, "seed": [k, 1, 2, 3],
-            "curve": np.linspace(0, 1, 97), "seconds": 0.1}
+    return {
+        "key": cell_key(values),
+        "values": values,
+        "row": row,
+        "seed": [k, 1, 2, 3],
+        "curve": np.linspace(0, 1, 97),
+        "seconds": 0.1,
+    }
 
 
 _SERIAL = itertools.count()  # a fresh store file for every timed call
@@ -60,9 +66,15 @@ def bare_puts(folder: str) -> float:
     for it in items:
         with con:
             con.execute("BEGIN IMMEDIATE")
-            con.execute("INSERT INTO cells VALUES (?, ?, ?, ?)",
-                        (json.dumps(it["values"]), json.dumps(it["values"]),
-                         json.dumps(it["row"]), it["curve"].tobytes()))
+            con.execute(
+                "INSERT INTO cells VALUES (?, ?, ?, ?)",
+                (
+                    json.dumps(it["values"]),
+                    json.dumps(it["values"]),
+                    json.dumps(it["row"]),
+                    it["curve"].tobytes(),
+                ),
+            )
     con.close()
     return (timeit.default_timer() - start) / CELLS
 
@@ -77,8 +89,10 @@ def store_reads(folder: str) -> tuple[float, float]:
     con = sqlite3.connect(path)
 
     def bare():
-        return {k: (json.loads(c), json.loads(s), np.frombuffer(b)) for k, c, s, b in
-                con.execute("SELECT key, cell, summary, curve FROM cells")}
+        return {
+            k: (json.loads(c), json.loads(s), np.frombuffer(b))
+            for k, c, s, b in con.execute("SELECT key, cell, summary, curve FROM cells")
+        }
 
     bare_t = min(timeit.repeat(bare, number=1, repeat=5)) / CELLS
     con.close()
@@ -89,24 +103,43 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         ours = float(np.median([store_puts(folder) for _ in range(5)]))
         bare = float(np.median([bare_puts(folder) for _ in range(5)]))
-        print(f"commit per cell: swarm store {ours * 1e3:.3f} ms, bare SQLite row "
-              f"{bare * 1e3:.3f} ms, ratio {ours / bare:.2f}")
+        print(
+            f"commit per cell: swarm store {ours * 1e3:.3f} ms, bare SQLite row "
+            f"{bare * 1e3:.3f} ms, ratio {ours / bare:.2f}"
+        )
         r_ours, r_bare = store_reads(folder)
-        print(f"read per cell (checksum verified): {r_ours * 1e6:.1f} us, bare "
-              f"{r_bare * 1e6:.1f} us, ratio {r_ours / r_bare:.2f}")
-    key = min(timeit.repeat(lambda: cell_key({"structure": "x", "model.p": 1.0, "n": 7}),
-                            number=2000, repeat=5)) / 2000
+        print(
+            f"read per cell (checksum verified): {r_ours * 1e6:.1f} us, bare "
+            f"{r_bare * 1e6:.1f} us, ratio {r_ours / r_bare:.2f}"
+        )
+    key = (
+        min(
+            timeit.repeat(
+                lambda: cell_key({"structure": "x", "model.p": 1.0, "n": 7}), number=2000, repeat=5
+            )
+        )
+        / 2000
+    )
     print(f"canonical cell key: {key * 1e6:.2f} us")
-    pre = min(timeit.repeat(lambda: _memory.check_simulation(2000, 100, per_cell=16),
-                            number=200, repeat=5)) / 200
+    pre = (
+        min(
+            timeit.repeat(
+                lambda: _memory.check_simulation(2000, 100, per_cell=16), number=200, repeat=5
+            )
+        )
+        / 200
+    )
     print(f"memory preflight (reads /proc/meminfo): {pre * 1e6:.1f} us per call")
     org, model = swarm.networked(20000, seed=1), swarm.Cascade()
     kernel_args(org, model)
     ka = min(timeit.repeat(lambda: kernel_args(org, model), number=20, repeat=5)) / 20
-    res = min(timeit.repeat(lambda: swarm.simulate(org, model, runs=100, seed=1),
-                            number=1, repeat=3))
-    print(f"kernel_args with the overflow bound (20000 agents): {ka * 1e3:.3f} ms; one "
-          f"simulate of 100 runs {res * 1e3:.0f} ms (ratio {ka / res:.4f})")
+    res = min(
+        timeit.repeat(lambda: swarm.simulate(org, model, runs=100, seed=1), number=1, repeat=3)
+    )
+    print(
+        f"kernel_args with the overflow bound (20000 agents): {ka * 1e3:.3f} ms; one "
+        f"simulate of 100 runs {res * 1e3:.0f} ms (ratio {ka / res:.4f})"
+    )
 
 
 if __name__ == "__main__":

@@ -37,9 +37,12 @@ from swarm.experiments.sweep import cells
 
 
 def _scenario(n: int) -> swarm.Scenario:
-    return swarm.Scenario({"networked": {"n": n, "k": 7}},
-                          model=swarm.Cascade(swarm.Exponential(1.0), p=0.9),
-                          shock=swarm.Shock("random"), name="benchmark")
+    return swarm.Scenario(
+        {"networked": {"n": n, "k": 7}},
+        model=swarm.Cascade(swarm.Exponential(1.0), p=0.9),
+        shock=swarm.Shock("random"),
+        name="benchmark",
+    )
 
 
 def _grid(n_cells: int) -> dict:
@@ -53,8 +56,9 @@ def _timed_sweep(sc, grid, runs, backend, scheduler=None):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bench.sqlite")
         t0 = time.perf_counter()
-        swarm.sweep(sc, grid, runs, 1, store=path, backend=backend, scheduler=scheduler,
-                    progress=False)
+        swarm.sweep(
+            sc, grid, runs, 1, store=path, backend=backend, scheduler=scheduler, progress=False
+        )
         wall = time.perf_counter() - t0
         compute = float(swarm.load(path, provenance=True)["seconds"].sum())
     return wall, compute
@@ -78,8 +82,7 @@ def main(argv=None) -> None:
     def report(name, results, workers):
         wall = statistics.median(w for w, _ in results)
         over = statistics.median(1 - c / (w * workers) for w, c in results)
-        rows.append((name, workers, f"{wall:.2f}", f"{n_cells / wall:.1f}",
-                     f"{100 * over:.1f} %"))
+        rows.append((name, workers, f"{wall:.2f}", f"{n_cells / wall:.1f}", f"{100 * over:.1f} %"))
         print(rows[-1], file=sys.stderr)
 
     report("local", [_timed_sweep(sc, grid, args.runs, "local") for _ in range(args.repeat)], 1)
@@ -89,18 +92,32 @@ def main(argv=None) -> None:
     t0 = time.perf_counter()
     with local_cluster(2) as cluster:
         start = time.perf_counter() - t0
-        swarm.sweep(sc, {"model.p": [0.9, 0.8, 0.7, 0.6]}, 2, 0, backend="dask",
-                    scheduler=cluster.scheduler_address, progress=False)  # warm the workers
-        report("dask, 2 workers", [_timed_sweep(sc, grid, args.runs, "dask",
-                                                cluster.scheduler_address)
-                                   for _ in range(args.repeat)], 2)
+        swarm.sweep(
+            sc,
+            {"model.p": [0.9, 0.8, 0.7, 0.6]},
+            2,
+            0,
+            backend="dask",
+            scheduler=cluster.scheduler_address,
+            progress=False,
+        )  # warm the workers
+        report(
+            "dask, 2 workers",
+            [
+                _timed_sweep(sc, grid, args.runs, "dask", cluster.scheduler_address)
+                for _ in range(args.repeat)
+            ],
+            2,
+        )
 
     # the store alone: commit one sweep's cells, one transaction each
     runner = _Runner(sc, args.runs, np.random.SeedSequence(1), None)
     items = [runner(v) for v in cells(sc, {"structure.k": [7], "model.p": [0.9]})]
     item = items[0]
-    fake = [{**item, "key": f"cell {i}", "values": {"structure": "networked", "i": i}}
-            for i in range(n_cells)]
+    fake = [
+        {**item, "key": f"cell {i}", "values": {"structure": "networked", "i": i}}
+        for i in range(n_cells)
+    ]
     commit = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
@@ -112,17 +129,21 @@ def main(argv=None) -> None:
             db.close()
     per_cell = statistics.median(commit)
 
-    print(f"\n{n_cells} cells of networked({args.agents:,}, k=5..9), {args.runs} runs each; "
-          f"{platform.machine()}, {os.cpu_count()} cores (shared), numba "
-          f"{__import__('numba').__version__}; medians of {args.repeat}\n")
+    print(
+        f"\n{n_cells} cells of networked({args.agents:,}, k=5..9), {args.runs} runs each; "
+        f"{platform.machine()}, {os.cpu_count()} cores (shared), numba "
+        f"{__import__('numba').__version__}; medians of {args.repeat}\n"
+    )
     print("| backend | workers | wall s | cells/s | overhead (store + scheduling + idle) |")
     print("|---|---:|---:|---:|---:|")
     for r in rows:
         print("| " + " | ".join(map(str, r)) + " |")
     cell_s = item["seconds"]
-    print(f"\nstore commit: {1e3 * per_cell:.3f} ms per cell ({100 * per_cell / cell_s:.2f} % of "
-          f"one cell's compute, {1e3 * cell_s:.0f} ms); Dask cluster start-up {start:.1f} s "
-          "(not in the table)")
+    print(
+        f"\nstore commit: {1e3 * per_cell:.3f} ms per cell ({100 * per_cell / cell_s:.2f} % of "
+        f"one cell's compute, {1e3 * cell_s:.0f} ms); Dask cluster start-up {start:.1f} s "
+        "(not in the table)"
+    )
 
 
 if __name__ == "__main__":

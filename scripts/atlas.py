@@ -50,21 +50,37 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIO = os.path.join(ROOT, "scenarios", "atlas.toml")
 N_AXIS, ABSENT_AXIS = "structure.n", "whatif.remove.fraction_or_ids"
 REGIME_AXIS, SHOCK_AXIS = "model.latency.formal", "shock.origin"
-REGIME_NAMES = {"exponential:1": "equal exponential", "scheduled:8": "daily meeting",
-                "scheduled:40": "weekly meeting"}
-ORIGIN_NAMES = {"top": "from the top", "bottom": "from the front line",
-                "random": "from a random person"}
+REGIME_NAMES = {
+    "exponential:1": "equal exponential",
+    "scheduled:8": "daily meeting",
+    "scheduled:40": "weekly meeting",
+}
+ORIGIN_NAMES = {
+    "top": "from the top",
+    "bottom": "from the front line",
+    "random": "from a random person",
+}
 
 
 def flat_labels(scenario) -> list[str]:
     """Structures without levels (no top, no front line), found on a small copy."""
-    return [lab for lab in scenario.labels
-            if scenario.build_structure(lab, {N_AXIS: 64}, 0).level is None]
+    return [
+        lab
+        for lab in scenario.labels
+        if scenario.build_structure(lab, {N_AXIS: 64}, 0).level is None
+    ]
 
 
-def run(scenario_path: str = SCENARIO, store: str | None = None, *, sizes=None,
-        max_n: int | None = None, runs: int | None = None, scheduler=None,
-        progress: bool | None = None) -> pd.DataFrame:
+def run(
+    scenario_path: str = SCENARIO,
+    store: str | None = None,
+    *,
+    sizes=None,
+    max_n: int | None = None,
+    runs: int | None = None,
+    scheduler=None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
     """Every cell of the atlas (computed or read from ``store``), smallest head count first."""
     sf = read_scenario(scenario_path)
     sc, grid = sf.scenario, dict(sf.grid)
@@ -83,8 +99,18 @@ def run(scenario_path: str = SCENARIO, store: str | None = None, *, sizes=None,
             if not labels:
                 continue
             g = {"structure": labels, N_AXIS: [n], **grid, SHOCK_AXIS: shock}
-            frames.append(swarm.sweep(sc, g, runs or sf.runs, sf.seed, store=store,
-                                      backend=backend, scheduler=scheduler, progress=progress))
+            frames.append(
+                swarm.sweep(
+                    sc,
+                    g,
+                    runs or sf.runs,
+                    sf.seed,
+                    store=store,
+                    backend=backend,
+                    scheduler=scheduler,
+                    progress=progress,
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -100,8 +126,7 @@ def fits(table: pd.DataFrame, min_n: int = 1000) -> pd.DataFrame:
     """
     rows = []
     sub = table[(table[SHOCK_AXIS] == "random") & (table[N_AXIS] >= min_n)]
-    for (lab, regime, away), d in sub.groupby(["structure", REGIME_AXIS, ABSENT_AXIS],
-                                              sort=False):
+    for (lab, regime, away), d in sub.groupby(["structure", REGIME_AXIS, ABSENT_AXIS], sort=False):
         d = d[np.isfinite(d["t90"]) & (d["t90"] > 0)].sort_values(N_AXIS)
         if d[N_AXIS].nunique() < 4:
             continue
@@ -111,11 +136,32 @@ def fits(table: pd.DataFrame, min_n: int = 1000) -> pd.DataFrame:
             f = fit_growth(d[N_AXIS], d["t90"], err)
         except ValueError:
             continue
-        rows.append({"structure": lab, "regime": _regime(regime), "absent": away,
-                     "n_from": int(d[N_AXIS].min()), "n_to": int(d[N_AXIS].max()), **f})
-    columns = ["structure", "regime", "absent", "n_from", "n_to", "points", "log_slope",
-               "log_slope_lo", "log_slope_hi", "log_chi2", "exponent", "exponent_lo",
-               "exponent_hi", "power_chi2"]
+        rows.append(
+            {
+                "structure": lab,
+                "regime": _regime(regime),
+                "absent": away,
+                "n_from": int(d[N_AXIS].min()),
+                "n_to": int(d[N_AXIS].max()),
+                **f,
+            }
+        )
+    columns = [
+        "structure",
+        "regime",
+        "absent",
+        "n_from",
+        "n_to",
+        "points",
+        "log_slope",
+        "log_slope_lo",
+        "log_slope_hi",
+        "log_chi2",
+        "exponent",
+        "exponent_lo",
+        "exponent_hi",
+        "power_chi2",
+    ]
     return pd.DataFrame(rows, columns=columns)  # the columns even when too few sizes
 
 
@@ -134,26 +180,40 @@ def winners(table: pd.DataFrame) -> pd.DataFrame:
     for key, d in t.groupby(keys, sort=True):
         d = d.sort_values("t90")
         best, second = d.iloc[0], d.iloc[1] if len(d) > 1 else None
-        margin = (second["t90"] / best["t90"] if second is not None and best["t90"] > 0
-                  else math.nan)
-        rows.append({"n": key[0], "regime": _regime(key[1]), "origin": key[2],
-                     "absent": key[3], "winner": best["structure"], "t90": best["t90"],
-                     "runner_up": None if second is None else second["structure"],
-                     "runner_up_t90": math.nan if second is None else second["t90"],
-                     "margin": margin, "winner_reach": best["reach"]})
+        margin = second["t90"] / best["t90"] if second is not None and best["t90"] > 0 else math.nan
+        rows.append(
+            {
+                "n": key[0],
+                "regime": _regime(key[1]),
+                "origin": key[2],
+                "absent": key[3],
+                "winner": best["structure"],
+                "t90": best["t90"],
+                "runner_up": None if second is None else second["structure"],
+                "runner_up_t90": math.nan if second is None else second["t90"],
+                "margin": margin,
+                "winner_reach": best["reach"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def versus(table: pd.DataFrame, a: str = "networked", b: str = "hierarchy",
-           origin: str = "random") -> pd.DataFrame:
+def versus(
+    table: pd.DataFrame, a: str = "networked", b: str = "hierarchy", origin: str = "random"
+) -> pd.DataFrame:
     """t90 of ``a`` over t90 of ``b`` per head count (rows) and regime (columns), nobody away.
 
     Below 1, ``a`` is faster. With ``origin`` other than random, a flat ``a``
     uses its random-origin time (it has no top or front line).
     """
     t = table[table[ABSENT_AXIS] == 0.0]
-    ta = t[(t["structure"] == a) & (t[SHOCK_AXIS] == (origin if origin in set(
-        t.loc[t["structure"] == a, SHOCK_AXIS]) else "random"))]
+    ta = t[
+        (t["structure"] == a)
+        & (
+            t[SHOCK_AXIS]
+            == (origin if origin in set(t.loc[t["structure"] == a, SHOCK_AXIS]) else "random")
+        )
+    ]
     tb = t[(t["structure"] == b) & (t[SHOCK_AXIS] == origin)]
     ka, kb = ta.set_index([N_AXIS, REGIME_AXIS])["t90"], tb.set_index([N_AXIS, REGIME_AXIS])["t90"]
     out = (ka / kb).unstack(REGIME_AXIS)
@@ -162,8 +222,12 @@ def versus(table: pd.DataFrame, a: str = "networked", b: str = "hierarchy",
     return out[[r for r in REGIME_NAMES.values() if r in out.columns]]
 
 
-THEORY = {"hierarchy": "log n", "small_world": "log n", "networked": "n^(1/2)",
-          "networked_3d": "n^(1/3)"}
+THEORY = {
+    "hierarchy": "log n",
+    "small_world": "log n",
+    "networked": "n^(1/2)",
+    "networked_3d": "n^(1/3)",
+}
 
 
 def _md(df: pd.DataFrame, floatfmt: str = "{:.2f}") -> str:
@@ -180,30 +244,49 @@ def markdown(table: pd.DataFrame, fit: pd.DataFrame, win: pd.DataFrame) -> str:
     out = []
     f = fit[(fit["regime"] == "equal exponential") & (fit["absent"] == 0.0)].copy()
     f["theory"] = f["structure"].map(THEORY).fillna("")
-    f["exponent (95 % CI)"] = [f"{e:.2f} [{lo:.2f}, {hi:.2f}]" for e, lo, hi in
-                               zip(f["exponent"], f["exponent_lo"], f["exponent_hi"])]
-    f["log slope (h per e-fold)"] = [f"{b:.2f} [{lo:.2f}, {hi:.2f}]" for b, lo, hi in
-                                     zip(f["log_slope"], f["log_slope_lo"], f["log_slope_hi"])]
+    f["exponent (95 % CI)"] = [
+        f"{e:.2f} [{lo:.2f}, {hi:.2f}]"
+        for e, lo, hi in zip(f["exponent"], f["exponent_lo"], f["exponent_hi"])
+    ]
+    f["log slope (h per e-fold)"] = [
+        f"{b:.2f} [{lo:.2f}, {hi:.2f}]"
+        for b, lo, hi in zip(f["log_slope"], f["log_slope_lo"], f["log_slope_hi"])
+    ]
     f["chi2 log / power"] = [f"{a:.1f} / {b:.1f}" for a, b in zip(f["log_chi2"], f["power_chi2"])]
     f["n"] = [f"{a:,}-{b:,}" for a, b in zip(f["n_from"], f["n_to"])]
-    out.append("### t90 growth, equal exponential delays, random origin, nobody away\n\n" + _md(
-        f[["structure", "theory", "exponent (95 % CI)", "log slope (h per e-fold)",
-           "chi2 log / power", "n"]]))
+    out.append(
+        "### t90 growth, equal exponential delays, random origin, nobody away\n\n"
+        + _md(
+            f[
+                [
+                    "structure",
+                    "theory",
+                    "exponent (95 % CI)",
+                    "log slope (h per e-fold)",
+                    "chi2 log / power",
+                    "n",
+                ]
+            ]
+        )
+    )
     for origin in ("random", "bottom", "top"):
         v = versus(table, origin=origin).reset_index()
         v["n"] = v["n"].map("{:,}".format)
-        out.append(f"### networked t90 / hierarchy t90, shock {ORIGIN_NAMES[origin]}\n\n"
-                   + _md(v))
+        out.append(f"### networked t90 / hierarchy t90, shock {ORIGIN_NAMES[origin]}\n\n" + _md(v))
     w = win.copy()
     w["winner (margin)"] = [f"{a} (x{m:.2f})" for a, m in zip(w["winner"], w["margin"])]
     for origin in ("random", "bottom", "top"):
         for away in sorted(set(w["absent"])):
-            p = w[(w["origin"] == origin) & (w["absent"] == away)].pivot(
-                index="n", columns="regime", values="winner (margin)").reset_index()
+            p = (
+                w[(w["origin"] == origin) & (w["absent"] == away)]
+                .pivot(index="n", columns="regime", values="winner (margin)")
+                .reset_index()
+            )
             p = p[["n"] + [r for r in REGIME_NAMES.values() if r in p.columns]]
             p["n"] = p["n"].map("{:,}".format)
-            out.append(f"### fastest design, shock {ORIGIN_NAMES[origin]}, {away:.0%} away\n\n"
-                       + _md(p))
+            out.append(
+                f"### fastest design, shock {ORIGIN_NAMES[origin]}, {away:.0%} away\n\n" + _md(p)
+            )
     n_top = table["structure.n"].max()
     a = table[(table["structure.n"] == n_top) & (table[ABSENT_AXIS] == 0.0)]
     a = a.groupby("structure", sort=False)[["agents", "watched_mean", "watched_max"]].first()
@@ -226,10 +309,16 @@ def figure(win: pd.DataFrame, path: str, labels) -> None:
     aways = sorted(set(win["absent"]))
     regimes = [r for r in REGIME_NAMES.values() if r in set(win["regime"])]
     sizes = sorted(set(win["n"]))
-    fig, axes = plt.subplots(len(origins), len(aways), squeeze=False, sharex=True, sharey=True,
-                             figsize=(4.2 * len(aways) + 2.5, 1.2 * len(regimes) * len(origins)
-                                      + 1.5), layout="constrained")
-    cmap = ListedColormap(colours[:len(labels)])
+    fig, axes = plt.subplots(
+        len(origins),
+        len(aways),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+        figsize=(4.2 * len(aways) + 2.5, 1.2 * len(regimes) * len(origins) + 1.5),
+        layout="constrained",
+    )
+    cmap = ListedColormap(colours[: len(labels)])
     for r, origin in enumerate(origins):
         for c, away in enumerate(aways):
             ax = axes[r, c]
@@ -240,21 +329,39 @@ def figure(win: pd.DataFrame, path: str, labels) -> None:
                 grid[i, j] = code[row["winner"]]
                 rgb = np.array(matplotlib.colors.to_rgb(colours[code[row["winner"]]]))
                 ink = "black" if rgb @ [0.299, 0.587, 0.114] > 0.55 else "white"
-                ax.text(j, i, f"x{row['margin']:.2f}" if np.isfinite(row["margin"]) else "",
-                        ha="center", va="center", fontsize=7, color=ink)
+                ax.text(
+                    j,
+                    i,
+                    f"x{row['margin']:.2f}" if np.isfinite(row["margin"]) else "",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=ink,
+                )
             ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, aspect="auto")
-            ax.set_title(f"shock {ORIGIN_NAMES.get(origin, origin)}, "
-                         f"{away:.0%} absent", fontsize=9)
+            ax.set_title(f"shock {ORIGIN_NAMES.get(origin, origin)}, {away:.0%} absent", fontsize=9)
             ax.set_yticks(range(len(regimes)), regimes, fontsize=8)
-            ax.set_xticks(range(len(sizes)), [f"{n:.0e}".replace("e+0", "e") for n in sizes],
-                          fontsize=7, rotation=45)
+            ax.set_xticks(
+                range(len(sizes)),
+                [f"{n:.0e}".replace("e+0", "e") for n in sizes],
+                fontsize=7,
+                rotation=45,
+            )
             if r == len(origins) - 1:
                 ax.set_xlabel("head count")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[code[lab]]) for lab in labels]
-    fig.legend(handles, [lab.replace("_", " ") for lab in labels], loc="outside right center",
-               fontsize=8, title="fastest t90")
-    fig.suptitle("Which design wins where: the fastest structure (median t90) and its margin "
-                 "(runner-up's t90 / winner's)", fontsize=10)
+    fig.legend(
+        handles,
+        [lab.replace("_", " ") for lab in labels],
+        loc="outside right center",
+        fontsize=8,
+        title="fastest t90",
+    )
+    fig.suptitle(
+        "Which design wins where: the fastest structure (median t90) and its margin "
+        "(runner-up's t90 / winner's)",
+        fontsize=10,
+    )
     save_figure(fig, path)
     plt.close(fig)
 
@@ -273,8 +380,15 @@ def main(argv=None) -> int:
     sizes = None if args.sizes is None else [int(x) for x in args.sizes.split(",")]
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
-    table = run(args.scenario, args.store, sizes=sizes, max_n=args.max_n, runs=args.runs,
-                scheduler=args.scheduler, progress=args.progress or None)
+    table = run(
+        args.scenario,
+        args.store,
+        sizes=sizes,
+        max_n=args.max_n,
+        runs=args.runs,
+        scheduler=args.scheduler,
+        progress=args.progress or None,
+    )
     wall = time.perf_counter() - start
     table.to_csv(os.path.join(args.out, "atlas.csv"), index=False)
     fit = fits(table)
@@ -283,14 +397,20 @@ def main(argv=None) -> int:
     win.to_csv(os.path.join(args.out, "atlas_winners.csv"), index=False)
     for origin in ("random", "bottom", "top"):
         versus(table, origin=origin).to_csv(
-            os.path.join(args.out, f"atlas_networked_vs_rake_{origin}.csv"))
+            os.path.join(args.out, f"atlas_networked_vs_rake_{origin}.csv")
+        )
     with open(os.path.join(args.out, "atlas_tables.md"), "w") as fh:
         fh.write(markdown(table, fit, win))
     labels = list(dict.fromkeys(table["structure"]))
     figure(win, os.path.join(args.out, "atlas.png"), labels)
-    info = {"cells": len(table), "wall_seconds": round(wall, 1),
-            "store_bytes": os.path.getsize(args.store), "sizes": sorted(set(table[N_AXIS])),
-            "runs": int(table["runs"].iloc[0]), "load_average": list(os.getloadavg())}
+    info = {
+        "cells": len(table),
+        "wall_seconds": round(wall, 1),
+        "store_bytes": os.path.getsize(args.store),
+        "sizes": sorted(set(table[N_AXIS])),
+        "runs": int(table["runs"].iloc[0]),
+        "load_average": list(os.getloadavg()),
+    }
     with open(os.path.join(args.out, "atlas_run.json"), "w") as fh:
         json.dump(info, fh, indent=1)
     print(json.dumps(info), file=sys.stderr)

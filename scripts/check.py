@@ -23,18 +23,31 @@ def steps(pytest_args: list[str]) -> list[tuple[str, list[str]]]:
     return [
         ("ruff check", [py, "-m", "ruff", "check", "."]),
         ("ruff format --check", [py, "-m", "ruff", "format", "--check", "."]),
-        ("docs (Sphinx, warnings as errors)",
-         [py, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "docs",
-          os.path.join("docs", "_build", "html")]),
+        (
+            "docs (Sphinx, warnings as errors)",
+            [
+                py,
+                "-m",
+                "sphinx",
+                "-W",
+                "--keep-going",
+                "-q",
+                "-b",
+                "html",
+                "docs",
+                os.path.join("docs", "_build", "html"),
+            ],
+        ),
         ("pytest", [py, "-m", "pytest", *pytest_args]),
     ]
 
 
 def main(argv: list[str]) -> int:
-    pytest_args = argv[argv.index("--") + 1:] if "--" in argv else []
+    pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
     if argv and argv[0] != "--":
-        print(f"usage: python scripts/check.py [-- PYTEST-ARGS...]; got {argv[0]!r}",
-              file=sys.stderr)
+        print(
+            f"usage: python scripts/check.py [-- PYTEST-ARGS...]; got {argv[0]!r}", file=sys.stderr
+        )
         return 2
     failed = []
     for name, cmd in steps(pytest_args):
@@ -42,8 +55,10 @@ def main(argv: list[str]) -> int:
         start = time.perf_counter()
         code = subprocess.call(cmd, cwd=ROOT)
         took = time.perf_counter() - start
-        print(f"<== {name}: {'ok' if code == 0 else f'FAILED (exit code {code})'} "
-              f"in {took:.0f} s", flush=True)
+        print(
+            f"<== {name}: {'ok' if code == 0 else f'FAILED (exit code {code})'} in {took:.0f} s",
+            flush=True,
+        )
         if code != 0:
             failed.append(name)
     if failed:

@@ -43,19 +43,28 @@ def fronts() -> None:
     for ax, (dyn, kw) in zip(axs, [("ism", {"friction": 0.1}), ("vicsek", {})]):
         flock = Flock(1000, dynamics=dyn, noise=0.02, speed=0.1, seed=0, **kw)
         flock.run(20, 20, record_positions=False)
-        w = turning_wave(flock, 400, birds=100, along="side", record_every=400,
-                         record_positions=False)
+        w = turning_wave(
+            flock, 400, birds=100, along="side", record_every=400, record_positions=False
+        )
         _show(w, dyn)
         fr = w.front[np.isfinite(w.front["arrival"])]
         x = np.linspace(0, fr["arrival"].max(), 100)
         ax.plot(fr["arrival"], fr["distance"], "o", c=PALETTE[7], label="front")
-        ax.plot(x, w.line[0] + w.line[1] * x, c=PALETTE[0],
-                label=f"linear, rmse {w.rmse_linear:.2f}")
-        ax.plot(x, np.sqrt(np.maximum(w.root[0] + w.root[1] * x, 0)), "--", c=PALETTE[3],
-                label=f"square root, rmse {w.rmse_sqrt:.2f}")
-        ax.set(title=f"{'inertial spin' if dyn == 'ism' else 'overdamped (Vicsek-type)'}: "
-                     f"{w.reach:.0%} turned",
-               xlabel="arrival of the turn (time units after the shock)")
+        ax.plot(
+            x, w.line[0] + w.line[1] * x, c=PALETTE[0], label=f"linear, rmse {w.rmse_linear:.2f}"
+        )
+        ax.plot(
+            x,
+            np.sqrt(np.maximum(w.root[0] + w.root[1] * x, 0)),
+            "--",
+            c=PALETTE[3],
+            label=f"square root, rmse {w.rmse_sqrt:.2f}",
+        )
+        ax.set(
+            title=f"{'inertial spin' if dyn == 'ism' else 'overdamped (Vicsek-type)'}: "
+            f"{w.reach:.0%} turned",
+            xlabel="arrival of the turn (time units after the shock)",
+        )
         ax.legend(fontsize=8)
     axs[0].set_ylabel("distance from the predator's side (spacings)")
     save_figure(fig, os.path.join(DOCS, "flock_fronts.png"))

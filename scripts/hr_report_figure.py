@@ -29,18 +29,41 @@ def run() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "diagnosis")
-        code = main(["diagnose", swarm.datasets.sample_org_chart_path(), "--contacts",
-                     swarm.datasets.sample_contacts_path(), "--out", out, "--quiet"])
+        code = main(
+            [
+                "diagnose",
+                swarm.datasets.sample_org_chart_path(),
+                "--contacts",
+                swarm.datasets.sample_contacts_path(),
+                "--out",
+                out,
+                "--quiet",
+            ]
+        )
         if code:
             return code
         report = os.path.join(out, "report.html")
         shot = os.path.join(tmp, "shot.png")
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                        f"--user-data-dir={os.path.join(tmp, 'profile')}",
-                        f"--screenshot={shot}", "--window-size=1000,1500",
-                        "file://" + report], check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--user-data-dir={os.path.join(tmp, 'profile')}",
+                f"--screenshot={shot}",
+                "--window-size=1000,1500",
+                "file://" + report,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         os.makedirs(os.path.dirname(OUT), exist_ok=True)
         shutil.copyfile(shot, OUT)
     print(f"wrote {OUT}")

@@ -33,13 +33,13 @@ import sys
 import numpy as np
 
 SEED = 2027
-DAYS = 10                  # working days
+DAYS = 10  # working days
 FIRST_DAY = dt.date(2026, 3, 2)  # a Monday
-MESSAGES = 6.0             # mean messages a person starts in the two weeks
-CONNECTORS = 0.02          # share of busy connectors
-CONNECTOR_FACTOR = 5.0     # how much more a connector writes
-P_TEAM, P_DEPT = 0.65, 0.25          # where a message goes (else: another department)
-P_TEAM_C, P_DEPT_C = 0.25, 0.25      # the same for a connector
+MESSAGES = 6.0  # mean messages a person starts in the two weeks
+CONNECTORS = 0.02  # share of busy connectors
+CONNECTOR_FACTOR = 5.0  # how much more a connector writes
+P_TEAM, P_DEPT = 0.65, 0.25  # where a message goes (else: another department)
+P_TEAM_C, P_DEPT_C = 0.25, 0.25  # the same for a connector
 P_REPLY = 0.5
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(os.path.dirname(HERE), "swarm", "datasets", "data")
@@ -88,7 +88,7 @@ def build(seed: int = SEED) -> list[tuple[str, str, str, str]]:
         by_dept.setdefault(dept[k], []).append(k)
         by_dept_site.setdefault((dept[k], site[k]), []).append(k)
     connector = np.zeros(n, dtype=bool)
-    connector[np.argsort(rng.random(n), kind="stable")[:round(CONNECTORS * n)]] = True
+    connector[np.argsort(rng.random(n), kind="stable")[: round(CONNECTORS * n)]] = True
     activity = (0.3 + 1.4 * rng.random(n)) * np.where(connector, CONNECTOR_FACTOR, 1.0)
     days = _days()
 
@@ -138,8 +138,11 @@ def to_bytes(rows) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=OUT, help="where to write the gzipped CSV (default: "
-                        "the file shipped in swarm/datasets/data/)")
+    parser.add_argument(
+        "--out",
+        default=OUT,
+        help="where to write the gzipped CSV (default: the file shipped in swarm/datasets/data/)",
+    )
     args = parser.parse_args(argv)
     rows = build()
     data = to_bytes(rows)

@@ -34,8 +34,13 @@ DEPARTMENTS = [
     ("Executive office", 23, (4.5,), {"Amsterdam": 1.0}, "Policy advisor"),
     ("Production", 700, (6.0, 9.0), {"Eindhoven": 0.6, "Antwerp": 0.4}, "Operator"),
     ("Logistics", 330, (5.5, 9.0), {"Rotterdam": 0.7, "Antwerp": 0.3}, "Logistics operative"),
-    ("Sales", 260, (5.0, 7.0), {"Amsterdam": 0.4, "Utrecht": 0.3, "Antwerp": 0.3},
-     "Sales representative"),
+    (
+        "Sales",
+        260,
+        (5.0, 7.0),
+        {"Amsterdam": 0.4, "Utrecht": 0.3, "Antwerp": 0.3},
+        "Sales representative",
+    ),
     ("Customer service", 250, (4.5, 9.0), {"Utrecht": 1.0}, "Service agent"),
     ("Engineering", 220, (5.0, 6.0), {"Eindhoven": 0.8, "Amsterdam": 0.2}, "Engineer"),
     ("Finance", 110, (4.5, 5.0), {"Amsterdam": 1.0}, "Financial controller"),
@@ -63,8 +68,10 @@ def _layer_sizes(size: int, ratios: tuple[float, ...]) -> list[int]:
             below += chain
         count = rest if j == len(ratios) else int(round(rest / below))
         if not SPAN_MIN * parents <= count <= SPAN_MAX * parents:
-            raise ValueError(f"{count} people under {parents} managers breaks the "
-                             f"{SPAN_MIN}-{SPAN_MAX} span rule; adjust DEPARTMENTS")
+            raise ValueError(
+                f"{count} people under {parents} managers breaks the "
+                f"{SPAN_MIN}-{SPAN_MAX} span rule; adjust DEPARTMENTS"
+            )
         sizes.append(count)
         rest -= count
         parents = count
@@ -84,16 +91,28 @@ def _spans(rng: np.random.Generator, parents: int, children: int) -> np.ndarray:
 def build(seed: int = SEED) -> list[dict[str, str]]:
     """The org chart as a list of rows (dicts keyed by COLUMNS), sorted by id."""
     rng = np.random.default_rng(seed)
-    people: list[dict] = [{"manager": -1, "department": "Executive office", "site": "Amsterdam",
-                           "role": "chief executive", "title": "Chief executive"}]
+    people: list[dict] = [
+        {
+            "manager": -1,
+            "department": "Executive office",
+            "site": "Amsterdam",
+            "role": "chief executive",
+            "title": "Chief executive",
+        }
+    ]
     for name, size, ratios, sites, staff_title in DEPARTMENTS:
         site_names = list(sites)
         site_w = np.array([sites[s] for s in site_names])
         director = len(people)
-        people.append({"manager": 0, "department": name, "site": site_names[0],
-                       "role": "director",
-                       "title": "Chief of staff" if name == "Executive office"
-                       else f"Director {name}"})
+        people.append(
+            {
+                "manager": 0,
+                "department": name,
+                "site": site_names[0],
+                "role": "director",
+                "title": "Chief of staff" if name == "Executive office" else f"Director {name}",
+            }
+        )
         layer = [director]
         for depth, count in enumerate(_layer_sizes(size, ratios), start=2):
             bottom = depth == len(ratios) + 2
@@ -102,13 +121,19 @@ def build(seed: int = SEED) -> list[dict[str, str]]:
                 for _ in range(int(span)):
                     # each of the director's reports picks a site for their
                     # unit; everyone below works at their manager's site
-                    site = (site_names[_pick(rng, site_w)] if depth == 2
-                            else people[parent]["site"])
+                    site = site_names[_pick(rng, site_w)] if depth == 2 else people[parent]["site"]
                     nxt.append(len(people))
                     role = "staff" if bottom else "manager" if depth == 2 else "team lead"
-                    title = (staff_title if bottom else f"{name} {role}")
-                    people.append({"manager": parent, "department": name, "site": site,
-                                   "role": role, "title": title})
+                    title = staff_title if bottom else f"{name} {role}"
+                    people.append(
+                        {
+                            "manager": parent,
+                            "department": name,
+                            "site": site,
+                            "role": role,
+                            "title": title,
+                        }
+                    )
             layer = nxt
     n = len(people)
     # employee numbers are handed out independently of the structure
@@ -118,9 +143,16 @@ def build(seed: int = SEED) -> list[dict[str, str]]:
     ids = [f"E{k:04d}" for k in number]
     rows = []
     for i, p in enumerate(people):
-        rows.append({"id": ids[i], "manager": "" if p["manager"] < 0 else ids[p["manager"]],
-                     "department": p["department"], "site": p["site"], "role": p["role"],
-                     "title": p["title"]})
+        rows.append(
+            {
+                "id": ids[i],
+                "manager": "" if p["manager"] < 0 else ids[p["manager"]],
+                "department": p["department"],
+                "site": p["site"],
+                "role": p["role"],
+                "title": p["title"],
+            }
+        )
     rows.sort(key=lambda r: r["id"])
     return rows
 
@@ -137,8 +169,11 @@ def to_csv(rows: list[dict[str, str]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=OUT, help="where to write the CSV (default: the "
-                        "file shipped in swarm/datasets/data/)")
+    parser.add_argument(
+        "--out",
+        default=OUT,
+        help="where to write the CSV (default: the file shipped in swarm/datasets/data/)",
+    )
     args = parser.parse_args(argv)
     text = to_csv(build())
     folder = os.path.dirname(os.path.abspath(args.out))

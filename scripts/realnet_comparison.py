@@ -37,25 +37,30 @@ def main(runs: int = 1000, pin_runs: int = 500) -> None:
         "networked": swarm.networked(n, seed=1, departments=len(sizes)),
     }
     model = swarm.Cascade(swarm.Exponential(1.0))
-    meetings = swarm.Cascade({"formal": swarm.Scheduled(8.0),
-                              "colleague": swarm.Exponential(1.0)})
-    for title, m in [("every edge exponential, mean 1 hour", model),
-                     ("formal channel at a daily meeting (every 8 hours)", meetings)]:
+    meetings = swarm.Cascade({"formal": swarm.Scheduled(8.0), "colleague": swarm.Exponential(1.0)})
+    for title, m in [
+        ("every edge exponential, mean 1 hour", model),
+        ("formal channel at a daily meeting (every 8 hours)", meetings),
+    ]:
         print(f"# {title}; {runs} runs, one random origin")
         print(swarm.compare(orgs, m, runs=runs, seed=8).summary()[COLS].round(2).to_string())
     rows = {}
     for name in ["e-mail", "e-mail, 7 each", "hierarchy", "silos"]:
         pins = swarm.find_linking_pins(orgs[name], model, runs=pin_runs, top=5, seed=3)
         top = f"{pins.ids[0]} ({pins.table['department'].iloc[0]})"
-        rows[name] = {"top messenger (id, dept)": top,
-                      "score": pins.table["score"].iloc[0], "t90": pins.t90,
-                      "worst single loss": pins.table["t90_without"].max(),
-                      "without the top 5": pins.t90_without_all}
+        rows[name] = {
+            "top messenger (id, dept)": top,
+            "score": pins.table["score"].iloc[0],
+            "t90": pins.t90,
+            "worst single loss": pins.table["t90_without"].max(),
+            "without the top 5": pins.t90_without_all,
+        }
         if name == "e-mail":
             print(f"# linking pins of the e-mail network ({pin_runs} runs)")
             print(pins.table.round(3).to_string())
-            res = swarm.simulate(email, model, swarm.Shock([int(pins.ids[0])]), seed=1,
-                                 record="tree")
+            res = swarm.simulate(
+                email, model, swarm.Shock([int(pins.ids[0])]), seed=1, record="tree"
+            )
             ax = transmission_tree(res, top=5)
             save_figure(ax.figure, os.path.join(DOCS, "email_tree.png"))
     print(f"# linking pins, top 5 by messenger score ({pin_runs} runs each)")

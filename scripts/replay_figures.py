@@ -41,12 +41,18 @@ def nulls(quick: bool) -> pd.DataFrame:
     for ax, load in zip(axes, LOADERS):
         c = load(time_unit="days")
         table, curves = swarm.temporal.against_nulls(
-            c, starts=2 if quick else 5, realisations=1 if quick else 5, seed=2026)
+            c, starts=2 if quick else 5, realisations=1 if quick else 5, seed=2026
+        )
         tables.append(table.assign(data=c.name).set_index("data", append=True))
         for k, name in enumerate(curves.columns[1:]):
-            ax.plot(curves["time"], curves[name], color=PALETTE[k],
-                    linewidth=2.2 if name == "real" else 1.4,
-                    linestyle="-" if name == "real" else "--", label=name)
+            ax.plot(
+                curves["time"],
+                curves[name],
+                color=PALETTE[k],
+                linewidth=2.2 if name == "real" else 1.4,
+                linestyle="-" if name == "real" else "--",
+                label=name,
+            )
         ax.set_xlabel("days after the news broke")
         ax.set_ylabel("mean fraction of people reached")
         ax.set_title(f"{c.name}: {len(c):,} contacts, {c.n:,} people", fontsize=10)
@@ -62,8 +68,13 @@ def calibration(quick: bool) -> pd.DataFrame:
     rows = []
     for ax_row, load in zip(axes, LOADERS):
         c = load(time_unit="days")
-        cal = swarm.temporal.calibrate(c, origins=5 if quick else 50, starts=2 if quick else 10,
-                                       runs=10 if quick else 100, seed=2026)
+        cal = swarm.temporal.calibrate(
+            c,
+            origins=5 if quick else 50,
+            starts=2 if quick else 10,
+            runs=10 if quick else 100,
+            seed=2026,
+        )
         cal.plot(axes=ax_row)
         rows.append(cal.summary())
     save_figure(fig, os.path.join(FIGURES, "replay_calibration.png"))

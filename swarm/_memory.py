@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["MemoryPreflightError", "available_bytes", "check_agents", "check_simulation",
-           "preflight"]
+__all__ = [
+    "MemoryPreflightError",
+    "available_bytes",
+    "check_agents",
+    "check_simulation",
+    "preflight",
+]
 
 #: Refuse an estimate above this share of the memory available (the rest: Python,
 #: numba, the organisation itself and everything else running).
@@ -73,7 +78,7 @@ def available_bytes() -> int | None:
 
 
 def _size(nbytes: float) -> str:
-    for unit, scale in (("TiB", 2.0 ** 40), ("GiB", 2.0 ** 30), ("MiB", 2.0 ** 20)):
+    for unit, scale in (("TiB", 2.0**40), ("GiB", 2.0**30), ("MiB", 2.0**20)):
         if nbytes >= scale:
             return f"{nbytes / scale:.3g} {unit}"
     return f"{nbytes / 1024:.3g} KiB"
@@ -91,19 +96,30 @@ def preflight(nbytes: float, what: str, reduce: str) -> None:
     avail = available_bytes()
     if avail is None or nbytes <= SHARE * avail:
         return
-    raise MemoryPreflightError(f"{what} needs about {_size(nbytes)} of memory, but "
-                               f"{_size(avail)} is available; {reduce}")
+    raise MemoryPreflightError(
+        f"{what} needs about {_size(nbytes)} of memory, but {_size(avail)} is available; {reduce}"
+    )
 
 
-def check_simulation(n: int, runs: int, *, per_cell: float, per_run: float = 0.0,
-                     what: str = "simulate", reduce: str | None = None) -> None:
+def check_simulation(
+    n: int,
+    runs: int,
+    *,
+    per_cell: float,
+    per_run: float = 0.0,
+    what: str = "simulate",
+    reduce: str | None = None,
+) -> None:
     """Preflight ``runs`` replicates on ``n`` agents keeping ``per_cell`` bytes per run and agent.
 
     >>> check_simulation(100, 10, per_cell=16)
     """
     nbytes = float(runs) * (float(n) * per_cell + per_run + PER_RUN)
-    preflight(nbytes, f"{what}: {runs} runs x {n} agents", reduce or
-              'use fewer runs or agents, or keep only summaries (keep="summary")')
+    preflight(
+        nbytes,
+        f"{what}: {runs} runs x {n} agents",
+        reduce or 'use fewer runs or agents, or keep only summaries (keep="summary")',
+    )
 
 
 def check_agents(n: int, per_agent: float, what: str) -> None:

@@ -26,8 +26,18 @@ __all__ = ["CHANNELS", "Organisation", "from_networkx"]
 #: Channel names; an edge's channel code indexes this tuple.
 CHANNELS: tuple[str, ...] = ("formal", "colleague", "social")
 
-_FIELDS = ("channel", "level", "department", "department_names", "position", "manager",
-           "ids", "name", "time_unit", "absent")
+_FIELDS = (
+    "channel",
+    "level",
+    "department",
+    "department_names",
+    "position",
+    "manager",
+    "ids",
+    "name",
+    "time_unit",
+    "absent",
+)
 
 
 def _frozen(a: np.ndarray | None) -> np.ndarray | None:
@@ -53,8 +63,10 @@ def _channel_codes(channel, nnz: int) -> np.ndarray:
             raise ValueError(f"channel must be one of {CHANNELS}; got {bad[:3]}")
         return np.array([lookup[c] for c in arr.tolist()], dtype=np.int8)
     if arr.size and (arr.min() < 0 or arr.max() >= len(CHANNELS)):
-        raise ValueError(f"channel codes must lie in 0..{len(CHANNELS) - 1} ({CHANNELS}), "
-                         f"got values from {arr.min()} to {arr.max()}")
+        raise ValueError(
+            f"channel codes must lie in 0..{len(CHANNELS) - 1} ({CHANNELS}), "
+            f"got values from {arr.min()} to {arr.max()}"
+        )
     return arr.astype(np.int8)
 
 
@@ -108,18 +120,31 @@ class Organisation:
     (3, [0, 1, 1])
     """
 
-    def __init__(self, watch, *, channel=None, level=None, department=None,
-                 department_names: Sequence[str] | None = None, position=None,
-                 manager=None, ids=None, name: str | None = None,
-                 time_unit: str = "hours", absent=None,
-                 _order: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        watch,
+        *,
+        channel=None,
+        level=None,
+        department=None,
+        department_names: Sequence[str] | None = None,
+        position=None,
+        manager=None,
+        ids=None,
+        name: str | None = None,
+        time_unit: str = "hours",
+        absent=None,
+        _order: np.ndarray | None = None,
+    ) -> None:
         if not (sp.issparse(watch) or isinstance(watch, np.ndarray)):
-            raise TypeError(f"watch must be a scipy sparse matrix or numpy array, "
-                            f"got {type(watch).__name__}")
+            raise TypeError(
+                f"watch must be a scipy sparse matrix or numpy array, got {type(watch).__name__}"
+            )
         w = sp.csr_array(watch, dtype=np.float64)
         if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] == 0:
             raise ValueError(
-                f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}")
+                f"watch must be a square n x n matrix with n >= 1, got shape {w.shape}"
+            )
         n = w.shape[0]
         w.sum_duplicates()  # canonical: sorted indices, duplicates merged
         # one index dtype for both arrays, as scipy expects
@@ -129,8 +154,10 @@ class Organisation:
         nnz = w.nnz
         data = w.data
         if nnz and not (np.all(np.isfinite(data)) and data.min() > 0):
-            raise ValueError("watch values are latency scales and must be finite and > 0; "
-                             f"got min {data.min()}, max {data.max()}")
+            raise ValueError(
+                "watch values are latency scales and must be finite and > 0; "
+                f"got min {data.min()}, max {data.max()}"
+            )
         rows = np.repeat(np.arange(n), np.diff(w.indptr))
         if np.any(rows == w.indices):
             who = int(rows[rows == w.indices][0])
@@ -151,8 +178,11 @@ class Organisation:
         self._channel = _frozen(codes)
         self._absent = _frozen(absent)
         self._level = None if level is None else _frozen(self._per_agent("level", level, np.int64))
-        self._department = (None if department is None
-                            else _frozen(self._per_agent("department", department, np.int64)))
+        self._department = (
+            None
+            if department is None
+            else _frozen(self._per_agent("department", department, np.int64))
+        )
         if self._department is not None:
             ndep = int(self._department.max()) + 1 if n else 0
             if self._department.min() < 0:
@@ -161,8 +191,9 @@ class Organisation:
                 department_names = [str(d) for d in range(ndep)]
             department_names = tuple(str(d) for d in department_names)
             if len(department_names) < ndep:
-                raise ValueError(f"department_names has {len(department_names)} names "
-                                 f"for codes up to {ndep - 1}")
+                raise ValueError(
+                    f"department_names has {len(department_names)} names for codes up to {ndep - 1}"
+                )
         elif department_names is not None:
             raise ValueError("department_names given without department")
         self._department_names = None if department_names is None else tuple(department_names)
@@ -171,8 +202,10 @@ class Organisation:
             if position.ndim == 1:
                 position = position[:, None]
             if position.shape[0] != n or not np.all(np.isfinite(position)):
-                raise ValueError(f"position must be a finite (n, d) array with n = {n}, "
-                                 f"got shape {position.shape}")
+                raise ValueError(
+                    f"position must be a finite (n, d) array with n = {n}, "
+                    f"got shape {position.shape}"
+                )
         self._position = _frozen(position)
         if manager is not None:
             manager = self._per_agent("manager", manager, np.int64)
@@ -203,7 +236,8 @@ class Organisation:
         arr = np.asarray(values)
         if arr.shape != (self._n,):
             raise ValueError(
-                f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}")
+                f"{what} must hold one value per agent ({self._n}), got shape {arr.shape}"
+            )
         if arr.dtype.kind not in "iu":
             raise TypeError(f"{what} must be integers, got dtype {arr.dtype}")
         return arr.astype(dtype)
@@ -212,8 +246,9 @@ class Organisation:
         if not self.__dict__.get("_sealed", False):
             object.__setattr__(self, key, value)
         else:
-            raise AttributeError("Organisation is immutable; what-ifs return a new one "
-                                 "(see Organisation.replace)")
+            raise AttributeError(
+                "Organisation is immutable; what-ifs return a new one (see Organisation.replace)"
+            )
 
     # ---- public, read-only ------------------------------------------------
     n = property(lambda self: self._n, doc="Number of agents.")
@@ -221,21 +256,24 @@ class Organisation:
     channel = property(lambda self: self._channel, doc="Per-edge channel codes (see CHANNELS).")
     level = property(lambda self: self._level, doc="Management level per agent (0 = top) or None.")
     department = property(lambda self: self._department, doc="Department code per agent or None.")
-    department_names = property(lambda self: self._department_names,
-                                doc="Names of the department codes, or None.")
+    department_names = property(
+        lambda self: self._department_names, doc="Names of the department codes, or None."
+    )
     position = property(lambda self: self._position, doc="(n, d) social-space positions or None.")
     manager = property(lambda self: self._manager, doc="Manager index per agent (-1 none) or None.")
     ids = property(lambda self: self._ids, doc="User-facing labels of the agents.")
     name = property(lambda self: self._name, doc="Short name for tables and plots.")
     time_unit = property(lambda self: self._time_unit, doc="Unit of all reported times.")
-    absent = property(lambda self: self._absent,
-                      doc="Boolean mask of people away (see swarm.remove), or None.")
+    absent = property(
+        lambda self: self._absent, doc="Boolean mask of people away (see swarm.remove), or None."
+    )
 
     @cached_property
     def present(self) -> np.ndarray:
         """Indices of the people present (everyone unless some are ``absent``)."""
-        return _frozen(np.arange(self._n) if self._absent is None
-                       else np.flatnonzero(~self._absent))
+        return _frozen(
+            np.arange(self._n) if self._absent is None else np.flatnonzero(~self._absent)
+        )
 
     @property
     def attention(self) -> np.ndarray:
@@ -259,8 +297,10 @@ class Organisation:
         """
         unknown = set(changes) - set(_FIELDS) - {"watch"}
         if unknown:
-            raise TypeError(f"replace() got unknown fields {sorted(unknown)}; "
-                            f"allowed: watch, {', '.join(_FIELDS)}")
+            raise TypeError(
+                f"replace() got unknown fields {sorted(unknown)}; "
+                f"allowed: watch, {', '.join(_FIELDS)}"
+            )
         kwargs = {f: getattr(self, f) for f in _FIELDS}
         kwargs["watch"] = self._watch
         order = self._order
@@ -282,7 +322,8 @@ class Organisation:
             key = lab.item() if isinstance(lab, np.generic) else lab
             if key not in lookup:
                 raise ValueError(
-                    f"agent id {lab!r} is not in this organisation of {self._n} agents")
+                    f"agent id {lab!r} is not in this organisation of {self._n} agents"
+                )
             out[k] = lookup[key]
         return out
 
@@ -299,8 +340,11 @@ class Organisation:
         """Head count, edges, attention (mean and max watched), levels, departments."""
         att = self.attention
         return {
-            "name": self._name, "agents": self._n, "edges": self.n_edges,
-            "watched_mean": float(att.mean()), "watched_max": int(att.max()),
+            "name": self._name,
+            "agents": self._n,
+            "edges": self.n_edges,
+            "watched_mean": float(att.mean()),
+            "watched_max": int(att.max()),
             "levels": None if self._level is None else int(self._level.max()) + 1,
             "departments": None if self._department_names is None else len(self._department_names),
             "absent": 0 if self._absent is None else int(self._absent.sum()),
@@ -309,8 +353,10 @@ class Organisation:
     def __repr__(self) -> str:
         d = self.describe()
         extra = "".join(f", {k}={d[k]}" for k in ("levels", "departments", "absent") if d[k])
-        return (f"Organisation(name={self._name!r}, n={self._n}, edges={d['edges']}, "
-                f"watched mean {d['watched_mean']:.2f} max {d['watched_max']}{extra})")
+        return (
+            f"Organisation(name={self._name!r}, n={self._n}, edges={d['edges']}, "
+            f"watched mean {d['watched_mean']:.2f} max {d['watched_max']}{extra})"
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Organisation):
@@ -318,15 +364,20 @@ class Organisation:
         if self._n != other._n:
             return False
         a, b = self._watch, other._watch
-        if not (np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
-                and np.array_equal(a.data, b.data)):
+        if not (
+            np.array_equal(a.indptr, b.indptr)
+            and np.array_equal(a.indices, b.indices)
+            and np.array_equal(a.data, b.data)
+        ):
             return False
         for f in ("channel", "level", "department", "position", "manager", "ids", "absent"):
             x, y = getattr(self, f), getattr(other, f)
             if (x is None) != (y is None) or (x is not None and not np.array_equal(x, y)):
                 return False
-        return (self._department_names == other._department_names
-                and self._time_unit == other._time_unit)
+        return (
+            self._department_names == other._department_names
+            and self._time_unit == other._time_unit
+        )
 
     __hash__ = None  # mutable-free but array-backed: compare with ==, do not hash
 
@@ -360,8 +411,9 @@ class Organisation:
             g.add_node(lab, **attrs)
         w = self._watch
         rows = np.repeat(np.arange(self._n), np.diff(w.indptr))
-        for watcher, watched, scale, ch in zip(rows.tolist(), w.indices.tolist(),
-                                               w.data.tolist(), self._channel.tolist()):
+        for watcher, watched, scale, ch in zip(
+            rows.tolist(), w.indices.tolist(), w.data.tolist(), self._channel.tolist()
+        ):
             g.add_edge(ids[watched], ids[watcher], latency=scale, channel=CHANNELS[ch])
         return g
 
@@ -386,14 +438,20 @@ class Organisation:
             scale, chan = scale[edge], chan[edge]
         out_ptr, out_idx, out_scale, out_chan, out_slot = _reverse_csr(in_ptr, in_idx, scale, chan)
         return {
-            "order": order, "inverse": inverse,
-            "in_ptr": in_ptr, "in_idx": in_idx,
-            "out_ptr": out_ptr, "out_idx": out_idx, "out_scale": out_scale,
-            "out_chan": out_chan, "out_slot": out_slot,
+            "order": order,
+            "inverse": inverse,
+            "in_ptr": in_ptr,
+            "in_idx": in_idx,
+            "out_ptr": out_ptr,
+            "out_idx": out_idx,
+            "out_scale": out_scale,
+            "out_chan": out_chan,
+            "out_slot": out_slot,
             "attention": np.diff(in_ptr),
             "unit_scale": bool(np.all(w.data == 1.0)),
-            "channels_used": frozenset(np.flatnonzero(
-                np.bincount(self._channel, minlength=len(CHANNELS))).tolist()),
+            "channels_used": frozenset(
+                np.flatnonzero(np.bincount(self._channel, minlength=len(CHANNELS))).tolist()
+            ),
         }
 
 
@@ -403,8 +461,10 @@ def _absent_mask(absent, n: int) -> np.ndarray | None:
         return None
     arr = np.asarray(absent)
     if arr.shape != (n,) or arr.dtype != bool:
-        raise ValueError(f"absent must be a boolean mask with one entry per agent ({n}), "
-                         f"got dtype {arr.dtype} and shape {arr.shape}")
+        raise ValueError(
+            f"absent must be a boolean mask with one entry per agent ({n}), "
+            f"got dtype {arr.dtype} and shape {arr.shape}"
+        )
     if arr.all():
         raise ValueError(f"absent must leave at least one person present; all {n} are marked")
     return arr.copy() if arr.any() else None
@@ -423,8 +483,14 @@ def locality_order(watch) -> np.ndarray | None:
     return np.asarray(reverse_cuthill_mckee(sym, symmetric_mode=True), dtype=np.int64)
 
 
-def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
-                  name: str | None = None, time_unit: str = "hours") -> Organisation:
+def from_networkx(
+    G,
+    *,
+    latency: str = "latency",
+    channel: str = "channel",
+    name: str | None = None,
+    time_unit: str = "hours",
+) -> Organisation:
     """An Organisation from any networkx graph.
 
     A directed edge ``u -> v`` means *v watches u* (information flows along
@@ -472,9 +538,13 @@ def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
             watched.append(a)
             scales.append(s)
             chans.append(c)
-    w = sp.csr_array((np.array(scales, dtype=np.float64),
-                      (np.array(watchers, dtype=np.int64), np.array(watched, dtype=np.int64))),
-                     shape=(n, n))
+    w = sp.csr_array(
+        (
+            np.array(scales, dtype=np.float64),
+            (np.array(watchers, dtype=np.int64), np.array(watched, dtype=np.int64)),
+        ),
+        shape=(n, n),
+    )
     # keep the channel aligned with the canonical CSR entries
     key = np.array(watchers, dtype=np.int64) * n + np.array(watched, dtype=np.int64)
     order = np.argsort(key, kind="stable")
@@ -487,17 +557,24 @@ def from_networkx(G, *, latency: str = "latency", channel: str = "channel",
         attrs["department"] = np.array([code[str(d["department"])] for d in node_data])
         attrs["department_names"] = names
     if all("level" in d for d in node_data):
-        attrs["level"] = np.array([_whole_level(u, d["level"]) for u, d in
-                                   zip(nodes, node_data)], dtype=np.int64)
+        attrs["level"] = np.array(
+            [_whole_level(u, d["level"]) for u, d in zip(nodes, node_data)], dtype=np.int64
+        )
     if all("pos" in d for d in node_data):
         attrs["position"] = np.array([d["pos"] for d in node_data], dtype=np.float64)
     ids = np.empty(n, dtype=object)
     ids[:] = nodes
     if all(isinstance(u, (int, np.integer)) for u in nodes):
         ids = np.array(nodes, dtype=np.int64)
-    return Organisation(w, channel=chan_sorted if len(chan_sorted) else None, ids=ids,
-                        name=name or (G.name or None), time_unit=time_unit,
-                        _order=locality_order(w), **attrs)
+    return Organisation(
+        w,
+        channel=chan_sorted if len(chan_sorted) else None,
+        ids=ids,
+        name=name or (G.name or None),
+        time_unit=time_unit,
+        _order=locality_order(w),
+        **attrs,
+    )
 
 
 def _whole_level(node, value) -> int:

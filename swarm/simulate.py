@@ -17,10 +17,18 @@ from .results.summary import Summary
 __all__ = ["compare", "simulate"]
 
 
-def simulate(org: Organisation, model: Model | None = None, shock: Shock | None = None,
-             runs: int = 1, seed: SeedLike = None, *, record: str | None = None,
-             progress: bool | None = None, keep: str = "times",
-             grid: np.ndarray | None = None) -> Result | Summary:
+def simulate(
+    org: Organisation,
+    model: Model | None = None,
+    shock: Shock | None = None,
+    runs: int = 1,
+    seed: SeedLike = None,
+    *,
+    record: str | None = None,
+    progress: bool | None = None,
+    keep: str = "times",
+    grid: np.ndarray | None = None,
+) -> Result | Summary:
     """Simulate ``runs`` independent cascades of ``model`` after ``shock`` on ``org``.
 
     Parameters
@@ -64,8 +72,9 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
         raise TypeError(f"org must be an Organisation, got {type(org).__name__}")
     model = Cascade() if model is None else model
     if not callable(getattr(model, "_simulate", None)):
-        raise TypeError(f"model must be a swarm model (Cascade, Alignment), "
-                        f"got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a swarm model (Cascade, Alignment), got {type(model).__name__}"
+        )
     shock = Shock() if shock is None else shock
     if not isinstance(shock, Shock):
         raise TypeError(f"shock must be a swarm.Shock, got {type(shock).__name__}")
@@ -75,24 +84,43 @@ def simulate(org: Organisation, model: Model | None = None, shock: Shock | None 
     check_choice("keep", keep, ("times", "summary"))
     if keep == "times":
         if grid is not None:
-            raise ValueError("grid is for keep='summary'; with keep='times' pass it to "
-                             "Result.curve(grid)")
-        return model._simulate(org, shock, runs, normalise_seed(seed), record=record,
-                               progress=progress)
+            raise ValueError(
+                "grid is for keep='summary'; with keep='times' pass it to Result.curve(grid)"
+            )
+        return model._simulate(
+            org, shock, runs, normalise_seed(seed), record=record, progress=progress
+        )
     if record is not None:
-        raise ValueError(f"record={record!r} needs every run's tree; keep='summary' keeps "
-                         "only metrics")
+        raise ValueError(
+            f"record={record!r} needs every run's tree; keep='summary' keeps only metrics"
+        )
     if not getattr(model, "_keeps_summary", False):
-        raise ValueError(f"keep='summary' is implemented for the Cascade model, got "
-                         f"{type(model).__name__}")
-    return model._simulate(org, shock, runs, normalise_seed(seed), record=None,
-                           progress=progress, keep="summary", grid=grid)
+        raise ValueError(
+            f"keep='summary' is implemented for the Cascade model, got {type(model).__name__}"
+        )
+    return model._simulate(
+        org,
+        shock,
+        runs,
+        normalise_seed(seed),
+        record=None,
+        progress=progress,
+        keep="summary",
+        grid=grid,
+    )
 
 
-def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
-            model: Model | None = None, shock: Shock | None = None, runs: int = 100,
-            seed: SeedLike = None, *, progress: bool | None = None, keep: str = "times",
-            grid: np.ndarray | None = None) -> Comparison:
+def compare(
+    orgs: Mapping[str, Organisation] | Sequence[Organisation],
+    model: Model | None = None,
+    shock: Shock | None = None,
+    runs: int = 100,
+    seed: SeedLike = None,
+    *,
+    progress: bool | None = None,
+    keep: str = "times",
+    grid: np.ndarray | None = None,
+) -> Comparison:
     """Simulate the same model and shock on several organisations.
 
     Every organisation gets the same seed, so where two structures share
@@ -121,8 +149,10 @@ def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
     """
     if not isinstance(orgs, Mapping):
         orgs = list(orgs)
-        names = [o.name if isinstance(o, Organisation) and o.name else f"org {k + 1}"
-                 for k, o in enumerate(orgs)]
+        names = [
+            o.name if isinstance(o, Organisation) and o.name else f"org {k + 1}"
+            for k, o in enumerate(orgs)
+        ]
         if len(set(names)) != len(names):
             raise ValueError(f"orgs have duplicate names {names}; pass a mapping name -> org")
         orgs = dict(zip(names, orgs))
@@ -134,8 +164,15 @@ def compare(orgs: Mapping[str, Organisation] | Sequence[Organisation],
     for name, org in orgs.items():
         if not isinstance(org, Organisation):
             raise TypeError(f"orgs[{name!r}] must be an Organisation, got {type(org).__name__}")
-        res = simulate(org.replace(name=name) if org.name != name else org, model, shock,
-                       runs, np.random.SeedSequence(entropy, spawn_key=ss.spawn_key),
-                       progress=progress, keep=keep, grid=grid)
+        res = simulate(
+            org.replace(name=name) if org.name != name else org,
+            model,
+            shock,
+            runs,
+            np.random.SeedSequence(entropy, spawn_key=ss.spawn_key),
+            progress=progress,
+            keep=keep,
+            grid=grid,
+        )
         results[name] = res
     return Comparison(results)

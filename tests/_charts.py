@@ -24,14 +24,15 @@ def small_chart() -> pd.DataFrame:
 
 def flat_chart(n: int = 25) -> pd.DataFrame:
     """Two layers: one boss and everyone else reporting to them."""
-    rows = [("B", "", "Office")] + [(f"P{i:02d}", "B", "Office" if i % 2 else "Shop")
-                                   for i in range(1, n)]
+    rows = [("B", "", "Office")] + [
+        (f"P{i:02d}", "B", "Office" if i % 2 else "Shop") for i in range(1, n)
+    ]
     return pd.DataFrame(rows, columns=["id", "manager", "department"])
 
 
 def deep_chart(depth: int = 7) -> pd.DataFrame:
     """A binary tree of ``2**depth - 1`` people, ``depth`` layers, two departments below the top."""
-    n = 2 ** depth - 1
+    n = 2**depth - 1
     rows = []
     for i in range(n):
         boss = "" if i == 0 else f"D{(i - 1) // 2:03d}"

@@ -35,8 +35,7 @@ def next_meeting(t: float, period: float, phase: float) -> float:
     return phase + (math.floor((t - phase) / period) + 1) * period
 
 
-def naive_cascade(indptr, indices, delays, ignored, thresh, window, origins,
-                  scheduled=None):
+def naive_cascade(indptr, indices, delays, ignored, thresh, window, origins, scheduled=None):
     """The cascade model executed literally, one signal arrival at a time.
 
     ``indptr``/``indices``: the watch CSR (row i = agents i watches);
@@ -137,8 +136,19 @@ def alignment_run(org, model, origins):
     cut = math.cos(model.angle / 2)
     order = [np.linalg.norm(h.mean(axis=0))]
     for t in range(model.steps):
-        h2, s = alignment_step(org.watch, h, s, np.zeros((n, 3)), held, model.dim,
-                               model.coupling, 0.0, model.inertia, model.friction, model.dt)
+        h2, s = alignment_step(
+            org.watch,
+            h,
+            s,
+            np.zeros((n, 3)),
+            held,
+            model.dim,
+            model.coupling,
+            0.0,
+            model.inertia,
+            model.friction,
+            model.dt,
+        )
         new = np.isinf(times) & (h2[:, 0] < cut)
         times[new] = (t + (h[new, 0] - cut) / (h[new, 0] - h2[new, 0])) * model.dt
         low = np.minimum(low, h2[:, 0])
@@ -154,7 +164,7 @@ def flock_step(fl: Flock):
     pos, h, s = st["pos"], st["h"], st["s"]
     n = fl.n
     L = fl._lists
-    rows = [L.idx[p:p + c] for p, c in zip(L.ptr[:-1], L.cnt)]
+    rows = [L.idx[p : p + c] for p, c in zip(L.ptr[:-1], L.cnt)]
     J, beta, r0, dt = fl.coupling, fl.cohesion, fl.spacing, fl.dt
     F = np.zeros((n, 3))
     for i, nb in enumerate(rows):
@@ -177,8 +187,11 @@ def flock_step(fl: Flock):
         w = tau / fl.friction
     ang = np.linalg.norm(w, axis=1)[:, None]
     u = np.divide(w, ang, out=np.zeros_like(w), where=ang > 0)
-    hn = (h * np.cos(ang) + np.cross(u, h) * np.sin(ang)
-          + u * np.einsum("ij,ij->i", u, h)[:, None] * (1 - np.cos(ang)))
+    hn = (
+        h * np.cos(ang)
+        + np.cross(u, h) * np.sin(ang)
+        + u * np.einsum("ij,ij->i", u, h)[:, None] * (1 - np.cos(ang))
+    )
     hn /= np.linalg.norm(hn, axis=1)[:, None]
     held = st["held"]
     hn[held], s_new[held] = h[held], 0.0
@@ -243,9 +256,14 @@ def per_run_ref(row) -> dict[str, float]:
     """t10, t50, t90, t_all, synchrony and reach of one run, from their definitions."""
     row = [float(t) for t in row]
     t10, t50, t90 = (time_to_fraction_ref(row, p) for p in (10, 50, 90))
-    return {"t10": t10, "t50": t50, "t90": t90, "t_all": max(row),
-            "synchrony": math.inf if t90 == math.inf else t90 - t10,
-            "reach": sum(1 for t in row if t < math.inf) / len(row)}
+    return {
+        "t10": t10,
+        "t50": t50,
+        "t90": t90,
+        "t_all": max(row),
+        "synchrony": math.inf if t90 == math.inf else t90 - t10,
+        "reach": sum(1 for t in row if t < math.inf) / len(row),
+    }
 
 
 # ---- real timing: earliest arrival along time-respecting paths ---------------
@@ -259,11 +277,10 @@ def splitmix_uniform(key: int, counter: int) -> float:
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
     z ^= z >> 31
-    return (z >> 11) * 2.0 ** -53
+    return (z >> 11) * 2.0**-53
 
 
-def earliest_arrival(src, dst, time, n, origins, start, delay=0.0, p=1.0, key=0,
-                     directed=True):
+def earliest_arrival(src, dst, time, n, origins, start, delay=0.0, p=1.0, key=0, directed=True):
     """Earliest arrival times, found as the fixed point of the definition.
 
     Person ``v`` knows at ``t`` if an origin (at ``start``) or if some
@@ -379,6 +396,7 @@ def brute_k_nearest(points, k):
 
 # ---- structure designs (tests/test_designs.py): networkx on the undirected watch graph ----
 
+
 def undirected(org):
     """The watch graph with direction dropped, as a networkx Graph on 0..n-1."""
     import networkx as nx
@@ -427,4 +445,4 @@ def pair_reach(g, away):
     h = g.copy()
     h.remove_nodes_from(list(away))
     m = h.number_of_nodes()
-    return sum(len(c) ** 2 for c in nx.connected_components(h)) / m ** 2
+    return sum(len(c) ** 2 for c in nx.connected_components(h)) / m**2

@@ -14,8 +14,9 @@ import swarm
 
 
 @st.composite
-def watch_graphs(draw, min_n: int = 1, max_n: int = 30, max_watched: int = 5,
-                 scales: bool = False) -> swarm.Organisation:
+def watch_graphs(
+    draw, min_n: int = 1, max_n: int = 30, max_watched: int = 5, scales: bool = False
+) -> swarm.Organisation:
     """An organisation whose agent ``i`` watches a drawn set of others.
 
     With ``scales`` each watch edge gets a latency scale in [0.5, 2].
@@ -24,8 +25,13 @@ def watch_graphs(draw, min_n: int = 1, max_n: int = 30, max_watched: int = 5,
     g = nx.DiGraph()
     g.add_nodes_from(range(n))
     for i in range(n):
-        watched = draw(st.lists(st.integers(0, n - 1).filter(lambda j, i=i: j != i),
-                                max_size=min(max_watched, n - 1), unique=True))
+        watched = draw(
+            st.lists(
+                st.integers(0, n - 1).filter(lambda j, i=i: j != i),
+                max_size=min(max_watched, n - 1),
+                unique=True,
+            )
+        )
         for j in watched:  # from_networkx: an edge j -> i means i watches j
             if scales:
                 g.add_edge(j, i, latency=draw(st.floats(0.5, 2.0)))

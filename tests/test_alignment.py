@@ -22,8 +22,9 @@ def chain(n):
 
 
 @pytest.mark.parametrize("dim", [2, 3])
-@pytest.mark.parametrize("chi,eta,noise", [(0.0, 1.3, 0.0), (0.0, 0.7, 0.8),
-                                           (1.5, 0.0, 0.0), (0.8, 2.0, 0.6)])
+@pytest.mark.parametrize(
+    "chi,eta,noise", [(0.0, 1.3, 0.0), (0.0, 0.7, 0.8), (1.5, 0.0, 0.0), (0.8, 2.0, 0.6)]
+)
 def test_step_matches_numpy_reference(dim, chi, eta, noise):
     rng = np.random.default_rng(7)
     n = 60
@@ -47,8 +48,28 @@ def test_step_matches_numpy_reference(dim, chi, eta, noise):
     h2, s2 = np.empty_like(h), np.empty_like(s)
     w = org.watch
     times, low = np.full(n, np.inf), np.ones(n)
-    _align_step(w.indptr, w.indices, h, s, h2, s2, held, dim, J, noise * math.sqrt(dt),
-                chi, eta, dt, a, b, key, t, -2.0, times, low)  # cut -2: no crossing
+    _align_step(
+        w.indptr,
+        w.indices,
+        h,
+        s,
+        h2,
+        s2,
+        held,
+        dim,
+        J,
+        noise * math.sqrt(dt),
+        chi,
+        eta,
+        dt,
+        a,
+        b,
+        key,
+        t,
+        -2.0,
+        times,
+        low,
+    )  # cut -2: no crossing
     h_ref, s_ref = alignment_step(w, h, s, xi, held, dim, J, noise, chi, eta, dt)
     np.testing.assert_allclose(h2, h_ref, rtol=0, atol=1e-12)
     np.testing.assert_allclose(s2, s_ref, rtol=0, atol=1e-12)
@@ -61,8 +82,16 @@ def test_run_matches_numpy_reference(dim, chi):
     # directed, and large enough to be renumbered internally for memory locality
     org = swarm.from_networkx(nx.gnm_random_graph(5000, 20000, seed=2, directed=True))
     assert org._kernel["order"] is not None
-    model = swarm.Alignment(coupling=1.0, inertia=chi, friction=0.5, dt=0.1, angle=2.0,
-                            max_time=3.0, dim=dim, record_every=4)
+    model = swarm.Alignment(
+        coupling=1.0,
+        inertia=chi,
+        friction=0.5,
+        dt=0.1,
+        angle=2.0,
+        max_time=3.0,
+        dim=dim,
+        record_every=4,
+    )
     origins = list(range(0, 5000, 5))  # with a mean pull, one turned neighbour is not enough
     res = swarm.simulate(org, model, swarm.Shock(origins), seed=0)
     times, amp, order = alignment_run(org, model, origins)
@@ -77,8 +106,13 @@ def test_normal_quantile_matches_scipy():
     from numba import njit
     from scipy.special import ndtri
 
-    p = np.concatenate([np.linspace(1e-6, 1 - 1e-6, 20001), np.logspace(-16.5, -1, 400),
-                        1 - np.logspace(-15, -1, 400)])
+    p = np.concatenate(
+        [
+            np.linspace(1e-6, 1 - 1e-6, 20001),
+            np.logspace(-16.5, -1, 400),
+            1 - np.logspace(-15, -1, 400),
+        ]
+    )
     got = njit(lambda v: np.array([_ndtri(x) for x in v]))(p)
     np.testing.assert_allclose(got, ndtri(p), rtol=1e-14, atol=1e-15)
     # the kernel's draws are standard normal: moments of 3 x 20000 draws
@@ -88,9 +122,10 @@ def test_normal_quantile_matches_scipy():
 
 # ---- linear theory on a chain ----------------------------------------------------------
 
+
 def front_speed(res, lo, hi):
     """Slope of distance against turn time, fitted over hops lo..hi of run 0."""
-    t = res.arrival_times[0, lo:hi + 1]
+    t = res.arrival_times[0, lo : hi + 1]
     assert np.isfinite(t).all()
     return np.polyfit(t, np.arange(lo, hi + 1), 1)[0]
 
@@ -104,8 +139,9 @@ def test_inertial_turn_travels_at_linear_wave_speed(J, chi):
     # ~0.4 (c t / 8)^(1/3) hops, biasing the fitted slope by < 0.5 % over hops
     # 20..240; the 0.1 rad turn keeps sin(x) = x to 0.2 %. Measured: within 0.5 %.
     c = math.sqrt(J / (2 * chi))
-    model = swarm.Alignment(coupling=J, inertia=chi, friction=0.0, noise=0.0, angle=0.1,
-                            dt=0.05 / c, max_time=250 / c)
+    model = swarm.Alignment(
+        coupling=J, inertia=chi, friction=0.0, noise=0.0, angle=0.1, dt=0.05 / c, max_time=250 / c
+    )
     assert model.chain_speed == pytest.approx(c)
     res = swarm.simulate(chain(300), model, swarm.Shock([0]), seed=1)
     assert front_speed(res, 20, 240) == pytest.approx(c, rel=0.05)
@@ -121,8 +157,9 @@ def test_inertial_turn_with_noise_keeps_its_speed():
     # bound and there is no long-range order in 1D, so at noise 0.005 some agents
     # already wander past the 0.15 rad half-turn on their own; at 0.001 the turn
     # times scatter by ~1 time unit against 140 over the fit range.
-    model = swarm.Alignment(coupling=2.0, inertia=1.0, friction=0.0, noise=0.001, angle=0.3,
-                            dt=0.05, max_time=170.0)
+    model = swarm.Alignment(
+        coupling=2.0, inertia=1.0, friction=0.0, noise=0.001, angle=0.3, dt=0.05, max_time=170.0
+    )
     res = swarm.simulate(chain(200), model, swarm.Shock([0]), runs=6, seed=4)
     t = res.arrival_times[:, 10:151]
     assert np.isfinite(t).all() and t.std(axis=0).max() > 0  # noise did act
@@ -147,7 +184,7 @@ def test_overdamped_turn_diffuses_and_fades():
     # ... with the predicted prefactor (lattice and time-step corrections are
     # O(1/x^2) and O(dt): measured 0.1 %, tolerance 5 %)
     D = model.chain_diffusivity
-    np.testing.assert_allclose(t, x ** 2 / (0.9539 ** 2 * D), rtol=0.05)
+    np.testing.assert_allclose(t, x**2 / (0.9539**2 * D), rtol=0.05)
     # the turn fades with distance as the erfc profile at the final time
     from scipy.special import erfc
 
@@ -161,6 +198,7 @@ def test_overdamped_turn_diffuses_and_fades():
 
 # ---- noise: an isolated agent's heading diffuses ---------------------------------------
 
+
 @pytest.mark.parametrize("dim,chi", [(2, 0.0), (3, 0.0), (2, 1.0)])
 def test_noise_decorrelates_heading_as_theory(dim, chi):
     # 4000 agents who watch nobody: each heading is a free rotational random walk.
@@ -170,16 +208,25 @@ def test_noise_decorrelates_heading_as_theory(dim, chi):
     # <h(t) . h(0)> = exp(-V / 2) in 2D and exp(-V) in 3D (Brownian rotation).
     org = swarm.from_networkx(nx.empty_graph(4000))
     sigma, eta = 0.5, 1.0
-    model = swarm.Alignment(noise=sigma, inertia=chi, friction=eta, dt=0.01, max_time=4.0,
-                            dim=dim, record_every=100, angle=math.pi)
+    model = swarm.Alignment(
+        noise=sigma,
+        inertia=chi,
+        friction=eta,
+        dt=0.01,
+        max_time=4.0,
+        dim=dim,
+        record_every=100,
+        angle=math.pi,
+    )
     res = swarm.simulate(org, model, swarm.Shock([0]), runs=2, seed=3)
     t = res.record_times
     if chi == 0:
         V = (sigma / eta) ** 2 * t
     else:
         tau = chi / eta
-        V = (sigma / eta) ** 2 * (t - 2 * tau * (1 - np.exp(-t / tau))
-                                  + tau / 2 * (1 - np.exp(-2 * t / tau)))
+        V = (sigma / eta) ** 2 * (
+            t - 2 * tau * (1 - np.exp(-t / tau)) + tau / 2 * (1 - np.exp(-2 * t / tau))
+        )
     expect = np.exp(-V * (dim - 1) / 2)
     # standard error of a mean cosine over 2 x 4000 agents (variance <= 1/2) is
     # <= 0.008; 4 standard errors plus 0.005 for the O(dt) stepping error
@@ -189,6 +236,7 @@ def test_noise_decorrelates_heading_as_theory(dim, chi):
 
 
 # ---- results, determinism, input checks ------------------------------------------------
+
 
 def test_result_works_like_a_cascade_result():
     org = swarm.networked(400, seed=1)
@@ -214,8 +262,9 @@ def test_same_seed_same_result_and_thread_count_irrelevant(monkeypatch):
     import swarm.models.alignment
 
     org = swarm.networked(600, seed=3)
-    model = swarm.Alignment(coupling=1.0, noise=0.3, inertia=0.5, friction=0.5, dim=3,
-                            max_time=10.0)
+    model = swarm.Alignment(
+        coupling=1.0, noise=0.3, inertia=0.5, friction=0.5, dim=3, max_time=10.0
+    )
     a = swarm.simulate(org, model, swarm.Shock("random"), runs=4, seed=11)
     b = swarm.simulate(org, model, swarm.Shock("random"), runs=4, seed=a.seed)
     threads = numba.get_num_threads()
@@ -243,24 +292,27 @@ def test_same_seed_same_result_and_thread_count_irrelevant(monkeypatch):
     np.testing.assert_array_equal(a.origins, casc.origins)
 
 
-@pytest.mark.parametrize("kwargs,exc,words", [
-    ({"coupling": 0.0}, ValueError, "coupling"),
-    ({"coupling": "1"}, TypeError, "coupling"),
-    ({"noise": -0.1}, ValueError, "noise"),
-    ({"inertia": -1.0}, ValueError, "inertia"),
-    ({"friction": -1.0}, ValueError, "friction"),
-    ({"friction": 0.0}, ValueError, "friction"),
-    ({"dt": 0.0}, ValueError, "dt"),
-    ({"dt": 1.5}, ValueError, "dt must be at most 1"),
-    ({"inertia": 1.0, "friction": 0.0, "dt": 1.5}, ValueError, "dt must be at most 1.41421"),
-    ({"angle": 0.0}, ValueError, "angle"),
-    ({"angle": 4.0}, ValueError, "angle"),
-    ({"max_time": -1.0}, ValueError, "max_time"),
-    ({"dim": 4}, ValueError, "dim"),
-    ({"dim": 2.0}, TypeError, "dim"),
-    ({"record_every": 0}, ValueError, "record_every"),
-    ({"noise": float("nan")}, ValueError, "noise"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,words",
+    [
+        ({"coupling": 0.0}, ValueError, "coupling"),
+        ({"coupling": "1"}, TypeError, "coupling"),
+        ({"noise": -0.1}, ValueError, "noise"),
+        ({"inertia": -1.0}, ValueError, "inertia"),
+        ({"friction": -1.0}, ValueError, "friction"),
+        ({"friction": 0.0}, ValueError, "friction"),
+        ({"dt": 0.0}, ValueError, "dt"),
+        ({"dt": 1.5}, ValueError, "dt must be at most 1"),
+        ({"inertia": 1.0, "friction": 0.0, "dt": 1.5}, ValueError, "dt must be at most 1.41421"),
+        ({"angle": 0.0}, ValueError, "angle"),
+        ({"angle": 4.0}, ValueError, "angle"),
+        ({"max_time": -1.0}, ValueError, "max_time"),
+        ({"dim": 4}, ValueError, "dim"),
+        ({"dim": 2.0}, TypeError, "dim"),
+        ({"record_every": 0}, ValueError, "record_every"),
+        ({"noise": float("nan")}, ValueError, "noise"),
+    ],
+)
 def test_bad_input(kwargs, exc, words):
     with pytest.raises(exc, match=words):
         swarm.Alignment(**kwargs)
@@ -300,8 +352,10 @@ def test_absent_people_neither_turn_nor_count_in_the_order():
 
 # ---- the plane kernel against the 3-vector kernel restricted to the plane ----------------
 
-@pytest.mark.parametrize("chi,eta,noise", [(0.0, 1.0, 0.0), (0.0, 0.6, 0.9), (1.2, 0.0, 0.0),
-                                           (0.7, 1.5, 0.5)])
+
+@pytest.mark.parametrize(
+    "chi,eta,noise", [(0.0, 1.0, 0.0), (0.0, 0.6, 0.9), (1.2, 0.0, 0.0), (0.7, 1.5, 0.5)]
+)
 @pytest.mark.parametrize("parallel_agents", [False, True])
 def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_agents):
     """Same draws, same steps: turn times, lowest cosines and order within 1e-12.
@@ -319,13 +373,25 @@ def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_ag
     n = w.shape[0]
     absent = np.zeros(n, dtype=bool)
     absent[[7, 50, 51]] = True
-    model = swarm.Alignment(coupling=1.3, noise=noise, inertia=chi, friction=eta, dt=0.04,
-                            max_time=6.0, record_every=7)
+    model = swarm.Alignment(
+        coupling=1.3, noise=noise, inertia=chi, friction=eta, dt=0.04, max_time=6.0, record_every=7
+    )
     origins = np.array([[0, 1], [100, 2], [299, 300]], dtype=np.int64)
     keys = np.array([11, 2**63 + 5, 987654321], dtype=np.uint64)
-    args = (w.indptr.astype(np.int64), w.indices.astype(np.int32), 2, model.coupling,
-            model.noise, model.inertia, model.friction, model.dt, model.angle, model.steps,
-            model.record_every, absent)
+    args = (
+        w.indptr.astype(np.int64),
+        w.indices.astype(np.int32),
+        2,
+        model.coupling,
+        model.noise,
+        model.inertia,
+        model.friction,
+        model.dt,
+        model.angle,
+        model.steps,
+        model.record_every,
+        absent,
+    )
     records = model.steps // model.record_every + 1
 
     def outputs():
@@ -336,12 +402,12 @@ def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_ag
     k2._alignment_runs_2d(*args, origins, keys, *got)
     if parallel_agents:  # small runs step serially: drive the switch of _run directly
         for r in range(3):
-            k2._run(*args[:2], *args[3:], origins[r], keys[r], one[0][r], one[1][r],
-                    one[2][r], True)
+            k2._run(
+                *args[:2], *args[3:], origins[r], keys[r], one[0][r], one[1][r], one[2][r], True
+            )
     else:
         for r in range(3):
-            k2._alignment_run_agents_2d(*args, origins[r], keys[r], one[0][r], one[1][r],
-                                        one[2][r])
+            k2._alignment_run_agents_2d(*args, origins[r], keys[r], one[0][r], one[1][r], one[2][r])
     assert (want[1] < 1.0 - 1e-3).sum() > 30  # the turn moved many beyond the origins
     for a, b, c in zip(want, got, one):
         np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b))

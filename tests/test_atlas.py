@@ -27,8 +27,17 @@ def _atlas():
 def test_the_atlas_file_names_nine_designs_and_the_three_regimes():
     sf = read_scenario(ROOT / "scenarios" / "atlas.toml")
     kinds = {s["kind"] for s in sf.scenario._specs.values()}
-    assert kinds == {"hierarchy", "linking_pin", "silos", "networked", "small_world",
-                     "multiscale", "matrix", "team_of_teams", "circles"}
+    assert kinds == {
+        "hierarchy",
+        "linking_pin",
+        "silos",
+        "networked",
+        "small_world",
+        "multiscale",
+        "matrix",
+        "team_of_teams",
+        "circles",
+    }
     assert sf.grid["model.latency.formal"] == ["exponential:1", "scheduled:8", "scheduled:40"]
     assert sf.grid["whatif.remove.fraction_or_ids"] == [0.0, 0.05]
     assert min(sf.grid["structure.n"]) == 100 and max(sf.grid["structure.n"]) == 10**6
@@ -60,14 +69,23 @@ def test_a_small_atlas_runs_resumes_and_names_a_winner_everywhere(tmp_path):
 
 def test_meetings_on_the_formal_channel_slow_the_rake_not_the_flock():
     """The regime axis reaches the formal channel only."""
-    sc = swarm.Scenario({"hierarchy": {"n": 400}, "networked": {"n": 400}},
-                        model=swarm.Cascade({"formal": swarm.Exponential(1.0),
-                                             "colleague": swarm.Exponential(1.0)}))
-    df = swarm.sweep(sc, {"model.latency.formal": ["exponential:1", "scheduled:40"]},
-                     runs=5, seed=3, progress=False).set_index(["structure",
-                                                                "model.latency.formal"])
-    assert df.loc[("hierarchy", "scheduled:40"), "t90"] > 5 * df.loc[("hierarchy",
-                                                                        "exponential:1"), "t90"]
+    sc = swarm.Scenario(
+        {"hierarchy": {"n": 400}, "networked": {"n": 400}},
+        model=swarm.Cascade(
+            {"formal": swarm.Exponential(1.0), "colleague": swarm.Exponential(1.0)}
+        ),
+    )
+    df = swarm.sweep(
+        sc,
+        {"model.latency.formal": ["exponential:1", "scheduled:40"]},
+        runs=5,
+        seed=3,
+        progress=False,
+    ).set_index(["structure", "model.latency.formal"])
+    assert (
+        df.loc[("hierarchy", "scheduled:40"), "t90"]
+        > 5 * df.loc[("hierarchy", "exponential:1"), "t90"]
+    )
     # the axis sets the formal law only; the flock, with no formal edge, runs the same
     weekly = sc.with_values({"model.latency.formal": "scheduled:40"}).model
     assert weekly.latency == {"formal": swarm.Scheduled(40.0), "colleague": swarm.Exponential(1.0)}
@@ -81,12 +99,13 @@ def test_meetings_on_the_formal_channel_slow_the_rake_not_the_flock():
 
 # ---- growth fits ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("alpha", [0.5, 1 / 3, 0.8])
 def test_fit_growth_recovers_a_known_exponent(alpha):
     rng = np.random.default_rng(1)
     n = np.geomspace(1e2, 1e6, 9)
-    err = 0.02 * n ** alpha
-    t = 3.0 + 2.0 * n ** alpha + rng.normal(0, err)
+    err = 0.02 * n**alpha
+    t = 3.0 + 2.0 * n**alpha + rng.normal(0, err)
     f = fit_growth(n, t, err)
     assert f["exponent_lo"] < alpha < f["exponent_hi"]
     assert f["exponent_hi"] - f["exponent_lo"] < 0.1
@@ -115,10 +134,14 @@ def test_median_error_shrinks_with_runs():
 
 # ---- the laws of theory -----------------------------------------------------------
 
+
 def _exponent(kind, sizes, runs, **kw):
     """Power-law exponent of the median t90 (exponential delays, random origin), 99 % CI."""
-    sc = swarm.Scenario({"kind": kind, **kw}, model=swarm.Cascade(swarm.Exponential(1.0)),
-                        shock=swarm.Shock("random"))
+    sc = swarm.Scenario(
+        {"kind": kind, **kw},
+        model=swarm.Cascade(swarm.Exponential(1.0)),
+        shock=swarm.Shock("random"),
+    )
     df = swarm.sweep(sc, {"structure.n": sizes}, runs=runs, seed=2026, progress=False)
     err = median_error(df["t90_lo"], df["t90_hi"], df["runs"])
     return fit_growth(df["structure.n"], df["t90"], err, level=0.99)

@@ -24,25 +24,39 @@ from swarm.diagnosis.report import fmt
 from ._charts import small_chart
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
-                                "(apt-get install -y chromium)")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-default-apps", "--hide-scrollbars"]
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)"
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--hide-scrollbars",
+]
 
 
 def _browse(page, tmp_path, *extra) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile-{len(os.listdir(tmp_path))}"
-    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra,
-                           page.as_uri()], capture_output=True, text=True, timeout=180,
-                          check=False)
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def _load(page, tmp_path):
     """(DOM after load, console lines, URLs the page itself requested)."""
     netlog = tmp_path / f"net-{len(os.listdir(tmp_path))}.json"
-    proc = _browse(page, tmp_path, "--enable-logging=stderr", "--v=0",
-                   f"--log-net-log={netlog}", "--dump-dom")
+    proc = _browse(
+        page, tmp_path, "--enable-logging=stderr", "--v=0", f"--log-net-log={netlog}", "--dump-dom"
+    )
     console = [ln for ln in proc.stderr.splitlines() if ":CONSOLE" in ln]
     with open(netlog, encoding="utf-8") as fh:
         text = fh.read().rstrip().rstrip(",")
@@ -50,9 +64,13 @@ def _load(page, tmp_path):
     start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
     # requests the page made: their network isolation key is the file's own
     # (the browser's own housekeeping has none)
-    requested = [e["params"]["url"] for e in log["events"] if e["type"] == start
-                 and "file://" in e["params"].get("network_isolation_key", "")
-                 and not e["params"]["url"].startswith(("file:", "data:"))]
+    requested = [
+        e["params"]["url"]
+        for e in log["events"]
+        if e["type"] == start
+        and "file://" in e["params"].get("network_isolation_key", "")
+        and not e["params"]["url"].startswith(("file:", "data:"))
+    ]
     return proc.stdout, console, requested
 
 
@@ -90,8 +108,14 @@ class _Headline(html.parser.HTMLParser):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    d = swarm.diagnose(swarm.from_org_chart(small_chart(), name="small company"), runs=30,
-                       robust_runs=4, pins=3, seed=11, progress=False)
+    d = swarm.diagnose(
+        swarm.from_org_chart(small_chart(), name="small company"),
+        runs=30,
+        robust_runs=4,
+        pins=3,
+        seed=11,
+        progress=False,
+    )
     path = tmp_path_factory.mktemp("report") / "report.html"
     d.to_html(path)
     return d, path
@@ -107,8 +131,10 @@ def test_report_loads_without_console_messages_or_network(report, tmp_path):
 
 def test_the_detectors_catch_a_console_error_and_a_request(tmp_path):
     bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html><body><img src="http://127.0.0.1:9/x.png">'
-                   '<script>console.error("marker-41");</script></body></html>')
+    bad.write_text(
+        '<!DOCTYPE html><html><body><img src="http://127.0.0.1:9/x.png">'
+        '<script>console.error("marker-41");</script></body></html>'
+    )
     _, console, requested = _load(bad, tmp_path)
     assert any("marker-41" in ln for ln in console)
     assert requested == ["http://127.0.0.1:9/x.png"]
@@ -143,5 +169,5 @@ def test_screenshot_is_not_blank(report, tmp_path):
 
     img = imread(shot)[..., :3]
     assert img.shape[:2] == (1400, 1000)
-    assert (img < 0.5).mean() > 0.005        # text and figures drawn in dark ink
-    assert np.unique(img.reshape(-1, 3), axis=0).shape[0] > 50   # not a flat page
+    assert (img < 0.5).mean() > 0.005  # text and figures drawn in dark ink
+    assert np.unique(img.reshape(-1, 3), axis=0).shape[0] > 50  # not a flat page

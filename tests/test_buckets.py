@@ -29,12 +29,12 @@ def _general(kind, a, b, one_law, unit_scale, scales):
 
 
 LAWS = [
-    swarm.Constant(1.0),          # every tie a tie: label correction within buckets
+    swarm.Constant(1.0),  # every tie a tie: label correction within buckets
     swarm.Exponential(1.0),
-    swarm.Exponential(1e-9),      # tiny delays: the bucket width follows the law
+    swarm.Exponential(1e-9),  # tiny delays: the bucket width follows the law
     swarm.Exponential(1e6),
-    swarm.LogNormal(1.0, 0.5),    # bucket ring of a few hundred
-    swarm.LogNormal(1.0, 2.5),    # tail too long for the ring: the heap
+    swarm.LogNormal(1.0, 0.5),  # bucket ring of a few hundred
+    swarm.LogNormal(1.0, 2.5),  # tail too long for the ring: the heap
 ]
 
 
@@ -79,7 +79,7 @@ def test_zero_delays_reach_everyone_at_time_zero():
 
 
 def test_ring_of_mixed_channels_covers_the_longest_step():
-    kind = np.array([3, 1, 0], dtype=np.int8)       # meetings, exponential, constant
+    kind = np.array([3, 1, 0], dtype=np.int8)  # meetings, exponential, constant
     a = np.array([3.0, 1.0, 0.25])
     b = np.array([0.5, 0.0, 0.0])
     scales = np.array([0.5, 2.0, 1.0])

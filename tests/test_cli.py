@@ -16,8 +16,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "swarm", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "swarm", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
 
 
 def test_compare_prints_a_table_and_writes_csv_and_png(tmp_path):
@@ -33,23 +38,40 @@ def test_compare_prints_a_table_and_writes_csv_and_png(tmp_path):
 
 
 def test_compare_from_the_top_with_meetings(tmp_path, capsys):
-    code = main(["compare", "--agents", "200", "--runs", "4", "--origin", "top",
-                 "--formal-latency", "scheduled:8", "--out", str(tmp_path), "--quiet"])
+    code = main(
+        [
+            "compare",
+            "--agents",
+            "200",
+            "--runs",
+            "4",
+            "--origin",
+            "top",
+            "--formal-latency",
+            "scheduled:8",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "networked (random origin)" in text and "meetings every 8" in text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["compare", "--agents", "-3"], "--agents must be >= 2"),
-    (["compare", "--latency", "weibull:2"], "law must be one of"),
-    (["compare", "--latency", "exponential:-1"], "Exponential.mean"),
-    (["compare", "--p", "2"], "p must lie in"),
-    (["compare", "--origin", "middle"], "--origin must be"),
-    (["compare", "--bogus"], "unrecognized arguments"),
-    (["compare", "--runs", "many"], "invalid int value"),
-    (["nonsense"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "--agents", "-3"], "--agents must be >= 2"),
+        (["compare", "--latency", "weibull:2"], "law must be one of"),
+        (["compare", "--latency", "exponential:-1"], "Exponential.mean"),
+        (["compare", "--p", "2"], "p must lie in"),
+        (["compare", "--origin", "middle"], "--origin must be"),
+        (["compare", "--bogus"], "unrecognized arguments"),
+        (["compare", "--runs", "many"], "invalid int value"),
+        (["nonsense"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys, tmp_path):
     code = main([*args, "--out", str(tmp_path)] if args[0] == "compare" else args)
     err = capsys.readouterr().err

@@ -20,18 +20,27 @@ def contact_sets(draw):
     n = draw(st.integers(2, 7))
     m = draw(st.integers(2, 30))
     person = st.integers(0, n - 1)
-    pairs = draw(st.lists(st.tuples(person, person).filter(lambda uv: uv[0] != uv[1]),
-                          min_size=m, max_size=m))
+    pairs = draw(
+        st.lists(
+            st.tuples(person, person).filter(lambda uv: uv[0] != uv[1]), min_size=m, max_size=m
+        )
+    )
     times = draw(st.lists(st.floats(0, 100, allow_nan=False), min_size=m, max_size=m))
     directed = draw(st.booleans())
-    return swarm.Contacts([a for a, _ in pairs], [b for _, b in pairs], times,
-                          ids=np.arange(n), directed=directed,
-                          duration=draw(st.lists(st.floats(0, 5), min_size=m, max_size=m)))
+    return swarm.Contacts(
+        [a for a, _ in pairs],
+        [b for _, b in pairs],
+        times,
+        ids=np.arange(n),
+        directed=directed,
+        duration=draw(st.lists(st.floats(0, 5), min_size=m, max_size=m)),
+    )
 
 
 def _pairs(c):
-    return Counter(zip(c.pair_counts()["source"], c.pair_counts()["target"],
-                       c.pair_counts()["count"]))
+    return Counter(
+        zip(c.pair_counts()["source"], c.pair_counts()["target"], c.pair_counts()["count"])
+    )
 
 
 def _timelines(c):
@@ -77,8 +86,7 @@ def test_null_models_are_random_and_reproducible():
         other = getattr(c, null)(seed=2)
         np.testing.assert_array_equal(a.time, b.time)
         np.testing.assert_array_equal(a.source, b.source)
-        assert not (np.array_equal(a.source, other.source)
-                    and np.array_equal(a.time, other.time))
+        assert not (np.array_equal(a.source, other.source) and np.array_equal(a.time, other.time))
         assert not (np.array_equal(a.source, c.source) and np.array_equal(a.time, c.time))
         assert a.n == c.n and len(a) == len(c) and "(" in a.name
 
@@ -97,12 +105,20 @@ def test_uniform_times_are_uniform():
 
 def test_reads_an_export_with_dates_time_zones_duplicates_and_self_contacts(tmp_path):
     path = tmp_path / "chat.csv"
-    pd.DataFrame({
-        "From": ["007", "12", "12", "12", "7.0", "ann"],
-        "To": ["12", "ann", "ann", "12", "ann", "12"],
-        "Sent": ["2024-03-31 01:30+01:00", "2024-03-31 03:30+02:00", "2024-03-31 03:30+02:00",
-                 "2024-03-31 04:00+02:00", "2024-03-31 05:00+02:00", "2024-03-31 06:00+02:00"],
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "From": ["007", "12", "12", "12", "7.0", "ann"],
+            "To": ["12", "ann", "ann", "12", "ann", "12"],
+            "Sent": [
+                "2024-03-31 01:30+01:00",
+                "2024-03-31 03:30+02:00",
+                "2024-03-31 03:30+02:00",
+                "2024-03-31 04:00+02:00",
+                "2024-03-31 05:00+02:00",
+                "2024-03-31 06:00+02:00",
+            ],
+        }
+    ).to_csv(path, index=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         c = swarm.contacts(path, source="From", target="To", time="Sent")
@@ -117,8 +133,9 @@ def test_reads_an_export_with_dates_time_zones_duplicates_and_self_contacts(tmp_
 
 
 def test_reads_naive_dates_datetime_columns_and_numbers():
-    naive = pd.DataFrame({"source": [1, 2], "target": [2, 3],
-                          "time": ["2024-01-01 10:00", "2024-01-02 10:00"]})
+    naive = pd.DataFrame(
+        {"source": [1, 2], "target": [2, 3], "time": ["2024-01-01 10:00", "2024-01-02 10:00"]}
+    )
     c = swarm.contacts(naive, time_unit="days")
     assert c.time.tolist() == [0.0, 1.0] and c.epoch == pd.Timestamp("2024-01-01 10:00")
     typed = naive.assign(time=pd.to_datetime(naive["time"]))
@@ -216,12 +233,12 @@ def test_shipped_data_sets():
 
 
 def test_durations_survive_the_round_trip_and_the_null_models():
-    table = pd.DataFrame({"source": [1, 2, 1], "target": [2, 3, 3], "time": [0, 3600, 7200],
-                          "secs": [60, 0, 1800]})
+    table = pd.DataFrame(
+        {"source": [1, 2, 1], "target": [2, 3, 3], "time": [0, 3600, 7200], "secs": [60, 0, 1800]}
+    )
     c = swarm.contacts(table, duration="secs", time_unit="minutes")
     assert c.duration.tolist() == [1.0, 0.0, 30.0]
-    back = swarm.contacts(c.to_table(), time="timestamp", duration="duration",
-                          time_unit="minutes")
+    back = swarm.contacts(c.to_table(), time="timestamp", duration="duration", time_unit="minutes")
     assert back.duration.tolist() == [1.0, 0.0, 30.0]
     assert sorted(c.shuffle_times(seed=1).duration.tolist()) == [0.0, 1.0, 30.0]
 

@@ -15,6 +15,7 @@ import swarm
 
 # ---- Centola & Macy (2007): complex contagion needs wide bridges ---------------
 
+
 def _ring(n, q, seed):
     """Ring lattice, each person tied to the 2 nearest on either side, rewired with prob q."""
     return swarm.from_networkx(nx.watts_strogatz_graph(n, 4, q, seed=seed))
@@ -31,9 +32,13 @@ def ring_runs():
         reach, t90 = [], []
         for g in range(3):  # three graphs per q: the result is not one lucky wiring
             org = _ring(1000, q, seed=g)
-            complex_ = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0), threshold=2),
-                                      swarm.Shock("random", size=2, together=True), runs=60,
-                                      seed=g)
+            complex_ = swarm.simulate(
+                org,
+                swarm.Cascade(swarm.Exponential(1.0), threshold=2),
+                swarm.Shock("random", size=2, together=True),
+                runs=60,
+                seed=g,
+            )
             simple = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0)), runs=30, seed=g)
             reach.append(complex_.metrics()["reach"].to_numpy())
             t90.append(simple.metrics()["t90"].to_numpy())
@@ -129,8 +134,13 @@ def test_threshold_cascades_show_the_cascade_window(z, inside):
     """
     n, runs = 10_000, 300
     org = swarm.from_networkx(nx.fast_gnp_random_graph(n, z / n, seed=11))
-    res = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0), threshold=PHI),
-                         swarm.Shock("random"), runs=runs, seed=5)
+    res = swarm.simulate(
+        org,
+        swarm.Cascade(swarm.Exponential(1.0), threshold=PHI),
+        swarm.Shock("random"),
+        runs=runs,
+        seed=5,
+    )
     freq = float((res.metrics()["reach"] > 0.1).mean())
     theory = _watts_frequency(z)
     if not inside:
@@ -142,6 +152,7 @@ def test_threshold_cascades_show_the_cascade_window(z, inside):
 
 
 # ---- urgency -------------------------------------------------------------------
+
 
 def _chain(n):
     """Agent i watches i - 1 only: every signal comes alone."""
@@ -156,25 +167,38 @@ def test_urgency_on_a_chain_passes_each_hop_with_probability_level(level):
     1,000 runs: each frequency within 4 binomial standard errors.
     """
     runs = 1000
-    res = swarm.simulate(_chain(12), swarm.Cascade(swarm.Exponential(1.0),
-                                                   **swarm.urgency(level)),
-                         swarm.Shock([0]), runs=runs, seed=3)
+    res = swarm.simulate(
+        _chain(12),
+        swarm.Cascade(swarm.Exponential(1.0), **swarm.urgency(level)),
+        swarm.Shock([0]),
+        runs=runs,
+        seed=3,
+    )
     reached = np.isfinite(res.arrival_times).mean(axis=0)
     for h in (1, 2, 3):
-        p = level ** h
+        p = level**h
         assert abs(reached[h] - p) < 4 * math.sqrt(p * (1 - p) / runs), (h, reached[h], p)
 
 
 def test_without_urgency_only_confirmed_news_moves():
     """Level 0: a lone signal is always dismissed; two sources together always taken."""
-    res = swarm.simulate(_chain(6), swarm.Cascade(swarm.Constant(1.0), **swarm.urgency(0.0)),
-                         swarm.Shock([0]), runs=20, seed=1)
+    res = swarm.simulate(
+        _chain(6),
+        swarm.Cascade(swarm.Constant(1.0), **swarm.urgency(0.0)),
+        swarm.Shock([0]),
+        runs=20,
+        seed=1,
+    )
     assert np.all(np.isinf(res.arrival_times[:, 1:]))
     # agent 2 watches 0 and 1, both origins: the second signal confirms the first
     w = sp.csr_array((np.ones(3), ([1, 2, 2], [0, 0, 1])), shape=(3, 3))
-    res = swarm.simulate(swarm.Organisation(w), swarm.Cascade(swarm.Constant(1.0),
-                                                              **swarm.urgency(0.0, span=2.0)),
-                         swarm.Shock([0, 1]), runs=5, seed=1)
+    res = swarm.simulate(
+        swarm.Organisation(w),
+        swarm.Cascade(swarm.Constant(1.0), **swarm.urgency(0.0, span=2.0)),
+        swarm.Shock([0, 1]),
+        runs=5,
+        seed=1,
+    )
     assert np.all(res.arrival_times[:, 2] == 1.0)
 
 

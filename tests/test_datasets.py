@@ -12,14 +12,23 @@ import swarm
 from swarm.datasets import sample_org_chart, sample_org_chart_path
 
 ROOT = pathlib.Path(__file__).parent.parent
-DEPARTMENTS = {"Executive office": 24, "Production": 700, "Logistics": 330, "Sales": 260,
-               "Customer service": 250, "Engineering": 220, "Finance": 110, "HR": 106}
+DEPARTMENTS = {
+    "Executive office": 24,
+    "Production": 700,
+    "Logistics": 330,
+    "Sales": 260,
+    "Customer service": 250,
+    "Engineering": 220,
+    "Finance": 110,
+    "HR": 106,
+}
 ROLE_LEVEL = {"chief executive": 0, "director": 1, "manager": 2, "team lead": 3, "staff": 4}
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("make_sample_org",
-                                                  ROOT / "scripts" / "make_sample_org.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_org", ROOT / "scripts" / "make_sample_org.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -49,7 +58,12 @@ def test_columns_and_counts(chart):
     assert chart["department"].value_counts().to_dict() == DEPARTMENTS
     assert set(chart["site"]) == {"Amsterdam", "Eindhoven", "Antwerp", "Rotterdam", "Utrecht"}
     assert chart["role"].value_counts().to_dict() == {
-        "staff": 1723, "team lead": 222, "manager": 46, "director": 8, "chief executive": 1}
+        "staff": 1723,
+        "team lead": 222,
+        "manager": 46,
+        "director": 8,
+        "chief executive": 1,
+    }
     top = chart[chart["manager"] == ""]
     assert top["role"].tolist() == ["chief executive"]
     assert top["department"].tolist() == ["Executive office"]

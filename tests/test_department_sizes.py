@@ -69,11 +69,14 @@ def test_hierarchy_with_department_sizes_is_a_rake_per_department():
     assert res.arrival_times.max() == org.level.max()
 
 
-@pytest.mark.parametrize("make", [
-    lambda: swarm.silos(10, departments=[5, 4]),
-    lambda: swarm.hierarchy(10, departments=[5, 0, 5]),
-    lambda: swarm.hierarchy(10, departments=[5.0, 5.0]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: swarm.silos(10, departments=[5, 4]),
+        lambda: swarm.hierarchy(10, departments=[5, 0, 5]),
+        lambda: swarm.hierarchy(10, departments=[5.0, 5.0]),
+    ],
+)
 def test_sizes_must_be_positive_and_add_up(make):
     with pytest.raises(ValueError, match="departments must be"):
         make()

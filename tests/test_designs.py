@@ -29,6 +29,7 @@ def _symmetric(org):
 
 # ---- small world ---------------------------------------------------------------
 
+
 def test_small_world_without_rewiring_is_the_flock():
     a, b = swarm.small_world(800, seed=4, rewire=0.0), swarm.networked(800, seed=4)
     assert _edges(a) == _edges(b)
@@ -67,15 +68,17 @@ def test_small_world_has_the_shape_of_watts_strogatz_figure_2():
 
 # ---- multiscale -----------------------------------------------------------------
 
+
 def test_multiscale_backbone_and_links():
     n, links = 600, 150
     org = swarm.multiscale(n, seed=2, links=links)
     rake = swarm.hierarchy(n)
-    assert _edges(org, FORMAL) == _edges(rake)           # the formal backbone is the rake
+    assert _edges(org, FORMAL) == _edges(rake)  # the formal backbone is the rake
     cross = _edges(org, COLLEAGUE)
-    assert len(cross) == 2 * links and _symmetric(org)    # each link watched both ways
-    np.testing.assert_array_equal(org.attention, rake.attention
-                                  + np.bincount([a for a, _ in cross], minlength=n))
+    assert len(cross) == 2 * links and _symmetric(org)  # each link watched both ways
+    np.testing.assert_array_equal(
+        org.attention, rake.attention + np.bincount([a for a, _ in cross], minlength=n)
+    )
     # never between a manager and someone in their own line (they already share it)
     anc = {i: set() for i in range(n)}
     for i in range(1, n):
@@ -94,6 +97,7 @@ def test_multiscale_lam_puts_links_near_the_top():
     def senior_share(org):  # share of cross-link ends held by levels 0-2
         ends = [a for a, _ in _edges(org, COLLEAGUE)]
         return np.mean(org.level[ends] <= 2)
+
     assert senior_share(low) > 2 * senior_share(high)
 
 
@@ -120,8 +124,12 @@ def test_multiscale_relieves_the_busiest_person_better_than_random_links():
     spread (each mean varies by about 10 %).
     """
     n, links = 400, 40
-    ms = np.mean([ref.max_betweenness(ref.undirected(swarm.multiscale(n, seed=s, links=links)))
-                  for s in range(3)])
+    ms = np.mean(
+        [
+            ref.max_betweenness(ref.undirected(swarm.multiscale(n, seed=s, links=links)))
+            for s in range(3)
+        ]
+    )
     rnd = np.mean([ref.max_betweenness(_random_links(n, links, s)) for s in range(3)])
     assert ms < 0.75 * rnd
 
@@ -147,20 +155,21 @@ def test_multiscale_links_keep_people_reachable_when_some_are_away():
 
 # ---- matrix ---------------------------------------------------------------------
 
+
 def test_matrix_dual_reporting():
     n = 1000
     org = swarm.matrix(n, seed=5)
     rake = swarm.hierarchy(n)
     assert set(org.channel.tolist()) == {FORMAL} and _symmetric(org)
     line = _edges(rake)
-    assert line <= _edges(org)                                # the line is kept
+    assert line <= _edges(org)  # the line is kept
     extra = _edges(org) - line
-    front = np.flatnonzero(rake.attention == 1)               # people who manage nobody
+    front = np.flatnonzero(rake.attention == 1)  # people who manage nobody
     watched_extra = np.bincount([a for a, _ in extra], minlength=n)
-    assert np.all(watched_extra[rake.attention > 1] == 0)     # only the front line is staffed
+    assert np.all(watched_extra[rake.attention > 1] == 0)  # only the front line is staffed
     leads = np.flatnonzero(watched_extra > 1)
     members = np.setdiff1d(front, leads)
-    assert np.all(watched_extra[members] == 1)                # one project lead each
+    assert np.all(watched_extra[members] == 1)  # one project lead each
     assert org.attention[members].tolist() == [2] * members.size
     # projects cut across the line: each of 6 or more draws from 3 departments at least
     for lead in leads:
@@ -178,6 +187,7 @@ def test_matrix_projects_argument():
 
 
 # ---- team of teams --------------------------------------------------------------
+
 
 def test_team_of_teams_budget():
     n, size, liaisons = 700, 7, 2
@@ -223,11 +233,11 @@ def test_team_of_teams_hop_diameter_matches_a_hand_built_case():
     assert any(nx.utils.edges_equal(got.edges, h.edges) for h in hands)
     assert nx.diameter(got) == nx.diameter(hands[0]) == 2
     # without liaisons news between teams climbs the leads: 4-3-0-6-7
-    assert nx.diameter(ref.undirected(swarm.team_of_teams(9, seed=7, team_size=3,
-                                                          liaisons=0))) == 4
+    assert nx.diameter(ref.undirected(swarm.team_of_teams(9, seed=7, team_size=3, liaisons=0))) == 4
 
 
 # ---- circles --------------------------------------------------------------------
+
 
 def test_circles_hop_diameter_matches_a_hand_built_case():
     """15 people in circles of 3 (a lead link and two members), four levels.
@@ -241,8 +251,15 @@ def test_circles_hop_diameter_matches_a_hand_built_case():
     paths: 7 and 13 are 4 hops apart (7-8-4-6-13) instead of 5
     (7-3-1-2-6-13).
     """
-    circles_hand = {0: [0, 1, 2, 4, 6], 1: [1, 3, 4, 8, 10], 2: [2, 5, 6, 12, 14],
-                    3: [3, 7, 8], 4: [4, 9, 10], 5: [5, 11, 12], 6: [6, 13, 14]}
+    circles_hand = {
+        0: [0, 1, 2, 4, 6],
+        1: [1, 3, 4, 8, 10],
+        2: [2, 5, 6, 12, 14],
+        3: [3, 7, 8],
+        4: [4, 9, 10],
+        5: [5, 11, 12],
+        6: [6, 13, 14],
+    }
     g = nx.Graph()
     for members in circles_hand.values():
         g.add_edges_from(itertools.combinations(members, 2))
@@ -275,8 +292,10 @@ def test_circles_budget():
 
 # ---- shared ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [swarm.small_world, swarm.multiscale, swarm.matrix,
-                                  swarm.team_of_teams, swarm.circles])
+
+@pytest.mark.parametrize(
+    "make", [swarm.small_world, swarm.multiscale, swarm.matrix, swarm.team_of_teams, swarm.circles]
+)
 def test_uniform_signature_and_reproducible(make):
     a, b = make(300, 9), make(300, seed=9)
     assert a == b
@@ -284,15 +303,18 @@ def test_uniform_signature_and_reproducible(make):
     assert make.__doc__ and "Examples" in make.__doc__
 
 
-@pytest.mark.parametrize("make, kw, word", [
-    (swarm.small_world, {"rewire": 1.5}, "rewire"),
-    (swarm.small_world, {"k": 400}, "k"),
-    (swarm.multiscale, {"lam": 0.0}, "lam"),
-    (swarm.multiscale, {"links": -1}, "links"),
-    (swarm.matrix, {"span": 0}, "span"),
-    (swarm.team_of_teams, {"liaisons": 9}, "liaisons"),
-    (swarm.circles, {"circle_size": 1}, "circle_size"),
-])
+@pytest.mark.parametrize(
+    "make, kw, word",
+    [
+        (swarm.small_world, {"rewire": 1.5}, "rewire"),
+        (swarm.small_world, {"k": 400}, "k"),
+        (swarm.multiscale, {"lam": 0.0}, "lam"),
+        (swarm.multiscale, {"links": -1}, "links"),
+        (swarm.matrix, {"span": 0}, "span"),
+        (swarm.team_of_teams, {"liaisons": 9}, "liaisons"),
+        (swarm.circles, {"circle_size": 1}, "circle_size"),
+    ],
+)
 def test_bad_arguments_are_named(make, kw, word):
     with pytest.raises((ValueError, TypeError), match=word):
         make(300, 1, **kw)

@@ -16,7 +16,8 @@ def test_the_api_reference_lists_every_public_name():
     documented = [name for _, name in DIRECTIVE.findall(text)]
     # every name documented once, and nothing documented that is not public
     assert len(documented) == len(set(documented)), sorted(
-        n for n in set(documented) if documented.count(n) > 1)
+        n for n in set(documented) if documented.count(n) > 1
+    )
     missing = sorted(set(swarm.__all__) - set(documented))
     assert not missing, f"add these to docs/api.md: {missing}"
     subpackages = {"flock", "plot", "temporal"}  # documented with their own members

@@ -22,10 +22,12 @@ def _quiet(*args, **kwargs):
         return swarm.from_edges(*args, **kwargs)
 
 
-MAILS = pd.DataFrame({
-    "source": ["ann", "ann", "ann", "bob", "cy", "cy", "dee", "bob"],
-    "target": ["bob", "bob", "cy", "cy", "ann", "cy", "dee", "ann"],
-})
+MAILS = pd.DataFrame(
+    {
+        "source": ["ann", "ann", "ann", "bob", "cy", "cy", "dee", "bob"],
+        "target": ["bob", "bob", "cy", "cy", "ann", "cy", "dee", "ann"],
+    }
+)
 
 
 # ---- from_edges -----------------------------------------------------------------
@@ -44,8 +46,14 @@ def test_target_watches_source_and_counts_set_the_latency_scale():
 
 
 def test_weights_latency_laws_and_undirected_contacts():
-    t = pd.DataFrame({"source": [1, 2, 1, 3], "target": [2, 1, 3, 1], "n": [4, 1, 2, 2],
-                      "when": [0, 3600, 7200, 36000]})
+    t = pd.DataFrame(
+        {
+            "source": [1, 2, 1, 3],
+            "target": [2, 1, 3, 1],
+            "n": [4, 1, 2, 2],
+            "when": [0, 3600, 7200, 36000],
+        }
+    )
     org = swarm.from_edges(t, weight="n")
     assert org.watch[1, 0] == pytest.approx(2.25 / 4)  # mean count 9/4
     assert swarm.from_edges(t, weight="n", latency=None).watch.data.tolist() == [1.0] * 4
@@ -69,16 +77,20 @@ def test_attention_budget_keeps_the_k_most_frequent_contacts():
     assert top.attention.max() == 7 and full.attention.min() > 7
     counts = t[t.source != t.target].groupby(["target", "source"]).size()
     for i in range(40):
-        kept = set(top.watch.indices[top.watch.indptr[i]:top.watch.indptr[i + 1]].tolist())
+        kept = set(top.watch.indices[top.watch.indptr[i] : top.watch.indptr[i + 1]].tolist())
         row = counts.loc[i]
         # nobody dropped was contacted more often than someone kept
         assert row[list(kept)].min() >= row.drop(list(kept)).max()
 
 
 def test_people_table_gives_departments_levels_and_formal_edges():
-    people = pd.DataFrame({"id": ["ann", "bob", "cy", "dee", "eve"],
-                           "department": ["board", "sales", "sales", "it", "it"],
-                           "manager": ["", "ann", "bob", "ann", "dee"]})
+    people = pd.DataFrame(
+        {
+            "id": ["ann", "bob", "cy", "dee", "eve"],
+            "department": ["board", "sales", "sales", "it", "it"],
+            "manager": ["", "ann", "bob", "ann", "dee"],
+        }
+    )
     org = _quiet(MAILS, people)
     assert org.ids.tolist() == people["id"].tolist() and org.n == 5  # eve: no contacts
     assert org.department_names == ("board", "it", "sales")
@@ -96,17 +108,19 @@ def test_people_table_gives_departments_levels_and_formal_edges():
 def test_from_edges_round_trips_with_to_networkx(tmp_path):
     rng = np.random.default_rng(1)
     n = 5000  # large enough to be renumbered for locality inside
-    t = pd.DataFrame({"source": [f"p{x}" for x in rng.integers(0, n, 40000)],
-                      "target": [f"p{x}" for x in rng.integers(0, n, 40000)]})
-    people = pd.DataFrame({"id": [f"p{x}" for x in range(n)],
-                           "department": rng.integers(0, 12, n)})
+    t = pd.DataFrame(
+        {
+            "source": [f"p{x}" for x in rng.integers(0, n, 40000)],
+            "target": [f"p{x}" for x in rng.integers(0, n, 40000)],
+        }
+    )
+    people = pd.DataFrame({"id": [f"p{x}" for x in range(n)], "department": rng.integers(0, 12, n)})
     path = tmp_path / "mails.csv"
     t.to_csv(path, index=False)
     org = _quiet(str(path), people, k=9)
     assert org._kernel["order"] is not None
     g = org.to_networkx()
-    back = swarm.from_edges(nx.to_pandas_edgelist(g), people, scale="latency",
-                            channel="channel")
+    back = swarm.from_edges(nx.to_pandas_edgelist(g), people, scale="latency", channel="channel")
     assert back == org
     # and to_networkx shows the contacts as they were given, self-contacts dropped
     direct = _quiet(t, people, latency=None).to_networkx()
@@ -117,14 +131,17 @@ def test_from_edges_round_trips_with_to_networkx(tmp_path):
     assert direct.nodes["p7"]["department"] == str(people.loc[7, "department"])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"source": "from"}, "no column 'from'"),
-    ({"latency": "often"}, "latency must be one of"),
-    ({"latency": "rate"}, "needs timestamp"),
-    ({"weight": "w"}, "values must be finite numbers > 0"),
-    ({"channel": "pigeon"}, "channel must be one of"),
-    ({"k": 0}, "k must be >= 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"source": "from"}, "no column 'from'"),
+        ({"latency": "often"}, "latency must be one of"),
+        ({"latency": "rate"}, "needs timestamp"),
+        ({"weight": "w"}, "values must be finite numbers > 0"),
+        ({"channel": "pigeon"}, "channel must be one of"),
+        ({"k": 0}, "k must be >= 1"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, match):
     t = MAILS.assign(w=[1, 2, 0, 1, 1, 1, 1, 1])
     with pytest.raises(ValueError, match=match):
@@ -199,9 +216,18 @@ def test_linking_pins_confirm_by_simulating_the_removal():
     org = swarm.networked(400, seed=3)
     model, shock = swarm.Cascade(), swarm.Shock("random")
     pins = swarm.find_linking_pins(org, model, shock, runs=40, top=3, seed=9)
-    assert list(pins.table.columns) == ["id", "department", "level", "score", "t90",
-                                        "t90_without", "slowdown", "reach", "reach_without",
-                                        "unit"]
+    assert list(pins.table.columns) == [
+        "id",
+        "department",
+        "level",
+        "score",
+        "t90",
+        "t90_without",
+        "slowdown",
+        "reach",
+        "reach_without",
+        "unit",
+    ]
     ranked = pins.result.messengers()
     np.testing.assert_array_equal(pins.agents, ranked["agent"].to_numpy()[:3])
     np.testing.assert_array_equal(pins.table["score"], ranked["score"].to_numpy()[:3])

@@ -39,14 +39,21 @@ def _core(org, model, origins, keys, *, predrawn=False):
     args = kernel_args(org, model)
     kind, a, b = args[12:15]
     thresh = args[7]
-    delays, ignored = _draw_edges(keys, g["out_scale"], g["out_chan"], kind, a, b, model.p,
-                                  model.ignore)
+    delays, ignored = _draw_edges(
+        keys, g["out_scale"], g["out_chan"], kind, a, b, model.p, model.ignore
+    )
     n = org.n
     times = np.empty(n)
     informed = np.empty(n, dtype=np.int32)
-    _cascade_core(*args, keys, delays if predrawn else np.empty(0),
-                  ignored if predrawn else np.empty(0, dtype=bool),
-                  np.asarray(origins, dtype=np.int64), times, informed)
+    _cascade_core(
+        *args,
+        keys,
+        delays if predrawn else np.empty(0),
+        ignored if predrawn else np.empty(0, dtype=bool),
+        np.asarray(origins, dtype=np.int64),
+        times,
+        informed,
+    )
     d_in = np.empty_like(delays)
     d_in[g["out_slot"]] = delays
     i_in = np.empty_like(ignored)
@@ -59,13 +66,16 @@ def _keys(seed):
 
 
 # ---- exact shortest paths -------------------------------------------------------
-@pytest.mark.parametrize("make", [
-    lambda: swarm.hierarchy(500, span=5),
-    lambda: swarm.linking_pin(400),
-    lambda: swarm.silos(600, seed=3, departments=5),
-    lambda: swarm.networked(800, seed=4, k=7),
-    lambda: _random_org(300, 3, 5, scales=True),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: swarm.hierarchy(500, span=5),
+        lambda: swarm.linking_pin(400),
+        lambda: swarm.silos(600, seed=3, departments=5),
+        lambda: swarm.networked(800, seed=4, k=7),
+        lambda: _random_org(300, 3, 5, scales=True),
+    ],
+)
 def test_constant_latency_gives_exact_shortest_paths(make):
     """p=1, threshold 1, no window: turn times are csgraph shortest paths, exactly."""
     org = make()
@@ -81,8 +91,9 @@ def test_reordered_organisation_gives_the_same_public_answer():
     g = nx.random_regular_graph(4, 6000, seed=2)
     org = swarm.from_networkx(g)
     assert org._kernel["order"] is not None  # large enough to be renumbered
-    res = swarm.simulate(org, swarm.Cascade(swarm.Constant(1.0)), swarm.Shock([10]),
-                         seed=0, record="tree")
+    res = swarm.simulate(
+        org, swarm.Cascade(swarm.Constant(1.0)), swarm.Shock([10]), seed=0, record="tree"
+    )
     ref, pred = dijkstra(org.watch.T.tocsr(), indices=10, return_predecessors=True)
     np.testing.assert_array_equal(res.arrival_times[0], ref)
     # the recorded informer is a shortest-path predecessor (ties allowed)
@@ -109,10 +120,23 @@ MODELS = [
     swarm.Cascade(swarm.Exponential(1.0), threshold=2, window=1.5),
     swarm.Cascade(swarm.Exponential(1.0), window=0.8, ignore=0.6),
     swarm.Cascade(swarm.Exponential(1.0), threshold=2, window=2.0, ignore=0.5, p=0.9),
-    swarm.Cascade({"formal": Scheduled(3.0, 0.5), "colleague": swarm.Exponential(1.0),
-                   "social": swarm.Constant(0.25)}, threshold=1),
-    swarm.Cascade({"formal": Scheduled(2.0), "colleague": swarm.LogNormal(0.5, 1.0),
-                   "social": swarm.Exponential(0.3)}, threshold=2, window=4.0),
+    swarm.Cascade(
+        {
+            "formal": Scheduled(3.0, 0.5),
+            "colleague": swarm.Exponential(1.0),
+            "social": swarm.Constant(0.25),
+        },
+        threshold=1,
+    ),
+    swarm.Cascade(
+        {
+            "formal": Scheduled(2.0),
+            "colleague": swarm.LogNormal(0.5, 1.0),
+            "social": swarm.Exponential(0.3),
+        },
+        threshold=2,
+        window=4.0,
+    ),
 ]
 
 
@@ -134,8 +158,9 @@ def _check_against_reference(model, seed):
             law = model.latency[swarm.CHANNELS[c]]
             sched.append((law.period, law.phase) if isinstance(law, Scheduled) else None)
     window = np.inf if model.window is None else model.window
-    ref_t, ref_inf = naive_cascade(org.watch.indptr, org.watch.indices, d_in, i_in, thresh,
-                                   window, origins, sched)
+    ref_t, ref_inf = naive_cascade(
+        org.watch.indptr, org.watch.indices, d_in, i_in, thresh, window, origins, sched
+    )
     np.testing.assert_array_equal(times, ref_t)
     if sched is None:  # continuous delays: no ties, one right informer
         np.testing.assert_array_equal(informed, ref_inf)
@@ -161,9 +186,13 @@ def test_predrawn_and_inline_draws_agree():
 
 # ---- properties -----------------------------------------------------------------
 @settings(max_examples=40, deadline=None)
-@given(org=watch_graphs(min_n=5, max_n=40, max_watched=4, scales=True),
-       seed=st.integers(0, 2**32), p=st.floats(0.05, 1.0), thr=st.integers(1, 3),
-       origin=st.integers(0, 4))
+@given(
+    org=watch_graphs(min_n=5, max_n=40, max_watched=4, scales=True),
+    seed=st.integers(0, 2**32),
+    p=st.floats(0.05, 1.0),
+    thr=st.integers(1, 3),
+    origin=st.integers(0, 4),
+)
 def test_properties_of_a_run(org, seed, p, thr, origin):
     model = swarm.Cascade(swarm.Exponential(1.0), p=p, threshold=thr)
     res = swarm.simulate(org, model, swarm.Shock([origin]), runs=3, seed=seed)
@@ -176,20 +205,28 @@ def test_properties_of_a_run(org, seed, p, thr, origin):
     for r in range(t.shape[0]):
         for i in np.flatnonzero(np.isfinite(t[r])):
             if i != origin:
-                watched = w.indices[w.indptr[i]:w.indptr[i + 1]]
+                watched = w.indices[w.indptr[i] : w.indptr[i + 1]]
                 assert (t[r, watched] <= t[r, i]).sum() >= thr, (r, i)
     # same seed, same result, bit for bit
     again = swarm.simulate(org, model, swarm.Shock([origin]), runs=3, seed=seed)
     np.testing.assert_array_equal(t, again.arrival_times)
     # raising p or lowering the threshold never delays anyone (shared draws)
-    more_p = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0), p=min(1.0, p + 0.3),
-                                               threshold=thr),
-                            swarm.Shock([origin]), runs=3, seed=seed)
+    more_p = swarm.simulate(
+        org,
+        swarm.Cascade(swarm.Exponential(1.0), p=min(1.0, p + 0.3), threshold=thr),
+        swarm.Shock([origin]),
+        runs=3,
+        seed=seed,
+    )
     assert np.all(more_p.arrival_times <= t)
     if thr > 1:
-        easier = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0), p=p,
-                                                   threshold=thr - 1),
-                                swarm.Shock([origin]), runs=3, seed=seed)
+        easier = swarm.simulate(
+            org,
+            swarm.Cascade(swarm.Exponential(1.0), p=p, threshold=thr - 1),
+            swarm.Shock([origin]),
+            runs=3,
+            seed=seed,
+        )
         assert np.all(easier.arrival_times <= t)
 
 

@@ -27,8 +27,10 @@ from swarm.structures.neighbours import k_nearest
 from .reference import flock_step
 
 
-@pytest.mark.parametrize("dynamics,interaction", [("ism", "topological"), ("vicsek", "metric"),
-                                                  ("vicsek", "topological")])
+@pytest.mark.parametrize(
+    "dynamics,interaction",
+    [("ism", "topological"), ("vicsek", "metric"), ("vicsek", "topological")],
+)
 def test_step_matches_numpy_reference(dynamics, interaction):
     fl = Flock(300, interaction=interaction, dynamics=dynamics, noise=0.3, seed=3)
     fl.run(30, 30, record_positions=False)  # spins and disorder built up
@@ -38,10 +40,37 @@ def test_step_matches_numpy_reference(dynamics, interaction):
     got = [np.empty((fl.n, 3)) for _ in range(3)]
     L = fl._lists
     a_, b_ = fl._a, fl._b
-    _flock_step(st["pos"], st["h"], st["s"], *got, L.ptr, L.idx, L.cnt, st["held"], st["ids"],
-                fl.coupling, fl.cohesion, fl.spacing, fl._noise_sd, fl.inertia, fl.friction,
-                fl.speed, fl.dt, a_, b_, fl._key, fl.steps_done, fl.n, fl.time, False,
-                np.zeros(3), np.zeros(3), 0.0, st["times"].copy(), st["peak"].copy())
+    _flock_step(
+        st["pos"],
+        st["h"],
+        st["s"],
+        *got,
+        L.ptr,
+        L.idx,
+        L.cnt,
+        st["held"],
+        st["ids"],
+        fl.coupling,
+        fl.cohesion,
+        fl.spacing,
+        fl._noise_sd,
+        fl.inertia,
+        fl.friction,
+        fl.speed,
+        fl.dt,
+        a_,
+        b_,
+        fl._key,
+        fl.steps_done,
+        fl.n,
+        fl.time,
+        False,
+        np.zeros(3),
+        np.zeros(3),
+        0.0,
+        st["times"].copy(),
+        st["peak"].copy(),
+    )
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=0, atol=1e-12)
     assert np.abs(want[2]).max() > 0 or dynamics == "vicsek"
@@ -58,8 +87,7 @@ def test_reused_lists_equal_a_fresh_query_at_every_step(interaction):
     for _ in range(steps):
         fl.step()
         pos = fl._s["pos"]
-        want = (k_nearest(pos, fl.k) if interaction == "topological"
-                else within(pos, fl.radius))
+        want = k_nearest(pos, fl.k) if interaction == "topological" else within(pos, fl.radius)
         got = fl._lists.lists()
         assert all(np.array_equal(g, w) for g, w in zip(got, want))
     assert fl._lists.rebuilds < steps / 3
@@ -134,8 +162,9 @@ def test_predator_turns_the_nearest_birds_away():
     np.testing.assert_allclose(fl.headings[origins], [[0, 1, 0]] * 6, atol=1e-12)
     tr = fl.run(40, 40)
     assert (tr.turn_times[origins] == 0).all()
-    np.testing.assert_allclose(tr.positions[-1][origins] - pos[origins],
-                               [[0, 40 * fl.dt * fl.speed, 0]] * 6, atol=1e-12)
+    np.testing.assert_allclose(
+        tr.positions[-1][origins] - pos[origins], [[0, 40 * fl.dt * fl.speed, 0]] * 6, atol=1e-12
+    )
 
 
 def test_from_flock_watch_graph_is_the_neighbour_graph():
@@ -147,8 +176,9 @@ def test_from_flock_watch_graph_is_the_neighbour_graph():
     for i in range(200):
         assert set(org.watch[[i]].indices.tolist()) == set(want[i].tolist())
     np.testing.assert_allclose(org.position, fl.positions)
-    res = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0)), swarm.Shock("random"),
-                         runs=3, seed=1)
+    res = swarm.simulate(
+        org, swarm.Cascade(swarm.Exponential(1.0)), swarm.Shock("random"), runs=3, seed=1
+    )
     assert res.arrival_times.shape == (3, 200)
     metric = swarm.from_flock(Flock(200, interaction="metric", seed=3))
     assert metric.name.startswith("flock (metric")
@@ -214,20 +244,23 @@ def test_mp4_needs_ffmpeg(tmp_path, monkeypatch):
         animate(tr, tmp_path / "a.mp4")
 
 
-@pytest.mark.parametrize("kwargs,exc,words", [
-    (dict(n=7), ValueError, "n must be >= 8"),
-    (dict(n=100, k=0), ValueError, "k must be >= 1"),
-    (dict(n=100, interaction="cloud"), ValueError, "interaction must be one of"),
-    (dict(n=100, dynamics="boids"), ValueError, "dynamics must be one of"),
-    (dict(n=100, radius=2.0), ValueError, "radius is for interaction='metric'"),
-    (dict(n=100, dynamics="ism", inertia=0.0), ValueError, "inertia must be > 0"),
-    (dict(n=100, inertia=1.0), ValueError, "inertia must be 0"),
-    (dict(n=100, friction=0.0), ValueError, "friction must lie in"),
-    (dict(n=100, dt=1.0), ValueError, "dt must be at most"),
-    (dict(n=100, noise=-1.0), ValueError, "noise must lie in"),
-    (dict(n=100.5), TypeError, "n must be an integer"),
-    (dict(n=100, seed=-1), ValueError, "seed must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,words",
+    [
+        (dict(n=7), ValueError, "n must be >= 8"),
+        (dict(n=100, k=0), ValueError, "k must be >= 1"),
+        (dict(n=100, interaction="cloud"), ValueError, "interaction must be one of"),
+        (dict(n=100, dynamics="boids"), ValueError, "dynamics must be one of"),
+        (dict(n=100, radius=2.0), ValueError, "radius is for interaction='metric'"),
+        (dict(n=100, dynamics="ism", inertia=0.0), ValueError, "inertia must be > 0"),
+        (dict(n=100, inertia=1.0), ValueError, "inertia must be 0"),
+        (dict(n=100, friction=0.0), ValueError, "friction must lie in"),
+        (dict(n=100, dt=1.0), ValueError, "dt must be at most"),
+        (dict(n=100, noise=-1.0), ValueError, "noise must lie in"),
+        (dict(n=100.5), TypeError, "n must be an integer"),
+        (dict(n=100, seed=-1), ValueError, "seed must be >= 0"),
+    ],
+)
 def test_bad_input(kwargs, exc, words):
     with pytest.raises(exc, match=words):
         Flock(**kwargs)
@@ -250,8 +283,9 @@ def test_bad_predator_and_run_input():
 def test_cli_flock(tmp_path, capsys):
     from swarm.cli import main
 
-    code = main(["flock", "--birds", "200", "--steps", "40", "--record-every", "10",
-                 "--out", str(tmp_path)])
+    code = main(
+        ["flock", "--birds", "200", "--steps", "40", "--record-every", "10", "--out", str(tmp_path)]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "front" in out and "speed" in out
@@ -260,8 +294,7 @@ def test_cli_flock(tmp_path, capsys):
     tab = pd.read_csv(tmp_path / "flock_wave.csv")
     assert len(tab) == 200 and "turn_time" in tab
     assert (tmp_path / "flock_wave.png").exists() and (tmp_path / "flock.gif").exists()
-    assert main(["flock", "--birds", "100", "--dynamics", "boids", "--out",
-                 str(tmp_path)]) == 2
+    assert main(["flock", "--birds", "100", "--dynamics", "boids", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "dynamics must be one of" in err
     assert main(["flock", "--steps", "0"]) == 2

@@ -44,9 +44,37 @@ def run_chain(n, *, coupling, inertia, friction, dt, steps, angle=0.1):
     u_old, e2 = np.array([1.0, 0, 0]), np.array([0.0, 1, 0])
     ids = np.arange(n, dtype=np.int64)
     for t in range(steps):
-        _flock_step(pos, h, s, *bufs, ptr, idx, cnt, held, ids, coupling, 0.0, 1.0, 0.0,
-                    inertia, friction, 0.0, dt, a, b, np.uint64(1), t, n, t * dt, True,
-                    u_old, e2, 0.5 * angle, times, peak)
+        _flock_step(
+            pos,
+            h,
+            s,
+            *bufs,
+            ptr,
+            idx,
+            cnt,
+            held,
+            ids,
+            coupling,
+            0.0,
+            1.0,
+            0.0,
+            inertia,
+            friction,
+            0.0,
+            dt,
+            a,
+            b,
+            np.uint64(1),
+            t,
+            n,
+            t * dt,
+            True,
+            u_old,
+            e2,
+            0.5 * angle,
+            times,
+            peak,
+        )
         (pos, h, s), bufs = bufs, (pos, h, s)
     return times, peak
 
@@ -58,8 +86,9 @@ def test_chain_ism_turn_travels_at_linear_speed_undamped(J, chi):
     # symplectic step's long-wave speed is exactly c; the Airy front's half-height lag
     # biases the slope over hops 20..240 by < 0.5 % (as in tests/test_alignment.py).
     c = math.sqrt(J / (2 * chi))
-    times, peak = run_chain(300, coupling=J, inertia=chi, friction=0.0, dt=0.05 / c,
-                            steps=int(250 / 0.05))
+    times, peak = run_chain(
+        300, coupling=J, inertia=chi, friction=0.0, dt=0.05 / c, steps=int(250 / 0.05)
+    )
     hops = np.arange(20, 241)
     assert np.isfinite(times[hops]).all()
     assert np.polyfit(times[hops], hops, 1)[0] == pytest.approx(c, rel=0.05)
@@ -79,12 +108,11 @@ def test_chain_overdamped_turn_diffuses_and_fades():
     assert np.polyfit(np.log(t), np.log(x), 1)[0] == pytest.approx(0.5, abs=0.02)
     D = J / (2 * eta)
     # lattice and step corrections O(1/x^2), O(dt): measured ~0.1 %; tolerance 5 %
-    np.testing.assert_allclose(t, x ** 2 / (0.9539 ** 2 * D), rtol=0.05)
+    np.testing.assert_allclose(t, x**2 / (0.9539**2 * D), rtol=0.05)
     # it fades with distance as erfc at the final time (largest turn = final turn,
     # the profile only grows); 0.02 rad/rad absorbs the same corrections
     d = np.arange(1, 120)
-    np.testing.assert_allclose(peak[d] / 0.1, erfc(d / (2 * math.sqrt(D * steps * dt))),
-                               atol=0.02)
+    np.testing.assert_allclose(peak[d] / 0.1, erfc(d / (2 * math.sqrt(D * steps * dt))), atol=0.02)
     assert peak[100] / 0.1 < 0.1
 
 
@@ -93,8 +121,7 @@ def wave_fits(dynamics, seeds, **kw):
     for seed in seeds:
         f = Flock(1000, dynamics=dynamics, seed=seed, noise=0.02, speed=0.1, **kw)
         f.run(20, 20, record_positions=False)
-        w = turning_wave(f, 400, birds=100, along="side", record_every=400,
-                         record_positions=False)
+        w = turning_wave(f, 400, birds=100, along="side", record_every=400, record_positions=False)
         out.append(w)
     return out
 
@@ -121,8 +148,9 @@ def one_piece(interaction, scenario, seeds):
     ok = 0
     for seed in seeds:
         density = {"sparser": 2.0, "denser": 0.5}.get(scenario, 1.0)
-        f = Flock(200, interaction=interaction, dynamics="ism", noise=0.2, density=density,
-                  seed=seed)
+        f = Flock(
+            200, interaction=interaction, dynamics="ism", noise=0.2, density=density, seed=seed
+        )
         if scenario == "predator":
             f.predator(20, hold=2.0, inside=True)
         f.run(500, 500, record_positions=False)
@@ -151,8 +179,9 @@ def test_topological_flocks_stay_whole_where_metric_ones_break():
     for s in topo:
         assert topo[s] >= 11  # topological: whole in (almost) every run
     for s in ("sparser", "predator"):
-        p = fisher_exact([[topo[s], 12 - topo[s]], [metric[s], 12 - metric[s]]],
-                         alternative="greater").pvalue
+        p = fisher_exact(
+            [[topo[s], 12 - topo[s]], [metric[s], 12 - metric[s]]], alternative="greater"
+        ).pvalue
         assert p < 0.01, (s, topo[s], metric[s], p)
 
 
@@ -178,7 +207,7 @@ def test_vicsek_order_falls_from_one_to_random():
     mid = Flock(n, noise=1.0, seed=1).run(400, 400, record_positions=False).polarisation[-1]
     high = Flock(n, noise=30 / math.sqrt(0.05), seed=1, cohesion=0.0, speed=0.0)
     p = high.run(500, 5, record_positions=False).polarisation[1:]
-    assert np.mean(n * p ** 2) == pytest.approx(1.0, abs=0.3)
+    assert np.mean(n * p**2) == pytest.approx(1.0, abs=0.3)
     assert 0.99 > mid > p.mean() * 3  # order falls steadily in between
 
 

@@ -26,8 +26,11 @@ def _public_callables():
             obj = getattr(module, name)
             found = [obj]
             if inspect.isclass(obj):
-                found = [obj.__init__] + [getattr(obj, a) for a in vars(obj)
-                                          if not a.startswith("_") and callable(getattr(obj, a))]
+                found = [obj.__init__] + [
+                    getattr(obj, a)
+                    for a in vars(obj)
+                    if not a.startswith("_") and callable(getattr(obj, a))
+                ]
             for f in found:
                 key = (getattr(f, "__module__", None), getattr(f, "__qualname__", None))
                 if key not in seen and callable(f):
@@ -38,11 +41,13 @@ def _public_callables():
 def test_every_public_seed_parameter_is_annotated_seedlike():
     # dataclass fields named seed (Result.seed, the entropy of a finished run;
     # a scenario file's int seed) are values, not arguments that accept a seed
-    fields = {("swarm.results.result", "Result.__init__"),
-              ("swarm.models.alignment", "AlignmentResult.__init__"),
-              ("swarm.temporal.replay", "ReplayResult.__init__"),
-              ("swarm.results.summary", "Summary.__init__"),
-              ("swarm.experiments.scenario_file", "ScenarioFile.__init__")}
+    fields = {
+        ("swarm.results.result", "Result.__init__"),
+        ("swarm.models.alignment", "AlignmentResult.__init__"),
+        ("swarm.temporal.replay", "ReplayResult.__init__"),
+        ("swarm.results.summary", "Summary.__init__"),
+        ("swarm.experiments.scenario_file", "ScenarioFile.__init__"),
+    }
     checked, wrong = 0, []
     for key, f in _public_callables():
         try:
@@ -62,9 +67,13 @@ def test_the_version_is_defined_once():
     assert "version" not in config["project"]
     assert "version" in config["project"]["dynamic"]
     assert config["tool"]["setuptools"]["dynamic"]["version"] == {
-        "attr": "swarm._version.__version__"}
-    hits = [p for p in (ROOT / "swarm").rglob("*.py")
-            if "__version__ =" in p.read_text(encoding="utf-8")]
+        "attr": "swarm._version.__version__"
+    }
+    hits = [
+        p
+        for p in (ROOT / "swarm").rglob("*.py")
+        if "__version__ =" in p.read_text(encoding="utf-8")
+    ]
     assert [p.name for p in hits] == ["_version.py"]
 
 
@@ -80,8 +89,12 @@ def test_licence_and_changelog_are_present():
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
-    [command] = [line for block in blocks for line in block.splitlines()
-                 if "pip install -e \".[test]\"" in line]
+    [command] = [
+        line
+        for block in blocks
+        for line in block.splitlines()
+        if 'pip install -e ".[test]"' in line
+    ]
     assert command.endswith("python scripts/check.py")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert ci[-1] == command  # the last thing CI does is the README's command, verbatim
@@ -93,8 +106,12 @@ def test_the_check_script_runs_lint_docs_and_pytest_and_fails_on_any_code(monkey
     check = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(check)
     names = [name for name, _ in check.steps([])]
-    assert names == ["ruff check", "ruff format --check", "docs (Sphinx, warnings as errors)",
-                     "pytest"]
+    assert names == [
+        "ruff check",
+        "ruff format --check",
+        "docs (Sphinx, warnings as errors)",
+        "pytest",
+    ]
     assert "-W" in check.steps([])[2][1]
     codes = iter([0, 0, 0, 5])  # pytest's 5: no tests collected
     monkeypatch.setattr(check.subprocess, "call", lambda cmd, cwd: next(codes))

@@ -27,6 +27,7 @@ def _edge_set(org, channel=None):
 
 # ---- adopt ------------------------------------------------------------------
 
+
 def test_adopters_follow_exactly_their_k_nearest_fellow_adopters():
     # everyone watches 2 colleagues, so each adopter has at least 3 new social
     # edges and the adopters can be read off the result
@@ -56,8 +57,9 @@ def test_everyone_adopting_follows_the_next_nearest():
     social = _edge_set(new, SOCIAL)
     for i in range(0, 200, 7):
         near = nearest_in_pool(org.position, i, range(200), 10)
-        assert {j for a, j in social if a == i} == near - nearest_in_pool(org.position, i,
-                                                                   range(200), 7)
+        assert {j for a, j in social if a == i} == near - nearest_in_pool(
+            org.position, i, range(200), 7
+        )
     assert np.all(new.attention == 10)
 
 
@@ -95,14 +97,19 @@ def test_adopt_identities_and_seeds():
 
 def test_adoption_speeds_a_hierarchy_up():
     org = swarm.hierarchy(1000)
-    cmp = swarm.compare({"as is": org, "adopted": swarm.adopt(org, 0.6, seed=1)},
-                        swarm.Cascade(swarm.Exponential(1.0)), runs=40, seed=3)
+    cmp = swarm.compare(
+        {"as is": org, "adopted": swarm.adopt(org, 0.6, seed=1)},
+        swarm.Cascade(swarm.Exponential(1.0)),
+        runs=40,
+        seed=3,
+    )
     s = cmp.summary()
     # an order of magnitude apart; the 5-95 % bands do not overlap
     assert s.loc["adopted", "t90_hi"] < s.loc["as is", "t90_lo"]
 
 
 # ---- linking pins --------------------------------------------------------------
+
 
 def _diameter(org):
     d = shortest_path(org.watch, unweighted=True)
@@ -136,9 +143,15 @@ def test_each_pin_joins_one_group_of_another_department(seed):
     added = now - old
     assert old <= now and new.n == org.n
     assert all((j, i) in added for i, j in added)  # watch and be watched
-    assert all(new.channel[k] == COLLEAGUE for k in range(new.n_edges)
-               if (int(np.repeat(np.arange(new.n), np.diff(new.watch.indptr))[k]),
-                   int(new.watch.indices[k])) in added)
+    assert all(
+        new.channel[k] == COLLEAGUE
+        for k in range(new.n_edges)
+        if (
+            int(np.repeat(np.arange(new.n), np.diff(new.watch.indptr))[k]),
+            int(new.watch.indices[k]),
+        )
+        in added
+    )
     mgr, dept = org.manager, org.department
     # every new watch relation links a pin to a member of a group headed in another
     # department; every member of the pin's home group is then within 2 hops of it
@@ -170,6 +183,7 @@ def test_linking_pins_need_groups_in_two_departments():
 
 # ---- flatten ------------------------------------------------------------------
 
+
 def test_flatten_hands_reports_to_the_manager_above():
     org = swarm.hierarchy(400)  # levels of 1, 7, 49, 343
     flat = swarm.flatten(org)
@@ -179,8 +193,9 @@ def test_flatten_hands_reports_to_the_manager_above():
     assert np.all(flat.manager[reports] == 0)
     edges = _edge_set(flat, FORMAL)
     assert all((r, 0) in edges and (0, r) in edges for r in reports.tolist())
-    assert not any((r, m) in edges or (m, r) in edges for r in reports.tolist()
-                   for m in removed.tolist())
+    assert not any(
+        (r, m) in edges or (m, r) in edges for r in reports.tolist() for m in removed.tolist()
+    )
     # budgets: the top now watches 56, the removed managers only their own manager
     assert flat.attention[0] == 56 and np.all(flat.attention[removed] == 1)
     unchanged = np.setdiff1d(np.arange(400), np.concatenate([[0], removed, reports]))
@@ -205,6 +220,7 @@ def test_flatten_layers_and_linking_pin():
 
 
 # ---- remove -------------------------------------------------------------------
+
 
 def test_remove_identities_and_head_count():
     org = swarm.hierarchy(300)
@@ -247,8 +263,9 @@ def test_shocks_and_metrics_skip_the_absent():
     assert np.isinf(res.arrival_times[0, 1])
     assert np.isinf(m["t90"]) and m["t50"] == 2.0
     # a random or a 'top' shock never starts with someone absent
-    many = swarm.simulate(swarm.remove(org, [0, 3]), swarm.Cascade(), swarm.Shock("random"),
-                          runs=300, seed=1)
+    many = swarm.simulate(
+        swarm.remove(org, [0, 3]), swarm.Cascade(), swarm.Shock("random"), runs=300, seed=1
+    )
     assert not np.isin(many.origins, [0, 3]).any()
     top = swarm.Shock("top", size=3).origins(swarm.remove(org, [0]), np.random.default_rng(0))
     assert 0 not in top and np.all(org.level[top] == 1)
@@ -260,6 +277,7 @@ def test_shocks_and_metrics_skip_the_absent():
 
 def test_remove_linking_pins_uses_the_finder(monkeypatch):
     """who='linking_pins' removes the top of swarm.find_linking_pins' ranking."""
+
     class Found:
         agents = np.array([9, 4, 2, 7])
 
@@ -295,6 +313,7 @@ def test_removing_everyone_is_refused():
 
 # ---- champion -----------------------------------------------------------------
 
+
 def test_champion_is_a_star_and_a_single_point_of_failure():
     org = swarm.adopt(swarm.hierarchy(300), 0.5, seed=1)
     new = swarm.champion(org, who=17)
@@ -304,8 +323,9 @@ def test_champion_is_a_star_and_a_single_point_of_failure():
     assert new.n == 300 and new.attention[17] == 299
     # everyone else: their non-social edges, plus the champion
     for i in (0, 5, 100, 299):
-        before = {j for a, j in _edge_set(org) if a == i} - {j for a, j in _edge_set(org, SOCIAL)
-                                                           if a == i}
+        before = {j for a, j in _edge_set(org) if a == i} - {
+            j for a, j in _edge_set(org, SOCIAL) if a == i
+        }
         assert {j for a, j in _edge_set(new) if a == i} == before | {17}
     # exact: news goes origin -> champion -> everyone, one unit per hop
     res = swarm.simulate(new, swarm.Cascade(swarm.Constant(1.0)), runs=20, seed=2)
@@ -320,23 +340,26 @@ def test_champion_budget_and_choice():
     org = swarm.hierarchy(141)
     lim = swarm.champion(org, who=3, budget=7)
     w = lim.watch
-    row = w.data[w.indptr[3]:w.indptr[3 + 1]]
+    row = w.data[w.indptr[3] : w.indptr[3 + 1]]
     assert np.allclose(row, 140 / 7)  # the champion's attention shared by 140
     assert swarm.champion(org, seed=4) == swarm.champion(org, seed=4)
     away = swarm.remove(org, [3])
     with pytest.raises(ValueError, match="absent"):
         swarm.champion(away, who=3)
     assert not swarm.champion(away, seed=1).absent[
-        np.argmax(swarm.champion(away, seed=1).attention)]
+        np.argmax(swarm.champion(away, seed=1).attention)
+    ]
 
 
 # ---- composition and bad input ------------------------------------------------
 
+
 def test_what_ifs_compose_and_keep_the_absent_out():
     org = swarm.hierarchy(500)
     away = swarm.remove(org, 0.1, seed=1)
-    new = swarm.champion(swarm.add_linking_pins(swarm.adopt(away, 0.6, seed=2), 0.1, seed=3),
-                         seed=4)
+    new = swarm.champion(
+        swarm.add_linking_pins(swarm.adopt(away, 0.6, seed=2), 0.1, seed=3), seed=4
+    )
     assert new.n == 500 and np.array_equal(new.absent, away.absent)
     gone = set(np.flatnonzero(away.absent).tolist())
     assert not any(i in gone or j in gone for i, j in _edge_set(new))
@@ -344,25 +367,28 @@ def test_what_ifs_compose_and_keep_the_absent_out():
     assert flat.n == 500 and np.array_equal(flat.absent, away.absent)
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda o: swarm.adopt(o, 1.5), ValueError, "fraction must lie in"),
-    (lambda o: swarm.adopt(o, -0.1), ValueError, "fraction must lie in"),
-    (lambda o: swarm.adopt(o, 0.5, who="interns"), ValueError, "who must be one of"),
-    (lambda o: swarm.adopt(o, 0.5, k=0), ValueError, "k must be >= 1"),
-    (lambda o: swarm.adopt("org", 0.5), TypeError, "org must be an Organisation"),
-    (lambda o: swarm.add_linking_pins(o, 2.0), ValueError, "fraction must lie in"),
-    (lambda o: swarm.flatten(o, 0), ValueError, "layers must be >= 1"),
-    (lambda o: swarm.flatten(o, level=0), ValueError, "level must be >= 1"),
-    (lambda o: swarm.remove(o, 1.2), ValueError, "fraction_or_ids .a fraction. must lie in"),
-    (lambda o: swarm.remove(o, 500), ValueError, "fraction_or_ids .a count. must be <="),
-    (lambda o: swarm.remove(o, 0.1, who="vips"), ValueError, "who must be one of"),
-    (lambda o: swarm.remove(o, [1], who="managers"), ValueError, "who applies to a fraction"),
-    (lambda o: swarm.remove(o, ["nobody"]), ValueError, "agent id 'nobody'"),
-    (lambda o: swarm.remove(o, True), TypeError, "fraction_or_ids must be"),
-    (lambda o: swarm.remove(o, "all"), TypeError, "fraction_or_ids must be"),
-    (lambda o: swarm.champion(o, who=999), ValueError, "agent id 999"),
-    (lambda o: swarm.champion(o, budget=0), ValueError, "budget must be >= 1"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda o: swarm.adopt(o, 1.5), ValueError, "fraction must lie in"),
+        (lambda o: swarm.adopt(o, -0.1), ValueError, "fraction must lie in"),
+        (lambda o: swarm.adopt(o, 0.5, who="interns"), ValueError, "who must be one of"),
+        (lambda o: swarm.adopt(o, 0.5, k=0), ValueError, "k must be >= 1"),
+        (lambda o: swarm.adopt("org", 0.5), TypeError, "org must be an Organisation"),
+        (lambda o: swarm.add_linking_pins(o, 2.0), ValueError, "fraction must lie in"),
+        (lambda o: swarm.flatten(o, 0), ValueError, "layers must be >= 1"),
+        (lambda o: swarm.flatten(o, level=0), ValueError, "level must be >= 1"),
+        (lambda o: swarm.remove(o, 1.2), ValueError, "fraction_or_ids .a fraction. must lie in"),
+        (lambda o: swarm.remove(o, 500), ValueError, "fraction_or_ids .a count. must be <="),
+        (lambda o: swarm.remove(o, 0.1, who="vips"), ValueError, "who must be one of"),
+        (lambda o: swarm.remove(o, [1], who="managers"), ValueError, "who applies to a fraction"),
+        (lambda o: swarm.remove(o, ["nobody"]), ValueError, "agent id 'nobody'"),
+        (lambda o: swarm.remove(o, True), TypeError, "fraction_or_ids must be"),
+        (lambda o: swarm.remove(o, "all"), TypeError, "fraction_or_ids must be"),
+        (lambda o: swarm.champion(o, who=999), ValueError, "agent id 999"),
+        (lambda o: swarm.champion(o, budget=0), ValueError, "budget must be >= 1"),
+    ],
+)
 def test_bad_input_names_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call(swarm.hierarchy(100))
@@ -388,20 +414,26 @@ def _pins(org, fraction, seed):
 
 
 _STEPS = {
-    "adopt": lambda o, x, s: swarm.adopt(o, x, who=("random", "managers", "frontline")[s % 3],
-                                         seed=s),
+    "adopt": lambda o, x, s: swarm.adopt(
+        o, x, who=("random", "managers", "frontline")[s % 3], seed=s
+    ),
     "pins": lambda o, x, s: _pins(o, x / 2, s),
     "flatten": lambda o, x, s: swarm.flatten(o) if int(o.level.max()) >= 2 else o,
-    "remove": lambda o, x, s: swarm.remove(o, x / 3, who=("random", "managers")[s % 2],
-                                           seed=s),
+    "remove": lambda o, x, s: swarm.remove(o, x / 3, who=("random", "managers")[s % 2], seed=s),
     "champion": lambda o, x, s: swarm.champion(o, seed=s, budget=None if s % 2 else 7),
 }
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(10, 120), make=st.sampled_from(["hierarchy", "linking_pin"]),
-       steps=st.lists(st.tuples(st.sampled_from(sorted(_STEPS)), st.floats(0, 1),
-                                st.integers(0, 1000)), min_size=1, max_size=4))
+@given(
+    n=st.integers(10, 120),
+    make=st.sampled_from(["hierarchy", "linking_pin"]),
+    steps=st.lists(
+        st.tuples(st.sampled_from(sorted(_STEPS)), st.floats(0, 1), st.integers(0, 1000)),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_any_chain_of_what_ifs_is_a_valid_organisation(n, make, steps):
     """Head count kept, the absent cut off, no self-watching, the input untouched."""
     org = getattr(swarm, make)(n)

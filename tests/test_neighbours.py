@@ -41,8 +41,9 @@ def test_grid_equals_brute_force(case, per_cell):
     want = brute_k_nearest(pts, k)
     got = _k_nearest_grid(pts, k, per_cell=per_cell, max_work=None)
     np.testing.assert_array_equal(got, want)
-    by_index = _k_nearest_grid(pts, k, per_cell=per_cell, max_work=None, by_index=True,
-                               dtype=np.int32)
+    by_index = _k_nearest_grid(
+        pts, k, per_cell=per_cell, max_work=None, by_index=True, dtype=np.int32
+    )
     assert by_index.dtype == np.int32
     np.testing.assert_array_equal(by_index, np.sort(want, axis=1))
 
@@ -89,9 +90,11 @@ def leaf_sets(draw):
     dim = draw(st.integers(1, 3))
     n = draw(st.integers(1, 400))
     kind = draw(st.sampled_from(["float", "lattice", "pile"]))
-    elements = {"float": st.floats(-50, 50, allow_nan=False, allow_infinity=False),
-                "lattice": st.integers(-3, 3).map(float),
-                "pile": st.sampled_from([0.0, 1.0, 1.0 + 2**-40])}[kind]
+    elements = {
+        "float": st.floats(-50, 50, allow_nan=False, allow_infinity=False),
+        "lattice": st.integers(-3, 3).map(float),
+        "pile": st.sampled_from([0.0, 1.0, 1.0 + 2**-40]),
+    }[kind]
     return draw(arrays(np.float64, (n, dim), elements=elements))
 
 

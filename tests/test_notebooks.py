@@ -31,13 +31,16 @@ def test_hr_notebook_runs_on_another_chart(shape, tmp_path, monkeypatch):
     make().to_csv(chart, sep=";", index=False)
     monkeypatch.setenv("SWARM_NOTEBOOK_CHART", str(chart))
     nb = _execute(NOTEBOOKS[0], tmp_path, monkeypatch)
-    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells
-                   if c.cell_type == "code" for o in c.get("outputs", []))
+    text = "".join(
+        o.get("data", {}).get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
     people = {"small": 30, "flat": 25, "deep": 127}[shape]
     assert f"**{people} people**" in text
     if shape == "flat":
-        assert "This part does not apply to this organisation: there is no management layer" \
-            in text
+        assert "This part does not apply to this organisation: there is no management layer" in text
     assert "turned" not in text
     assert (tmp_path / "report.html").exists()
 
@@ -46,9 +49,11 @@ def _execute(path, tmp_path, monkeypatch):
     monkeypatch.setenv("SWARM_NOTEBOOK_SCALE", "small")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
         "notebooks are committed without outputs"
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    )
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()  # raises CellExecutionError on the first failing cell
     return nb

@@ -25,8 +25,13 @@ from swarm.models.cascade import _edge_delays
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "benchmarks", "peers.py")
-PEER_MODULES = {"igraph": "igraph", "networkit": "networkit", "ndlib": "ndlib", "eon": "EoN",
-                "mesa": "mesa"}
+PEER_MODULES = {
+    "igraph": "igraph",
+    "networkit": "networkit",
+    "ndlib": "ndlib",
+    "eon": "EoN",
+    "mesa": "mesa",
+}
 
 
 def _flow(org, delays):
@@ -37,9 +42,11 @@ def _flow(org, delays):
     return csr_array((delays[ok], (w.indices[ok], dst[ok])), shape=(org.n, org.n))
 
 
-@pytest.mark.parametrize("model", [swarm.Cascade(swarm.Exponential(2.0)),
-                                   swarm.Cascade(swarm.Constant(1.0), p=0.6)],
-                         ids=["exponential", "constant-p0.6"])
+@pytest.mark.parametrize(
+    "model",
+    [swarm.Cascade(swarm.Exponential(2.0)), swarm.Cascade(swarm.Constant(1.0), p=0.6)],
+    ids=["exponential", "constant-p0.6"],
+)
 def test_edge_delays_give_the_runs_arrival_times(model):
     # from_networkx reorders this many agents internally (locality order), so
     # the permutation back to the watch order is exercised; a wrong map would
@@ -64,8 +71,9 @@ def test_edge_delays_give_the_runs_arrival_times(model):
         ref = dijkstra(_flow(org, delays), indices=origins).min(axis=0)
         assert np.array_equal(ref, res.arrival_times[r])  # exact, inf included
     # another run draws other delays
-    assert not np.array_equal(_edge_delays(org, model, shock, 9, run=0)[1],
-                              _edge_delays(org, model, shock, 9, run=1)[1])
+    assert not np.array_equal(
+        _edge_delays(org, model, shock, 9, run=0)[1], _edge_delays(org, model, shock, 9, run=1)[1]
+    )
 
 
 def test_edge_delays_in_public_order_on_a_small_org():
@@ -80,19 +88,48 @@ def test_edge_delays_in_public_order_on_a_small_org():
 
 def _run(*args, timeout=600):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def test_peers_script_tiny(tmp_path):
     out = tmp_path / "peers.csv"
-    proc = _run("--agents", "1500", "--ensemble-agents", "800", "--ensemble-runs", "40",
-                "--mesa-agents", "300", "--mesa-steps", "10", "--repeats", "2",
-                "--check-runs", "60", "--limit", "120", "--out", str(out))
+    proc = _run(
+        "--agents",
+        "1500",
+        "--ensemble-agents",
+        "800",
+        "--ensemble-runs",
+        "40",
+        "--mesa-agents",
+        "300",
+        "--mesa-steps",
+        "10",
+        "--repeats",
+        "2",
+        "--check-runs",
+        "60",
+        "--limit",
+        "120",
+        "--out",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr[-2000:] + proc.stdout[-2000:]
     table = pd.read_csv(out)
-    assert list(table.columns) == ["tool", "job", "time (s)", "throughput",
-                                   "ratio to swarm", "agreement"]
+    assert list(table.columns) == [
+        "tool",
+        "job",
+        "time (s)",
+        "throughput",
+        "ratio to swarm",
+        "agreement",
+    ]
     assert "tool" in proc.stdout and "agreement" in proc.stdout  # printed too
 
     swarm_rows = table[table.tool == "swarm"]
@@ -122,10 +159,28 @@ def test_peers_script_tiny(tmp_path):
 def test_peers_script_only_and_limit(tmp_path):
     # a peer stopped at the limit is reported, not waited for
     out = tmp_path / "peers.md"
-    proc = _run("--agents", "400", "--ensemble-agents", "300", "--ensemble-runs", "5",
-                "--mesa-agents", "200", "--mesa-steps", "5", "--repeats", "1",
-                "--check-runs", "20", "--only", "networkx", "--limit", "0.000001",
-                "--out", str(out))
+    proc = _run(
+        "--agents",
+        "400",
+        "--ensemble-agents",
+        "300",
+        "--ensemble-runs",
+        "5",
+        "--mesa-agents",
+        "200",
+        "--mesa-steps",
+        "5",
+        "--repeats",
+        "1",
+        "--check-runs",
+        "20",
+        "--only",
+        "networkx",
+        "--limit",
+        "0.000001",
+        "--out",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = out.read_text()
     assert text.startswith("| tool | job |")
@@ -150,7 +205,8 @@ def test_a_crashing_peer_is_a_failed_row(tmp_path):
     spec.loader.exec_module(peers)
     data = tmp_path / "arrival.npz"
     np.savez(data, n=3)  # no graph: the worker dies with a KeyError
-    times, records, answer, note = peers._run_peer("scipy", "arrival", str(data), 1, 60.0,
-                                                   str(tmp_path))
+    times, records, answer, note = peers._run_peer(
+        "scipy", "arrival", str(data), 1, 60.0, str(tmp_path)
+    )
     assert times == [] and answer is None
     assert note.startswith("FAILED: KeyError"), note

@@ -10,11 +10,14 @@ import swarm
 from swarm import plot
 
 
-@pytest.mark.parametrize("make", [
-    lambda: swarm.hierarchy(200),
-    lambda: swarm.networked(300, seed=1),
-    lambda: swarm.from_networkx(__import__("networkx").karate_club_graph()),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: swarm.hierarchy(200),
+        lambda: swarm.networked(300, seed=1),
+        lambda: swarm.from_networkx(__import__("networkx").karate_club_graph()),
+    ],
+)
 def test_draw_organisation(make, tmp_path):
     org = make()
     res = swarm.simulate(org, swarm.Cascade(p=0.6), swarm.Shock([0]), seed=3)
@@ -39,7 +42,11 @@ def test_department_bars_and_heatmap(tmp_path):
     assert ax.get_xlabel() == "time (hours)"
     assert len(ax.patches) == 2 * 4  # t50 and t90 bar per department
     assert sorted(t.get_text() for t in ax.get_yticklabels()) == [
-        "dept 1", "dept 2", "dept 3", "dept 4"]
+        "dept 1",
+        "dept 2",
+        "dept 3",
+        "dept 4",
+    ]
     df = pd.DataFrame({"p": [0.5, 0.5, 1.0, 1.0], "k": [4, 7, 4, 7], "t90": [9.0, 7, 5, 3]})
     ax = plot.heatmap(df, "p", "k", "t90", unit="hours")
     img = ax.images[0].get_array()

@@ -45,8 +45,13 @@ def test_sweep_lines_one_line_and_band_per_structure(sweep, tmp_path):
 
 
 def test_adoption_curve_in_percent_with_unit():
-    t = pd.DataFrame({"fraction": [1.0, 0.0, 0.5] * 2, "t50": [4.0, 30, 10, 5, 40, 12],
-                      "structure": ["as it is"] * 3 + ["silos"] * 3})
+    t = pd.DataFrame(
+        {
+            "fraction": [1.0, 0.0, 0.5] * 2,
+            "t50": [4.0, 30, 10, 5, 40, 12],
+            "structure": ["as it is"] * 3 + ["silos"] * 3,
+        }
+    )
     ax = plot.adoption_curve(t, "t50", by="structure", unit="days")
     assert ax.get_xlabel() == "staff on the internal network (%)"
     assert ax.get_ylabel() == "time until half the staff turned (days)"
@@ -58,8 +63,10 @@ def test_adoption_curve_in_percent_with_unit():
 
 
 def test_scenario_bars_values_order_and_whiskers(tmp_path):
-    res = {o: swarm.simulate(swarm.hierarchy(200), swarm.Cascade(), swarm.Shock(o), runs=10,
-                             seed=1) for o in ("top", "bottom")}
+    res = {
+        o: swarm.simulate(swarm.hierarchy(200), swarm.Cascade(), swarm.Shock(o), runs=10, seed=1)
+        for o in ("top", "bottom")
+    }
     table = pd.concat([r.summary() for r in res.values()])
     table.index = ["announcement from the top", "alarm on the shop floor"]
     ax = plot.scenario_bars(table, ("t50", "t90"), unit="hours")
@@ -92,8 +99,11 @@ def test_several_metrics_one_line_each_per_structure(sweep):
     ax = plot.sweep_lines(sweep, "p", ("t50", "t90"), by="structure")
     lines = ax.get_lines()
     assert [ln.get_label() for ln in lines] == [
-        "hierarchy: half the staff turned", "hierarchy: 90 % of staff turned",
-        "networked: half the staff turned", "networked: 90 % of staff turned"]
+        "hierarchy: half the staff turned",
+        "hierarchy: 90 % of staff turned",
+        "networked: half the staff turned",
+        "networked: 90 % of staff turned",
+    ]
     assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
     assert lines[0].get_linestyle() != lines[1].get_linestyle()
     assert ax.get_ylabel() == "time (hours)"

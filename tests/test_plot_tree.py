@@ -17,15 +17,19 @@ def _artist(ax, label):
     return found[0]
 
 
-@pytest.mark.parametrize("make, layout", [
-    (lambda: swarm.silos(600, seed=1, departments=6), "organisation"),
-    (lambda: swarm.hierarchy(300), "organisation"),
-    (lambda: swarm.datasets.email_eu_core(), "time"),
-])
+@pytest.mark.parametrize(
+    "make, layout",
+    [
+        (lambda: swarm.silos(600, seed=1, departments=6), "organisation"),
+        (lambda: swarm.hierarchy(300), "organisation"),
+        (lambda: swarm.datasets.email_eu_core(), "time"),
+    ],
+)
 def test_transmission_tree_draws_every_told_edge_and_the_messengers(make, layout, tmp_path):
     org = make()
-    res = swarm.simulate(org, swarm.Cascade(p=0.9), swarm.Shock("random"), runs=3, seed=2,
-                         record="tree")
+    res = swarm.simulate(
+        org, swarm.Cascade(p=0.9), swarm.Shock("random"), runs=3, seed=2, record="tree"
+    )
     run = int(np.argmax(np.isfinite(res.arrival_times).sum(axis=1)))  # a run that travelled
     ax = plot.transmission_tree(res, run=run, top=4)
     informed = res.informed_by[run]
@@ -47,8 +51,9 @@ def test_transmission_tree_draws_every_told_edge_and_the_messengers(make, layout
     best = np.lexsort((np.arange(org.n), -sub))[:4]
     labels = [t.get_text() for t in ax.texts]
     assert labels[:4] == ["1", "2", "3", "4"]
-    assert labels[4].splitlines()[2:] == [f"{k}. {org.ids[b]}: {sub[b]}"
-                                          for k, b in enumerate(best, start=1)]
+    assert labels[4].splitlines()[2:] == [
+        f"{k}. {org.ids[b]}: {sub[b]}" for k, b in enumerate(best, start=1)
+    ]
     assert len(_artist(ax, "top messengers").get_offsets()) == 4
     assert len(_artist(ax, "origin").get_offsets()) == 1
     assert ("share of staff who turned earlier" in ax.get_xlabel()) == (layout == "time")

@@ -22,8 +22,25 @@ from swarm.cli import main
 
 ESCAPE = "/tmp/swarm-fuzz-escape"  # a scenario name pointing here must not create files there
 
-BAD = st.sampled_from(["", "abc", "-1", "0", "nan", "inf", "-inf", "1e308", "1e-320",
-                       "100000000000", "../x", "/dev/zero", "\x00", "1,5", "0x10"])
+BAD = st.sampled_from(
+    [
+        "",
+        "abc",
+        "-1",
+        "0",
+        "nan",
+        "inf",
+        "-inf",
+        "1e308",
+        "1e-320",
+        "100000000000",
+        "../x",
+        "/dev/zero",
+        "\x00",
+        "1,5",
+        "0x10",
+    ]
+)
 
 
 def _small_int(lo: int, hi: int, bad=BAD):
@@ -37,36 +54,62 @@ FLOCK_BASE = ["--birds", "30", "--steps", "3", "--record-every", "3"]
 
 
 OPTIONS = {
-    "compare": {"--agents": _small_int(2, 60), "--runs": _small_int(1, 3),
-                "--seed": _small_int(0, 5), "--k": _small_int(1, 8),
-                "--span": _small_int(1, 8), "--departments": _small_int(1, 4),
-                "--dim": _small_int(1, 3), "--p": st.one_of(st.sampled_from(["0.5", "1"]), BAD),
-                "--threshold": st.one_of(st.sampled_from(["1", "2", "0.5"]), BAD),
-                "--window": st.one_of(st.sampled_from(["1", "inf", "24"]), BAD),
-                "--origin": st.sampled_from(["random", "top", "bottom", "side", "", "../x"]),
-                "--origins": _small_int(1, 3),
-                "--latency": st.sampled_from([
-                    "exponential:1", "constant:1", "lognormal:1:0.5", "scheduled:1:0.5",
-                    "constant:1e308", "lognormal:1:1000", "scheduled:1:1e16", "exponential",
-                    "exponential:-1", "weibull:2", "constant:nan", "scheduled:0"]),
-                "--formal-latency": st.sampled_from(["constant:2", "scheduled:8", "x:1"])},
-    "flock": {"--birds": _small_int(10, 40), "--steps": _small_int(1, 4, BAD_STEPS),
-              "--k": _small_int(1, 8), "--noise": st.sampled_from(["0", "0.1", "-1", "nan"]),
-              "--shocked": _small_int(1, 3), "--record-every": _small_int(1, 3, BAD_STEPS),
-              "--dynamics": st.sampled_from(["ism", "vicsek", "boids"]),
-              "--interaction": st.sampled_from(["topological", "metric", "x"])},
+    "compare": {
+        "--agents": _small_int(2, 60),
+        "--runs": _small_int(1, 3),
+        "--seed": _small_int(0, 5),
+        "--k": _small_int(1, 8),
+        "--span": _small_int(1, 8),
+        "--departments": _small_int(1, 4),
+        "--dim": _small_int(1, 3),
+        "--p": st.one_of(st.sampled_from(["0.5", "1"]), BAD),
+        "--threshold": st.one_of(st.sampled_from(["1", "2", "0.5"]), BAD),
+        "--window": st.one_of(st.sampled_from(["1", "inf", "24"]), BAD),
+        "--origin": st.sampled_from(["random", "top", "bottom", "side", "", "../x"]),
+        "--origins": _small_int(1, 3),
+        "--latency": st.sampled_from(
+            [
+                "exponential:1",
+                "constant:1",
+                "lognormal:1:0.5",
+                "scheduled:1:0.5",
+                "constant:1e308",
+                "lognormal:1:1000",
+                "scheduled:1:1e16",
+                "exponential",
+                "exponential:-1",
+                "weibull:2",
+                "constant:nan",
+                "scheduled:0",
+            ]
+        ),
+        "--formal-latency": st.sampled_from(["constant:2", "scheduled:8", "x:1"]),
+    },
+    "flock": {
+        "--birds": _small_int(10, 40),
+        "--steps": _small_int(1, 4, BAD_STEPS),
+        "--k": _small_int(1, 8),
+        "--noise": st.sampled_from(["0", "0.1", "-1", "nan"]),
+        "--shocked": _small_int(1, 3),
+        "--record-every": _small_int(1, 3, BAD_STEPS),
+        "--dynamics": st.sampled_from(["ism", "vicsek", "boids"]),
+        "--interaction": st.sampled_from(["topological", "metric", "x"]),
+    },
 }
 
-argv_strategy = st.sampled_from(sorted(OPTIONS)).flatmap(lambda cmd: st.tuples(
-    st.just(cmd),
-    st.lists(st.sampled_from(sorted(OPTIONS[cmd])), max_size=4, unique=True).flatmap(
-        lambda names: st.tuples(*[st.tuples(st.just(n), OPTIONS[cmd][n]) for n in names])),
-    st.sampled_from(["out", "out/deeper", "file", "file/under", "/proc/nope"])))
+argv_strategy = st.sampled_from(sorted(OPTIONS)).flatmap(
+    lambda cmd: st.tuples(
+        st.just(cmd),
+        st.lists(st.sampled_from(sorted(OPTIONS[cmd])), max_size=4, unique=True).flatmap(
+            lambda names: st.tuples(*[st.tuples(st.just(n), OPTIONS[cmd][n]) for n in names])
+        ),
+        st.sampled_from(["out", "out/deeper", "file", "file/under", "/proc/nope"]),
+    )
+)
 
 
 def _files(folder: str) -> set[str]:
-    return {os.path.relpath(os.path.join(d, f), folder)
-            for d, _, fs in os.walk(folder) for f in fs}
+    return {os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs}
 
 
 def _run(argv: list[str], root: str) -> tuple[int, str]:
@@ -103,8 +146,13 @@ def test_fuzzed_command_line_arguments_exit_0_or_2_without_traceback_or_stray_fi
         with open(os.path.join(root, "file"), "w") as fh:
             fh.write("x")
         before = _files(root)
-        argv = [cmd, *(FLOCK_BASE if cmd == "flock" else []),
-                *[x for pair in options for x in pair], "--out", out]
+        argv = [
+            cmd,
+            *(FLOCK_BASE if cmd == "flock" else []),
+            *[x for pair in options for x in pair],
+            "--out",
+            out,
+        ]
         if cmd == "compare":
             argv.append("--quiet")
         _check(argv, root, before, (out.rstrip("/") + "/",))
@@ -112,12 +160,16 @@ def test_fuzzed_command_line_arguments_exit_0_or_2_without_traceback_or_stray_fi
 
 # ---- scenario files ------------------------------------------------------------------------
 
+
 def _toml_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return "nan" if math.isnan(v) else ("inf" if v == math.inf else
-                                             "-inf" if v == -math.inf else repr(v))
+        return (
+            "nan"
+            if math.isnan(v)
+            else ("inf" if v == math.inf else "-inf" if v == -math.inf else repr(v))
+        )
     if isinstance(v, (int, str)):
         return json.dumps(v) if isinstance(v, str) else str(v)
     if isinstance(v, list):
@@ -128,8 +180,9 @@ def _toml_value(v) -> str:
 
 
 def _toml(doc: dict) -> str:
-    lines = [f"{json.dumps(k)} = {_toml_value(v)}" for k, v in doc.items()
-             if not isinstance(v, dict)]
+    lines = [
+        f"{json.dumps(k)} = {_toml_value(v)}" for k, v in doc.items() if not isinstance(v, dict)
+    ]
     for k, v in doc.items():
         if isinstance(v, dict):
             lines.append(f"[{json.dumps(k)}]")
@@ -137,12 +190,18 @@ def _toml(doc: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-ANY = st.one_of(st.integers(-3, 60), st.sampled_from([0.5, 1.0, -1.0, math.nan, math.inf,
-                                                     1e308, 10 ** 12]),
-                st.booleans(), st.sampled_from(["", "x", "../../x", ESCAPE, "hierarchy"]),
-                st.lists(st.integers(-1, 30), max_size=3))
-NUMBER = st.one_of(st.sampled_from([0.5, 1.0, 2.0, 0.0, -1.0, math.nan, math.inf, 1e308,
-                                    1e-320]), st.integers(-2, 5), st.sampled_from(["x", True]))
+ANY = st.one_of(
+    st.integers(-3, 60),
+    st.sampled_from([0.5, 1.0, -1.0, math.nan, math.inf, 1e308, 10**12]),
+    st.booleans(),
+    st.sampled_from(["", "x", "../../x", ESCAPE, "hierarchy"]),
+    st.lists(st.integers(-1, 30), max_size=3),
+)
+NUMBER = st.one_of(
+    st.sampled_from([0.5, 1.0, 2.0, 0.0, -1.0, math.nan, math.inf, 1e308, 1e-320]),
+    st.integers(-2, 5),
+    st.sampled_from(["x", True]),
+)
 
 
 def _mostly(ok, bad=ANY):
@@ -151,63 +210,97 @@ def _mostly(ok, bad=ANY):
 
 
 STRUCTURE = st.tuples(
-    _mostly(st.sampled_from(["hierarchy", "silos", "networked", "linking_pin"]),
-            st.sampled_from(["matrix", "../x", "", "a.b"])),
-    st.one_of(st.just({}), st.dictionaries(
-        st.sampled_from(["k", "span", "departments", "dim", "group_size", "seed", "kind",
-                         "bogus"]), _mostly(st.integers(1, 4)), max_size=2)),
-    _mostly(st.integers(10, 40)))
+    _mostly(
+        st.sampled_from(["hierarchy", "silos", "networked", "linking_pin"]),
+        st.sampled_from(["matrix", "../x", "", "a.b"]),
+    ),
+    st.one_of(
+        st.just({}),
+        st.dictionaries(
+            st.sampled_from(
+                ["k", "span", "departments", "dim", "group_size", "seed", "kind", "bogus"]
+            ),
+            _mostly(st.integers(1, 4)),
+            max_size=2,
+        ),
+    ),
+    _mostly(st.integers(10, 40)),
+)
 
 LAW = st.one_of(
-    st.fixed_dictionaries({"law": st.sampled_from(["constant", "exponential", "weibull"]),
-                           "value": NUMBER}),
+    st.fixed_dictionaries(
+        {"law": st.sampled_from(["constant", "exponential", "weibull"]), "value": NUMBER}
+    ),
     st.fixed_dictionaries({"law": st.just("exponential"), "mean": NUMBER}),
     st.fixed_dictionaries({"law": st.just("lognormal"), "median": NUMBER, "sigma": NUMBER}),
     st.fixed_dictionaries({"law": st.just("scheduled"), "period": NUMBER, "phase": NUMBER}),
-    st.fixed_dictionaries({"formal": st.fixed_dictionaries(
-        {"law": st.just("constant"), "value": NUMBER})}),
-    ANY)
+    st.fixed_dictionaries(
+        {"formal": st.fixed_dictionaries({"law": st.just("constant"), "value": NUMBER})}
+    ),
+    ANY,
+)
 
 MODEL = st.one_of(
     st.just({}),
-    st.dictionaries(st.sampled_from(["p", "threshold", "window", "ignore", "kind", "bogus"]),
-                    NUMBER, max_size=2),
+    st.dictionaries(
+        st.sampled_from(["p", "threshold", "window", "ignore", "kind", "bogus"]), NUMBER, max_size=2
+    ),
     st.fixed_dictionaries({"latency": LAW}),
-    st.fixed_dictionaries({"kind": st.just("alignment"),
-                           "max_time": st.sampled_from([1.0, 5.0, -1.0, 1e300, math.nan]),
-                           "dt": st.sampled_from([0.05, 0.5, 0.0, 10.0])}))
+    st.fixed_dictionaries(
+        {
+            "kind": st.just("alignment"),
+            "max_time": st.sampled_from([1.0, 5.0, -1.0, 1e300, math.nan]),
+            "dt": st.sampled_from([0.05, 0.5, 0.0, 10.0]),
+        }
+    ),
+)
 
 SCENARIO = st.fixed_dictionaries(
     {"structure": STRUCTURE},
-    optional={"name": _mostly(st.sampled_from(["ok", "../../x", ESCAPE, "a/b", "..", ""])),
-              "runs": _mostly(st.integers(1, 3), st.sampled_from([10 ** 10, 0, -1, 2.5, "x"])),
-              "seed": _mostly(st.integers(0, 3), st.sampled_from([-1, 2 ** 70, "x"])),
-              "curve": st.one_of(st.booleans(), st.lists(NUMBER, max_size=3)),
-              "model": MODEL,
-              "shock": st.dictionaries(st.sampled_from(["origin", "size", "together", "x"]),
-                                       ANY, max_size=2),
-              "grid": st.dictionaries(st.sampled_from(["model.p", "structure.n", "structure.k",
-                                                       "shock.size", "bogus", "structure"]),
-                                      _mostly(st.lists(st.sampled_from(
-                                          [0.5, 1, 1.0, 20, 30, "hierarchy"]), min_size=1,
-                                          max_size=3), st.one_of(st.lists(ANY, max_size=3),
-                                                                 ANY)), max_size=2),
-              "bom": st.booleans(),
-              "junk": st.sampled_from(["", "", "", "", "", "= =", "[[x]", "\x00"])})
+    optional={
+        "name": _mostly(st.sampled_from(["ok", "../../x", ESCAPE, "a/b", "..", ""])),
+        "runs": _mostly(st.integers(1, 3), st.sampled_from([10**10, 0, -1, 2.5, "x"])),
+        "seed": _mostly(st.integers(0, 3), st.sampled_from([-1, 2**70, "x"])),
+        "curve": st.one_of(st.booleans(), st.lists(NUMBER, max_size=3)),
+        "model": MODEL,
+        "shock": st.dictionaries(
+            st.sampled_from(["origin", "size", "together", "x"]), ANY, max_size=2
+        ),
+        "grid": st.dictionaries(
+            st.sampled_from(
+                ["model.p", "structure.n", "structure.k", "shock.size", "bogus", "structure"]
+            ),
+            _mostly(
+                st.lists(
+                    st.sampled_from([0.5, 1, 1.0, 20, 30, "hierarchy"]), min_size=1, max_size=3
+                ),
+                st.one_of(st.lists(ANY, max_size=3), ANY),
+            ),
+            max_size=2,
+        ),
+        "bom": st.booleans(),
+        "junk": st.sampled_from(["", "", "", "", "", "= =", "[[x]", "\x00"]),
+    },
+)
 
 
 def _document(sc: dict) -> bytes:
     label, params, n = sc["structure"]
     params = {"n": n, **params}
-    doc = {k: v for k, v in sc.items() if k not in ("structure", "bom", "junk", "model",
-                                                      "shock", "grid")}
+    doc = {
+        k: v
+        for k, v in sc.items()
+        if k not in ("structure", "bom", "junk", "model", "shock", "grid")
+    }
     text = _toml(doc)
     text += f"[structures.{json.dumps(label)}]\n" + "".join(
-        f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in params.items())
+        f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in params.items()
+    )
     for table in ("model", "shock", "grid"):
         if table in sc:
-            text += f"[{table}]\n" + "".join(f"{json.dumps(k)} = {_toml_value(v)}\n"
-                                             for k, v in sc[table].items())
+            text += f"[{table}]\n" + "".join(
+                f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in sc[table].items()
+            )
     text += sc.get("junk", "")
     raw = text.encode("utf-8")
     return b"\xef\xbb\xbf" + raw if sc.get("bom") else raw
@@ -215,11 +308,25 @@ def _document(sc: dict) -> bytes:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(SCENARIO, st.sampled_from(["run", "sweep"]))
-@example({"structure": ("hierarchy", {}, 20), "name": "../../x", "runs": 2,
-          "grid": {"model.p": [0.5, 1]}}, "sweep")
-@example({"structure": ("silos", {"departments": [10, 10]}, 20), "name": ESCAPE, "runs": 2,
-          "bom": True, "model": {"latency": {"law": "scheduled", "period": 1.0,
-                                             "phase": 1e16}}}, "run")
+@example(
+    {
+        "structure": ("hierarchy", {}, 20),
+        "name": "../../x",
+        "runs": 2,
+        "grid": {"model.p": [0.5, 1]},
+    },
+    "sweep",
+)
+@example(
+    {
+        "structure": ("silos", {"departments": [10, 10]}, 20),
+        "name": ESCAPE,
+        "runs": 2,
+        "bom": True,
+        "model": {"latency": {"law": "scheduled", "period": 1.0, "phase": 1e16}},
+    },
+    "run",
+)
 def test_fuzzed_scenario_files_exit_0_or_2_without_traceback_or_stray_files(sc, command):
     with tempfile.TemporaryDirectory() as root:
         path = os.path.join(root, "fuzz.toml")

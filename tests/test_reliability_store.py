@@ -33,16 +33,21 @@ def _creator(folder: str, worker: int, barrier) -> None:
         barrier.wait(timeout=120)
         with Store.open(os.path.join(folder, f"s{trial}.sqlite"), IDENTITY) as db:
             for c in range(CELLS):
-                db.put({"key": f"w{worker}c{c}", "values": {"w": worker, "c": c},
-                        "row": {"t50": worker + c / 10}, "seconds": 0.0})
+                db.put(
+                    {
+                        "key": f"w{worker}c{c}",
+                        "values": {"w": worker, "c": c},
+                        "row": {"t50": worker + c / 10},
+                        "seconds": 0.0,
+                    }
+                )
 
 
 def test_processes_creating_the_same_new_store_at_once_lose_no_cell(tmp_path):
     # spawn, not fork: the children import swarm afresh, as separate sweeps would
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(WORKERS)
-    procs = [ctx.Process(target=_creator, args=(str(tmp_path), w, barrier))
-             for w in range(WORKERS)]
+    procs = [ctx.Process(target=_creator, args=(str(tmp_path), w, barrier)) for w in range(WORKERS)]
     for p in procs:
         p.start()
     for p in procs:
@@ -69,8 +74,14 @@ def _sweeper(folder: str, worker: int, barrier) -> None:
     sc = swarm.Scenario({"kind": "hierarchy", "n": 20}, name="race")
     for trial in range(TRIALS):
         barrier.wait(timeout=120)
-        swarm.sweep(sc, {"model.p": GRIDS[worker]}, runs=1, seed=3,
-                    store=os.path.join(folder, f"t{trial}.sqlite"), progress=False)
+        swarm.sweep(
+            sc,
+            {"model.p": GRIDS[worker]},
+            runs=1,
+            seed=3,
+            store=os.path.join(folder, f"t{trial}.sqlite"),
+            progress=False,
+        )
 
 
 def test_two_sweeps_into_the_same_new_store_keep_every_cell(tmp_path):
@@ -133,18 +144,28 @@ def test_a_damaged_json_cell_is_one_store_error_not_a_rebuilt_decoder_error(tmp_
     con = sqlite3.connect(path)
     key, cell, curve, seed = con.execute("SELECT key, cell, curve, seed FROM cells").fetchone()
     bad = '{"t50": 1.5,'  # cut short, with a checksum that matches (a bug, not an edit)
-    con.execute("UPDATE cells SET summary = ?, checksum = ? WHERE key = ?",
-                (bad, store_module._checksum(key, cell, bad, curve, seed), key))
+    con.execute(
+        "UPDATE cells SET summary = ?, checksum = ? WHERE key = ?",
+        (bad, store_module._checksum(key, cell, bad, curve, seed), key),
+    )
     con.commit()
     con.close()
     with pytest.raises(StoreError, match="cannot be read .*JSONDecodeError"):
         swarm.load(path)
     toml = tmp_path / "s.toml"
-    toml.write_text('name = "s"\nruns = 3\nseed = 1\n[structures.hierarchy]\nn = 40\n'
-                    '[grid]\n"model.p" = [0.5, 1.0]\n')
-    proc = subprocess.run([sys.executable, "-m", "swarm", "sweep", str(toml), "--store",
-                           str(path), "--quiet"], cwd=ROOT, capture_output=True, text=True,
-                          check=False, timeout=300, env={**os.environ, "PYTHONPATH": ROOT})
+    toml.write_text(
+        'name = "s"\nruns = 3\nseed = 1\n[structures.hierarchy]\nn = 40\n'
+        '[grid]\n"model.p" = [0.5, 1.0]\n'
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "swarm", "sweep", str(toml), "--store", str(path), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "cannot be read" in proc.stderr
 
@@ -157,8 +178,14 @@ def test_sqlite_errors_are_one_store_error(tmp_path):
             # root ignores permissions: make the folder read-only by a read-only bind mount
             ro = tmp_path.parent / (tmp_path.name + "-ro")
             ro.mkdir()
-            if subprocess.run(["mount", "--bind", "-o", "ro", str(tmp_path), str(ro)],
-                              capture_output=True, check=False).returncode != 0:
+            if (
+                subprocess.run(
+                    ["mount", "--bind", "-o", "ro", str(tmp_path), str(ro)],
+                    capture_output=True,
+                    check=False,
+                ).returncode
+                != 0
+            ):
                 pytest.skip("cannot make a read-only folder as root here (mount refused)")
             try:
                 _sweep_read_only(sc, ro / "s.sqlite", ro / "new.sqlite")
@@ -199,12 +226,19 @@ n = 30
 def _sweep_cli(toml, store, limit=None):
     def cap():  # the fallback fault: no file may grow past `limit` bytes
         import resource
+
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    return subprocess.run([sys.executable, "-m", "swarm", "sweep", str(toml), "--store",
-                           str(store), "--quiet"], cwd=ROOT, capture_output=True, text=True,
-                          check=False, timeout=600, env={**os.environ, "PYTHONPATH": ROOT},
-                          preexec_fn=cap if limit else None)
+    return subprocess.run(
+        [sys.executable, "-m", "swarm", "sweep", str(toml), "--store", str(store), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": ROOT},
+        preexec_fn=cap if limit else None,
+    )
 
 
 def _stored(store):
@@ -220,11 +254,19 @@ def test_a_sweep_stopped_by_a_full_disk_resumes_keeping_every_committed_cell(tmp
     disk.mkdir()
     mounted = False
     if fault == "tmpfs":
-        if os.geteuid() != 0 or subprocess.run(
+        if (
+            os.geteuid() != 0
+            or subprocess.run(
                 ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)],
-                capture_output=True, check=False).returncode != 0:
-            pytest.skip("mounting a small tmpfs was refused (needs root); the file-size-limit "
-                        "case covers the same path")
+                capture_output=True,
+                check=False,
+            ).returncode
+            != 0
+        ):
+            pytest.skip(
+                "mounting a small tmpfs was refused (needs root); the file-size-limit "
+                "case covers the same path"
+            )
         mounted = True
     try:
         store = disk / "full.sqlite"
@@ -264,13 +306,18 @@ def test_a_sweep_stopped_by_a_full_disk_resumes_keeping_every_committed_cell(tmp
 
 
 def _dead_pid() -> int:
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(proc.stdout)
 
 
 def test_part_files_of_a_killed_creation_are_cleared_and_a_failed_one_leaves_none(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     import socket
 
     from swarm.experiments import store as store_module

@@ -24,14 +24,16 @@ from .reference import (
 
 
 @st.composite
-def contact_sequences(draw, *, distinct: bool = False, max_people: int = 6,
-                      max_contacts: int = 14):
+def contact_sequences(draw, *, distinct: bool = False, max_people: int = 6, max_contacts: int = 14):
     """(n, src, dst, time): times from a few values (many ties) or all distinct."""
     n = draw(st.integers(2, max_people))
     m = draw(st.integers(1, max_contacts))
     person = st.integers(0, n - 1)
-    pairs = draw(st.lists(st.tuples(person, person).filter(lambda uv: uv[0] != uv[1]),
-                          min_size=m, max_size=m))
+    pairs = draw(
+        st.lists(
+            st.tuples(person, person).filter(lambda uv: uv[0] != uv[1]), min_size=m, max_size=m
+        )
+    )
     if distinct:
         times = draw(st.lists(st.integers(0, 40), min_size=m, max_size=m, unique=True))
     else:
@@ -50,8 +52,20 @@ def _kernel(src, dst, time, n, origins, starts, delay, p, keys, directed):
     firsts = np.searchsorted(time, starts, side="left").astype(np.int64)
     times = np.empty((len(keys), n))
     informed = np.empty((len(keys), n), dtype=np.int32)
-    _replay_runs(src, dst, time, not directed, float(delay), float(p), keys, origins, starts,
-                 firsts, times, informed)
+    _replay_runs(
+        src,
+        dst,
+        time,
+        not directed,
+        float(delay),
+        float(p),
+        keys,
+        origins,
+        starts,
+        firsts,
+        times,
+        informed,
+    )
     return times, informed
 
 
@@ -64,32 +78,51 @@ def _check_informers(src, dst, time, arr, informed, origins, delay, p, key, dire
         ok = False
         for c in range(len(time)):
             ends = {(src[c], dst[c])} if directed else {(src[c], dst[c]), (dst[c], src[c])}
-            if ((u, v) in ends and time[c] == arr[v] and arr[u] <= time[c] - delay
-                    and (p >= 1 or splitmix_uniform(key, c) < p)):
+            if (
+                (u, v) in ends
+                and time[c] == arr[v]
+                and arr[u] <= time[c] - delay
+                and (p >= 1 or splitmix_uniform(key, c) < p)
+            ):
                 ok = True
         assert ok, (v, u)
 
 
 @settings(max_examples=200, deadline=None)
-@given(seq=contact_sequences(), delay=st.sampled_from([0.0, 0.5, 1.0, 2.0]),
-       p=st.sampled_from([1.0, 0.7, 0.3]), directed=st.booleans(),
-       key=st.integers(0, 2**64 - 1), data=st.data())
+@given(
+    seq=contact_sequences(),
+    delay=st.sampled_from([0.0, 0.5, 1.0, 2.0]),
+    p=st.sampled_from([1.0, 0.7, 0.3]),
+    directed=st.booleans(),
+    key=st.integers(0, 2**64 - 1),
+    data=st.data(),
+)
 def test_kernel_equals_pure_python_fixed_point(seq, delay, p, directed, key, data):
     """Ties, zero and positive delay, p < 1 with one shared draw per contact, several starts."""
     n, src, dst, time = seq
     size = data.draw(st.integers(1, min(2, n)))
-    origins = data.draw(st.lists(st.integers(0, n - 1), min_size=size, max_size=size,
-                                 unique=True))
-    starts = data.draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, 4.0]), min_size=1,
-                                max_size=3))
-    times, informed = _kernel(src, dst, time, n, [origins] * len(starts), starts, delay, p,
-                              [key] * len(starts), directed)
+    origins = data.draw(st.lists(st.integers(0, n - 1), min_size=size, max_size=size, unique=True))
+    starts = data.draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, 4.0]), min_size=1, max_size=3))
+    times, informed = _kernel(
+        src, dst, time, n, [origins] * len(starts), starts, delay, p, [key] * len(starts), directed
+    )
     for r, s in enumerate(starts):
-        want = earliest_arrival(src.tolist(), dst.tolist(), time.tolist(), n, origins, s,
-                                delay, p, key, directed)
+        want = earliest_arrival(
+            src.tolist(), dst.tolist(), time.tolist(), n, origins, s, delay, p, key, directed
+        )
         np.testing.assert_array_equal(times[r], want - s)
-        _check_informers(src.tolist(), dst.tolist(), time.tolist(), want, informed[r],
-                         origins, delay, p, key, directed)
+        _check_informers(
+            src.tolist(),
+            dst.tolist(),
+            time.tolist(),
+            want,
+            informed[r],
+            origins,
+            delay,
+            p,
+            key,
+            directed,
+        )
 
 
 @settings(max_examples=150, deadline=None)
@@ -99,11 +132,11 @@ def test_reachability_equals_brute_force_paths(seq, data):
     n, src, dst, time = seq
     origin = data.draw(st.integers(0, n - 1))
     start = data.draw(st.sampled_from([0.0, 10.0, float(time[len(time) // 2])]))
-    res = swarm.replay(swarm.Contacts(src, dst, time, ids=np.arange(n)), swarm.Shock([origin]),
-                       start=start)
+    res = swarm.replay(
+        swarm.Contacts(src, dst, time, ids=np.arange(n)), swarm.Shock([origin]), start=start
+    )
     reached = set(np.flatnonzero(np.isfinite(res.arrival_times[0])).tolist())
-    assert reached == brute_force_reach(src.tolist(), dst.tolist(), time.tolist(), n, origin,
-                                        start)
+    assert reached == brute_force_reach(src.tolist(), dst.tolist(), time.tolist(), n, origin, start)
 
 
 @settings(max_examples=150, deadline=None)
@@ -119,18 +152,33 @@ def test_arrival_equals_time_expanded_graph(seq, data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(seq=contact_sequences(max_people=9, max_contacts=20),
-       p=st.sampled_from([1.0, 0.6]), directed=st.booleans(), key=st.integers(0, 2**64 - 1),
-       start=st.sampled_from([0.0, 2.0]))
+@given(
+    seq=contact_sequences(max_people=9, max_contacts=20),
+    p=st.sampled_from([1.0, 0.6]),
+    directed=st.booleans(),
+    key=st.integers(0, 2**64 - 1),
+    start=st.sampled_from([0.0, 2.0]),
+)
 def test_every_origin_at_once_equals_one_run_per_origin(seq, p, directed, key, start):
     """The bitset path of shock='each' gives the per-origin kernel's times and informers."""
     n, src, dst, time = seq
-    per_t, per_i = _kernel(src, dst, time, n, np.arange(n)[:, None], [start] * n, 0.0, p,
-                           [key] * n, directed)
+    per_t, per_i = _kernel(
+        src, dst, time, n, np.arange(n)[:, None], [start] * n, 0.0, p, [key] * n, directed
+    )
     times = np.empty((n, n))
     informed = np.empty((n, n), dtype=np.int32)
-    _replay_each(src, dst, time, not directed, p, np.uint64(key), start,
-                 int(np.searchsorted(time, start)), times, informed)
+    _replay_each(
+        src,
+        dst,
+        time,
+        not directed,
+        p,
+        np.uint64(key),
+        start,
+        int(np.searchsorted(time, start)),
+        times,
+        informed,
+    )
     np.testing.assert_array_equal(times, per_t)
     np.testing.assert_array_equal(informed, per_i)
 
@@ -140,8 +188,9 @@ def test_bitsets_cross_a_word_boundary():
     n = 130
     src = np.arange(n - 1)
     dst = np.arange(1, n)
-    c = swarm.Contacts(np.r_[src, dst], np.r_[dst, src], np.r_[np.arange(n - 1.0),
-                                                                np.arange(n, 2 * n - 1.0)])
+    c = swarm.Contacts(
+        np.r_[src, dst], np.r_[dst, src], np.r_[np.arange(n - 1.0), np.arange(n, 2 * n - 1.0)]
+    )
     each = swarm.replay(c, "each", start=0.0).arrival_times
     for o in (0, 63, 64, 65, 129):
         one = swarm.replay(c, swarm.Shock([o]), start=0.0).arrival_times[0]
@@ -197,8 +246,13 @@ def test_real_data_against_the_time_expanded_graph():
 
 
 def test_result_works_like_any_simulation():
-    c = swarm.Contacts([0, 1, 1, 2, 3], [1, 2, 3, 3, 0], [1.0, 2.0, 3.0, 4.0, 5.0],
-                       ids=["ann", "bob", "cy", "dee"], name="chat")
+    c = swarm.Contacts(
+        [0, 1, 1, 2, 3],
+        [1, 2, 3, 3, 0],
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        ids=["ann", "bob", "cy", "dee"],
+        name="chat",
+    )
     res = swarm.replay(c, "each", start=0.0)
     assert isinstance(res, ReplayResult) and isinstance(res, swarm.Result)
     assert isinstance(res.shock, EachPerson)
@@ -215,8 +269,9 @@ def test_result_works_like_any_simulation():
     with pytest.raises(ValueError, match="departments"):
         res.by_department()
     assert "replay of chat" in res.model.describe()
-    cmp = swarm.Comparison({"real": res, "shuffled": swarm.replay(c.shuffle_times(seed=1),
-                                                                   "each", start=0.0)})
+    cmp = swarm.Comparison(
+        {"real": res, "shuffled": swarm.replay(c.shuffle_times(seed=1), "each", start=0.0)}
+    )
     assert list(cmp.summary().index) == ["real", "shuffled"]
 
 
@@ -237,8 +292,9 @@ def test_several_starts_and_runs_are_laid_out_start_by_start():
 def test_start_as_a_date():
     c = swarm.datasets.college_msg()
     by_date = swarm.replay(c, swarm.Shock([c.ids[0]]), start="2004-05-01")
-    hours = (np.datetime64("2004-05-01") - np.datetime64(c.epoch.tz_localize(None))) \
-        / np.timedelta64(1, "h")
+    hours = (
+        np.datetime64("2004-05-01") - np.datetime64(c.epoch.tz_localize(None))
+    ) / np.timedelta64(1, "h")
     by_number = swarm.replay(c, swarm.Shock([c.ids[0]]), start=float(hours))
     np.testing.assert_array_equal(by_date.arrival_times, by_number.arrival_times)
     assert by_date.start[0] == pytest.approx(hours)
@@ -247,23 +303,29 @@ def test_start_as_a_date():
 def test_delay_per_hop():
     """A chain with one contact per hour: with delay d news skips contacts it is too early for."""
     c = swarm.Contacts([0, 1, 2], [1, 2, 3], [1.0, 2.0, 3.0])
-    assert swarm.replay(c, swarm.Shock([0]), start=0.0, delay=1.0).arrival_times.tolist() == \
-        [[0.0, 1.0, 2.0, 3.0]]
-    assert swarm.replay(c, swarm.Shock([0]), start=0.0, delay=1.5).arrival_times.tolist() == \
-        [[0.0, math.inf, math.inf, math.inf]]
+    assert swarm.replay(c, swarm.Shock([0]), start=0.0, delay=1.0).arrival_times.tolist() == [
+        [0.0, 1.0, 2.0, 3.0]
+    ]
+    assert swarm.replay(c, swarm.Shock([0]), start=0.0, delay=1.5).arrival_times.tolist() == [
+        [0.0, math.inf, math.inf, math.inf]
+    ]
     # knowing at the start is too late for a contact at the start when there is a delay
-    assert swarm.replay(c, swarm.Shock([0]), start=1.0, delay=0.5).arrival_times.tolist() == \
-        [[0.0, math.inf, math.inf, math.inf]]
+    assert swarm.replay(c, swarm.Shock([0]), start=1.0, delay=0.5).arrival_times.tolist() == [
+        [0.0, math.inf, math.inf, math.inf]
+    ]
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"delay": -1.0}, ValueError, "delay"),
-    ({"p": 1.5}, ValueError, "p must"),
-    ({"runs": 0}, ValueError, "runs"),
-    ({"start": "tomorrow"}, TypeError, "start must be a number"),
-    ({"start": []}, ValueError, "start"),
-    ({"shock": "everyone"}, TypeError, "shock must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"delay": -1.0}, ValueError, "delay"),
+        ({"p": 1.5}, ValueError, "p must"),
+        ({"runs": 0}, ValueError, "runs"),
+        ({"start": "tomorrow"}, TypeError, "start must be a number"),
+        ({"start": []}, ValueError, "start"),
+        ({"shock": "everyone"}, TypeError, "shock must be"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, error, match):
     c = swarm.Contacts([0], [1], [0.0])
     with pytest.raises(error, match=match):
@@ -282,10 +344,12 @@ def test_replay_is_a_model_of_the_shared_runner():
     c = swarm.datasets.email_eu_core_temporal()
     org = c.to_organisation()
     model = Replay(c, p=0.7, delay=1.0, start=[0.0, 100.0])
-    via_simulate = swarm.simulate(org, model, swarm.Shock("random", size=2), runs=5, seed=9,
-                                  record="tree")
-    direct = swarm.replay(c, swarm.Shock("random", size=2), p=0.7, delay=1.0,
-                          start=[0.0, 100.0], runs=5, seed=9)
+    via_simulate = swarm.simulate(
+        org, model, swarm.Shock("random", size=2), runs=5, seed=9, record="tree"
+    )
+    direct = swarm.replay(
+        c, swarm.Shock("random", size=2), p=0.7, delay=1.0, start=[0.0, 100.0], runs=5, seed=9
+    )
     np.testing.assert_array_equal(via_simulate.arrival_times, direct.arrival_times)
     np.testing.assert_array_equal(via_simulate.informed_by, direct.informed_by)
     assert swarm.simulate(org, model, runs=2, seed=1).informed_by is None

@@ -11,8 +11,12 @@ from swarm.results import metrics
 
 
 def test_metrics_by_hand():
-    t = np.array([[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-                  [0.0, 1.0, 1.0, 1.0, 1.0, np.inf, np.inf, np.inf, np.inf, np.inf]])
+    t = np.array(
+        [
+            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+            [0.0, 1.0, 1.0, 1.0, 1.0, np.inf, np.inf, np.inf, np.inf, np.inf],
+        ]
+    )
     m = metrics.per_run(t)
     assert m["t10"].tolist() == [0.0, 0.0]
     assert m["t50"].tolist() == [4.0, 1.0]
@@ -26,8 +30,9 @@ def test_metrics_by_hand():
 
 def test_summary_curve_and_breakdowns():
     org = swarm.hierarchy(400)
-    res = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0)), swarm.Shock("top"),
-                         runs=30, seed=1)
+    res = swarm.simulate(
+        org, swarm.Cascade(swarm.Exponential(1.0)), swarm.Shock("top"), runs=30, seed=1
+    )
     s = res.summary()
     assert s.index.tolist() == ["hierarchy"]
     for m in ("t10", "t50", "t90", "t_all", "synchrony"):
@@ -73,11 +78,14 @@ def test_shocks():
     assert np.all(np.take_along_axis(res.arrival_times, res.origins, axis=1) == 0)
 
 
-@pytest.mark.parametrize("shock, match", [
-    (swarm.Shock("sales"), "department name"),
-    (swarm.Shock([10_000]), "not in this organisation"),
-    (swarm.Shock("random", size=500), "size must be at most"),
-])
+@pytest.mark.parametrize(
+    "shock, match",
+    [
+        (swarm.Shock("sales"), "department name"),
+        (swarm.Shock([10_000]), "not in this organisation"),
+        (swarm.Shock("random", size=500), "size must be at most"),
+    ],
+)
 def test_bad_shocks(shock, match):
     with pytest.raises(ValueError, match=match):
         swarm.simulate(swarm.hierarchy(100), swarm.Cascade(), shock, seed=1)
@@ -88,8 +96,9 @@ def test_a_team_shock_lets_complex_contagion_start():
     org = swarm.networked(10_000, seed=1)
     model = swarm.Cascade(threshold=2)
     apart = swarm.simulate(org, model, swarm.Shock("random", size=12), runs=10, seed=1)
-    team = swarm.simulate(org, model, swarm.Shock("random", size=12, together=True),
-                          runs=10, seed=1)
+    team = swarm.simulate(
+        org, model, swarm.Shock("random", size=12, together=True), runs=10, seed=1
+    )
     # scattered origins rarely sit next to each other: most runs stall at once
     assert np.median(apart.metrics()["reach"]) < 0.05
     assert np.median(team.metrics()["reach"]) > 0.5
@@ -97,7 +106,8 @@ def test_a_team_shock_lets_complex_contagion_start():
     first_team = swarm.Shock([0], size=1).origins(org, rng)
     origins = swarm.Shock("random", size=8, together=True).origins(org, rng)
     hops = __import__("scipy").sparse.csgraph.shortest_path(
-        org.watch, directed=False, unweighted=True, indices=origins)
+        org.watch, directed=False, unweighted=True, indices=origins
+    )
     assert hops[:, origins].max() <= 4 and len(first_team) == 1  # a compact team
 
 
@@ -106,26 +116,32 @@ def test_top_needs_levels():
         swarm.simulate(swarm.networked(50, seed=1), swarm.Cascade(), swarm.Shock("top"))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(p=1.5), r"p must lie in \[0.0, 1.0\]"),
-    (dict(latency=swarm.Exponential(1.0), threshold=0), "threshold must be >= 1"),
-    (dict(threshold=1.5), "fraction"),
-    (dict(window=-1.0), "window must lie"),
-    (dict(ignore=2.0), "ignore must lie"),
-    (dict(latency={"email": swarm.Constant(1.0)}), "channel names"),
-    (dict(latency=3.0), "latency must be a latency law"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(p=1.5), r"p must lie in \[0.0, 1.0\]"),
+        (dict(latency=swarm.Exponential(1.0), threshold=0), "threshold must be >= 1"),
+        (dict(threshold=1.5), "fraction"),
+        (dict(window=-1.0), "window must lie"),
+        (dict(ignore=2.0), "ignore must lie"),
+        (dict(latency={"email": swarm.Constant(1.0)}), "channel names"),
+        (dict(latency=3.0), "latency must be a latency law"),
+    ],
+)
 def test_bad_models(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         swarm.Cascade(**kwargs)
 
 
-@pytest.mark.parametrize("law, match", [
-    (lambda: swarm.Constant(-1.0), "Constant.value"),
-    (lambda: swarm.Exponential(0.0), "Exponential.mean"),
-    (lambda: swarm.LogNormal(1.0, -0.5), "LogNormal.sigma"),
-    (lambda: swarm.Scheduled(0.0), "Scheduled.period"),
-])
+@pytest.mark.parametrize(
+    "law, match",
+    [
+        (lambda: swarm.Constant(-1.0), "Constant.value"),
+        (lambda: swarm.Exponential(0.0), "Exponential.mean"),
+        (lambda: swarm.LogNormal(1.0, -0.5), "LogNormal.sigma"),
+        (lambda: swarm.Scheduled(0.0), "Scheduled.period"),
+    ],
+)
 def test_negative_latency_is_refused(law, match):
     with pytest.raises(ValueError, match=match):
         law()
@@ -151,8 +167,11 @@ def test_bad_simulate_arguments():
 
 
 def test_comparison_summary_and_plot(tmp_path):
-    orgs = {"hierarchy": swarm.hierarchy(300), "networked": swarm.networked(300, seed=1),
-            "silos": swarm.silos(300, seed=1, departments=3)}
+    orgs = {
+        "hierarchy": swarm.hierarchy(300),
+        "networked": swarm.networked(300, seed=1),
+        "silos": swarm.silos(300, seed=1, departments=3),
+    }
     cmp = swarm.compare(orgs, swarm.Cascade(), runs=10, seed=3)
     table = cmp.summary()
     assert table.index.tolist() == list(orgs)

@@ -16,8 +16,9 @@ ROOT = pathlib.Path(__file__).parent.parent
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("make_sample_contacts",
-                                                  ROOT / "scripts" / "make_sample_contacts.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_contacts", ROOT / "scripts" / "make_sample_contacts.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -52,7 +53,7 @@ def test_columns_ids_and_time_stamps(mails):
 def test_shape_of_a_real_export(mails):
     chart = sample_org_chart().set_index("id")
     s, r = chart.loc[mails["sender"]], chart.loc[mails["recipient"]]
-    same_dept = (s["department"].to_numpy() == r["department"].to_numpy())
+    same_dept = s["department"].to_numpy() == r["department"].to_numpy()
     mgr_s, mgr_r = s["manager"].to_numpy(), r["manager"].to_numpy()
     ids_s, ids_r = mails["sender"].to_numpy(), mails["recipient"].to_numpy()
     team = (mgr_s == mgr_r) | (mgr_s == ids_r) | (mgr_r == ids_s)
@@ -70,7 +71,9 @@ def test_as_organisation_lays_contacts_over_the_chart():
     org = sample_contacts(as_organisation=True)
     assert org.n == 2000 and int(org.level.max()) == 4
     assert 1.0 < org.attention.mean() < 30
-    assert set(np.unique(org.channel)) == {swarm.CHANNELS.index("formal"),
-                                           swarm.CHANNELS.index("colleague")}
+    assert set(np.unique(org.channel)) == {
+        swarm.CHANNELS.index("formal"),
+        swarm.CHANNELS.index("colleague"),
+    }
     with pytest.raises(TypeError, match="as_organisation must be True or False"):
         sample_contacts(as_organisation=1)

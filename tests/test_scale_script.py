@@ -12,11 +12,27 @@ SCRIPT = os.path.join(ROOT, "benchmarks", "scale.py")
 
 def test_scale_script_runs_every_case_in_a_subprocess():
     env = dict(os.environ, PYTHONPATH=ROOT)
-    out = subprocess.run([sys.executable, SCRIPT, "--sizes", "3000", "--runs", "3",
-                          "--summary-agents", "2000", "--neighbours-agents", "5000",
-                          "--neighbours-repeats", "1"], capture_output=True, text=True,
-                         check=False,
-                         env=env, timeout=600)
+    out = subprocess.run(
+        [
+            sys.executable,
+            SCRIPT,
+            "--sizes",
+            "3000",
+            "--runs",
+            "3",
+            "--summary-agents",
+            "2000",
+            "--neighbours-agents",
+            "5000",
+            "--neighbours-repeats",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     row = next(line for line in lines if line.startswith("networked(3,000)"))

@@ -65,9 +65,14 @@ def test_every_shipped_scenario_reads_and_its_first_cell_runs(path):
 def test_run_prints_a_table_and_writes_csv_and_png(tmp_path):
     toml = tmp_path / "small.toml"
     toml.write_text(SMALL)
-    proc = subprocess.run([sys.executable, "-m", "swarm", "run", str(toml), "--out",
-                           str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": ROOT})
+    proc = subprocess.run(
+        [sys.executable, "-m", "swarm", "run", str(toml), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
     assert proc.returncode == 0, proc.stderr
     assert "hierarchy" in proc.stdout and "t90_ratio" in proc.stdout
     assert "use `sweep`" in proc.stderr  # the grid is not silently dropped
@@ -98,36 +103,55 @@ BAD = [
     ("seed = 1.5\n[structures.hierarchy]\nn = 5\n", "seed: must be an integer"),
     ("[model]\np = 0.5\n", "structures: required"),
     ("[structures.hierarchy]\nn = 'big'\n", "structures.hierarchy.n: must be an integer"),
-    ("[structures.hierarchy]\nn = 5\nk = 7\n",
-     "structures.hierarchy.k: unknown key; allowed here: kind, n, seed, span"),
+    (
+        "[structures.hierarchy]\nn = 5\nk = 7\n",
+        "structures.hierarchy.k: unknown key; allowed here: kind, n, seed, span",
+    ),
     ("[structures.flat]\nn = 5\n", "structures.flat.kind: must be one of hierarchy"),
-    ("[structures.hierarchy]\nn = 5\n[model]\nspeed = 2\n",
-     "model.speed: unknown key; allowed here: kind, latency, p"),
+    (
+        "[structures.hierarchy]\nn = 5\n[model]\nspeed = 2\n",
+        "model.speed: unknown key; allowed here: kind, latency, p",
+    ),
     ("[structures.hierarchy]\nn = 5\n[model]\np = 'high'\n", "model.p: must be a number"),
     ("[structures.hierarchy]\nn = 5\n[model]\np = 3.0\n", "model: p must lie in [0.0, 1.0]"),
-    ("[structures.hierarchy]\nn = 5\n[model.latency]\nlaw = 'weibull'\n",
-     "model.latency.law: must be one of exponential, constant"),
-    ("[structures.hierarchy]\nn = 5\n[model.latency]\nlaw = 'exponential'\nmedian = 1\n",
-     "model.latency.median: unknown key; allowed here: law, mean"),
-    ("[structures.hierarchy]\nn = 5\n[model.latency.email]\nlaw = 'constant'\n",
-     "model.latency.email: unknown key; allowed here: law, formal, colleague, social"),
+    (
+        "[structures.hierarchy]\nn = 5\n[model.latency]\nlaw = 'weibull'\n",
+        "model.latency.law: must be one of exponential, constant",
+    ),
+    (
+        "[structures.hierarchy]\nn = 5\n[model.latency]\nlaw = 'exponential'\nmedian = 1\n",
+        "model.latency.median: unknown key; allowed here: law, mean",
+    ),
+    (
+        "[structures.hierarchy]\nn = 5\n[model.latency.email]\nlaw = 'constant'\n",
+        "model.latency.email: unknown key; allowed here: law, formal, colleague, social",
+    ),
     ("[structures.hierarchy]\nn = 5\n[shock]\nsize = 'two'\n", "shock.size: must be an integer"),
     ("[structures.hierarchy]\nn = 5\n[shock]\nwhere = 'top'\n", "shock.where: unknown key"),
-    ("[structures.hierarchy]\nn = 5\n[grid]\n'model.q' = [1]\n",
-     "grid.model.q: grid axis 'model.q': Cascade has no field 'q'"),
-    ("[structures.hierarchy]\nn = 5\n[grid]\n'model.p' = 0.5\n",
-     "grid.model.p: must be a non-empty array"),
-    ("[structures.hierarchy]\nn = 5\n[[whatifs]]\nfraction = 0.5\n",
-     "whatifs[0].name: must be a string"),
-    ("[structures.hierarchy]\nn = 5\n[[whatifs]]\nname = 'no_such_whatif'\n",
-     "what-if 'no_such_whatif' is not available"),
+    (
+        "[structures.hierarchy]\nn = 5\n[grid]\n'model.q' = [1]\n",
+        "grid.model.q: grid axis 'model.q': Cascade has no field 'q'",
+    ),
+    (
+        "[structures.hierarchy]\nn = 5\n[grid]\n'model.p' = 0.5\n",
+        "grid.model.p: must be a non-empty array",
+    ),
+    (
+        "[structures.hierarchy]\nn = 5\n[[whatifs]]\nfraction = 0.5\n",
+        "whatifs[0].name: must be a string",
+    ),
+    (
+        "[structures.hierarchy]\nn = 5\n[[whatifs]]\nname = 'no_such_whatif'\n",
+        "what-if 'no_such_whatif' is not available",
+    ),
     ("[structures.hierarchy\nn = 5\n", "not valid TOML"),
 ]
 
 
 @pytest.mark.parametrize("text, message", BAD, ids=[m.split(":")[0] for _, m in BAD])
-def test_bad_scenario_files_give_one_line_naming_file_and_key_and_exit_2(tmp_path, capsys,
-                                                                         text, message):
+def test_bad_scenario_files_give_one_line_naming_file_and_key_and_exit_2(
+    tmp_path, capsys, text, message
+):
     toml = tmp_path / "bad.toml"
     toml.write_text(text)
     store = tmp_path / "s.sqlite"
@@ -143,17 +167,25 @@ def test_bad_scenario_files_give_one_line_naming_file_and_key_and_exit_2(tmp_pat
 def test_a_bad_file_through_the_real_command_line(tmp_path):
     toml = tmp_path / "bad.toml"
     toml.write_text("[structures.hierarchy]\nn = -4\n")
-    for cmd in (["run", str(toml), "--out", str(tmp_path)],
-                ["sweep", str(tmp_path / "missing.toml"), "--store", str(tmp_path / "s")]):
-        proc = subprocess.run([sys.executable, "-m", "swarm", *cmd], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "PYTHONPATH": ROOT})
+    for cmd in (
+        ["run", str(toml), "--out", str(tmp_path)],
+        ["sweep", str(tmp_path / "missing.toml"), "--store", str(tmp_path / "s")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "swarm", *cmd],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONPATH": ROOT},
+        )
         assert proc.returncode == 2
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "missing.toml: no such file" in proc.stderr
     assert f"{toml}: n must be >= 1" in main_err(["run", str(toml), "--out", str(tmp_path)])
-    assert f"{toml}: n must be >= 1" in main_err(["sweep", str(toml), "--store",
-                                                  str(tmp_path / "s.sqlite")])
+    assert f"{toml}: n must be >= 1" in main_err(
+        ["sweep", str(toml), "--store", str(tmp_path / "s.sqlite")]
+    )
 
 
 def main_err(argv):
@@ -173,8 +205,10 @@ def test_read_scenario_errors_are_config_errors(tmp_path):
         read_scenario(toml)
     chart = tmp_path / "chart.csv"
     chart.write_text("id,manager,department\n1,,board\n2,1,ops\n3,1,ops\n")
-    toml.write_text("[structures.ours]\nkind = 'org_chart'\ntable = 'chart.csv'\n"
-                    "[shock]\norigin = 'top'\n[grid]\n'model.p' = [1.0]\n")
+    toml.write_text(
+        "[structures.ours]\nkind = 'org_chart'\ntable = 'chart.csv'\n"
+        "[shock]\norigin = 'top'\n[grid]\n'model.p' = [1.0]\n"
+    )
     sf = read_scenario(toml)  # a relative table is found beside the file
     df = swarm.sweep(sf.scenario, sf.grid, 2, 0, progress=False)
     assert df["agents"].tolist() == [3] and df["reach"].tolist() == [1.0]

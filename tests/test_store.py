@@ -94,8 +94,14 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_table(tmp_path
     args = ["sweep", str(toml), "--store", str(store), "--quiet"]
     cmd = [sys.executable, "-m", "swarm", *args]
     env = {**os.environ, "PYTHONPATH": ROOT}
-    proc = subprocess.run([sys.executable, "-c", KILL_CHILD, "4", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_CHILD, "4", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     killed_at = datetime.datetime.now(datetime.UTC)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     # four cells committed; the fifth was written but never committed, and is not seen
@@ -107,18 +113,28 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_table(tmp_path
     assert "24 cells" in done.stdout
     resumed = swarm.load(store, provenance=True)
     sf = read_scenario(toml)
-    expect = swarm.sweep(sf.scenario, sf.grid, sf.runs, sf.seed, store=tmp_path / "once.sqlite",
-                         curve=sf.curve, progress=False)
+    expect = swarm.sweep(
+        sf.scenario,
+        sf.grid,
+        sf.runs,
+        sf.seed,
+        store=tmp_path / "once.sqlite",
+        curve=sf.curve,
+        progress=False,
+    )
     # no cell computed twice: each committed once, the resumed run did only the rest
     assert len(resumed) == 24 and (resumed["computes"] == 1).all()
     after = pd.to_datetime(resumed["finished"]) > killed_at
     assert after.sum() == 24 - before
-    pd.testing.assert_frame_equal(resumed.drop(columns=["swarm_version", "scenario_hash",
-                                                        "finished", "seconds", "computes"]),
-                                  swarm.load(tmp_path / "once.sqlite"), check_exact=True)
+    pd.testing.assert_frame_equal(
+        resumed.drop(columns=["swarm_version", "scenario_hash", "finished", "seconds", "computes"]),
+        swarm.load(tmp_path / "once.sqlite"),
+        check_exact=True,
+    )
     # and the table the API returns from the resumed store is the uninterrupted one
-    again = swarm.sweep(sf.scenario, sf.grid, sf.runs, sf.seed, store=store, curve=sf.curve,
-                        progress=False)
+    again = swarm.sweep(
+        sf.scenario, sf.grid, sf.runs, sf.seed, store=store, curve=sf.curve, progress=False
+    )
     pd.testing.assert_frame_equal(again, expect, check_exact=True)
     assert (swarm.load(store, provenance=True)["computes"] == 1).all()
 
@@ -126,8 +142,9 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_table(tmp_path
 def _made_store(tmp_path, p=0.7):
     sc = swarm.Scenario({"kind": "hierarchy", "n": 100}, model=swarm.Cascade(p=p))
     path = tmp_path / "made" / "store.sqlite"
-    swarm.sweep(sc, {"structure.span": [2, 3, 4, 5, 6, 7]}, runs=4, seed=1, store=path,
-                progress=False)
+    swarm.sweep(
+        sc, {"structure.span": [2, 3, 4, 5, 6, 7]}, runs=4, seed=1, store=path, progress=False
+    )
     return sc, path
 
 
@@ -139,8 +156,9 @@ def test_a_store_made_by_another_scenario_is_refused_untouched(tmp_path, capsys)
         swarm.sweep(other, {"structure.span": [2]}, runs=4, seed=1, store=path, progress=False)
     for runs, seed, what in ((5, 1, "runs"), (4, 2, "seed")):
         with pytest.raises(StoreError, match=f"differ in {what}"):
-            swarm.sweep(sc, {"structure.span": [2]}, runs=runs, seed=seed, store=path,
-                        progress=False)
+            swarm.sweep(
+                sc, {"structure.span": [2]}, runs=runs, seed=seed, store=path, progress=False
+            )
     assert _snapshot(path) == snap
     # the same scenario is welcome, and computes nothing new
     swarm.sweep(sc, {"structure.span": [2, 3]}, runs=4, seed=1, store=path, progress=False)
@@ -152,7 +170,7 @@ def _corrupt_middle(path):
     rng = np.random.default_rng(0)
     page = 4096
     assert len(data) >= 3 * page
-    data[page:2 * page] = rng.integers(0, 256, page, dtype=np.uint8).tobytes()
+    data[page : 2 * page] = rng.integers(0, 256, page, dtype=np.uint8).tobytes()
     path.write_bytes(bytes(data))
 
 
@@ -164,13 +182,16 @@ def _foreign_sqlite(path):
     con.close()
 
 
-@pytest.mark.parametrize("damage, message", [
-    (_corrupt_middle, "is corrupt"),
-    (lambda p: p.write_bytes(p.read_bytes()[:6000]), "is corrupt"),
-    (lambda p: p.write_text("id,manager\n1,\n"), "not an SQLite file"),
-    (lambda p: p.write_bytes(b""), "it is empty"),
-    (lambda p: (p.unlink(), _foreign_sqlite(p)), "not a swarm results store"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_corrupt_middle, "is corrupt"),
+        (lambda p: p.write_bytes(p.read_bytes()[:6000]), "is corrupt"),
+        (lambda p: p.write_text("id,manager\n1,\n"), "not an SQLite file"),
+        (lambda p: p.write_bytes(b""), "it is empty"),
+        (lambda p: (p.unlink(), _foreign_sqlite(p)), "not a swarm results store"),
+    ],
+)
 def test_a_corrupt_or_foreign_file_is_refused_untouched(tmp_path, damage, message):
     sc, path = _made_store(tmp_path)
     damage(path)
@@ -187,9 +208,14 @@ def test_the_command_line_refuses_a_foreign_store_in_one_line(tmp_path):
     snap = _snapshot(path)
     toml = tmp_path / "other.toml"
     toml.write_text('runs = 2\n[structures.hierarchy]\nn = 30\n[grid]\n"model.p" = [0.5]\n')
-    proc = subprocess.run([sys.executable, "-m", "swarm", "sweep", str(toml), "--store",
-                           str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": ROOT})
+    proc = subprocess.run(
+        [sys.executable, "-m", "swarm", "sweep", str(toml), "--store", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "different scenario" in proc.stderr
     assert _snapshot(path) == snap
@@ -220,8 +246,7 @@ def test_a_copied_store_resumes_like_the_original(tmp_path):
     sc, path = _made_store(tmp_path)
     copy = tmp_path / "copy.sqlite"
     shutil.copy(path, copy)
-    a = swarm.sweep(sc, {"structure.span": [2, 3, 9]}, runs=4, seed=1, store=copy,
-                    progress=False)
+    a = swarm.sweep(sc, {"structure.span": [2, 3, 9]}, runs=4, seed=1, store=copy, progress=False)
     b = swarm.sweep(sc, {"structure.span": [2, 3, 9]}, runs=4, seed=1, progress=False)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
@@ -229,8 +254,13 @@ def test_a_copied_store_resumes_like_the_original(tmp_path):
 def test_a_cell_written_twice_keeps_its_numbers_and_counts_the_computes(tmp_path):
     from swarm.experiments.store import Store
 
-    item = {"key": "k", "values": {"structure": "x"}, "row": {"t50": 1.5}, "seconds": 0.2,
-            "curve": np.array([0.0, 0.5, 1.0])}
+    item = {
+        "key": "k",
+        "values": {"structure": "x"},
+        "row": {"t50": 1.5},
+        "seconds": 0.2,
+        "curve": np.array([0.0, 0.5, 1.0]),
+    }
     with Store.open(tmp_path / "s.sqlite", {"scenario": "t"}) as db:
         db.put(item)
         db.put({**item, "row": {"t50": 9.0}})

@@ -28,8 +28,9 @@ def test_ties_go_to_the_lower_index():
     perm = np.random.default_rng(0).permutation(len(xy))
     pts = xy[perm]
     for k in (1, 3, 4, 5, 7, 8):
-        np.testing.assert_array_equal(np.sort(k_nearest(pts, k), axis=1),
-                                      np.sort(k_nearest_brute(pts, k), axis=1))
+        np.testing.assert_array_equal(
+            np.sort(k_nearest(pts, k), axis=1), np.sort(k_nearest_brute(pts, k), axis=1)
+        )
 
 
 def test_duplicate_points_do_not_watch_themselves():
@@ -91,14 +92,17 @@ def test_spatial_partition_sizes():
     assert len(sizes) == 7 and sizes.sum() == 1003 and np.ptp(sizes) <= 1
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: swarm.hierarchy(0), "n must be >= 1"),
-    (lambda: swarm.networked(10, k=10), "k must be smaller than n"),
-    (lambda: swarm.networked(10, k=0), "k must be >= 1"),
-    (lambda: swarm.silos(10, departments=11), "departments must be <= 10"),
-    (lambda: swarm.linking_pin(10, group_size=1), "group_size must be >= 2"),
-    (lambda: swarm.hierarchy(2.5), "n must be an integer"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: swarm.hierarchy(0), "n must be >= 1"),
+        (lambda: swarm.networked(10, k=10), "k must be smaller than n"),
+        (lambda: swarm.networked(10, k=0), "k must be >= 1"),
+        (lambda: swarm.silos(10, departments=11), "departments must be <= 10"),
+        (lambda: swarm.linking_pin(10, group_size=1), "group_size must be >= 2"),
+        (lambda: swarm.hierarchy(2.5), "n must be an integer"),
+    ],
+)
 def test_bad_sizes_are_named(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
@@ -106,11 +110,13 @@ def test_bad_sizes_are_named(call, match):
 
 # ---- org charts ---------------------------------------------------------------
 def _chart():
-    return pd.DataFrame({
-        "id": ["ceo", "ops", "hr", "a", "b", "c"],
-        "manager": ["", "ceo", "ceo", "ops", "ops", "hr"],
-        "department": ["board", "operations", "hr", "operations", "operations", "hr"],
-    })
+    return pd.DataFrame(
+        {
+            "id": ["ceo", "ops", "hr", "a", "b", "c"],
+            "manager": ["", "ceo", "ceo", "ops", "ops", "hr"],
+            "department": ["board", "operations", "hr", "operations", "operations", "hr"],
+        }
+    )
 
 
 def test_org_chart_builds_the_hierarchy_of_those_people(tmp_path):
@@ -124,26 +130,37 @@ def test_org_chart_builds_the_hierarchy_of_those_people(tmp_path):
     assert org.watch[[a]].indices.tolist() == org.index_of(["ops"]).tolist()
     res = swarm.simulate(org, swarm.Cascade(swarm.Constant(1.0)), swarm.Shock(["a"]), seed=0)
     assert dict(zip(org.ids, res.arrival_times[0])) == {
-        "a": 0, "ops": 1, "b": 2, "ceo": 2, "hr": 3, "c": 4}
-    assert swarm.Shock("bottom").origins(org, np.random.default_rng(0))[0] in \
-        org.index_of(["a", "b", "c"])
+        "a": 0,
+        "ops": 1,
+        "b": 2,
+        "ceo": 2,
+        "hr": 3,
+        "c": 4,
+    }
+    assert swarm.Shock("bottom").origins(org, np.random.default_rng(0))[0] in org.index_of(
+        ["a", "b", "c"]
+    )
 
 
 def test_org_chart_numeric_ids_with_blank_managers():
-    chart = pd.DataFrame({"id": [10, 11, 12], "manager": [None, 10.0, 10.0],
-                          "department": ["x", "y", "y"]})
+    chart = pd.DataFrame(
+        {"id": [10, 11, 12], "manager": [None, 10.0, 10.0], "department": ["x", "y", "y"]}
+    )
     org = swarm.from_org_chart(chart)
     assert org.ids.tolist() == [10, 11, 12] and org.level.tolist() == [0, 1, 1]
 
 
-@pytest.mark.parametrize("edit, match", [
-    (lambda c: c.assign(manager=["c", "ceo", "ceo", "ops", "ops", "hr"]), "cycle"),
-    (lambda c: c.assign(manager=["", "ceo", "ceo", "ops", "ops", "zoe"]), "missing manager"),
-    (lambda c: c.assign(id=["ceo", "ops", "hr", "a", "a", "c"]), "appears twice"),
-    (lambda c: c.assign(manager=["", "ceo", "ceo", "a", "ops", "hr"]), "their own manager"),
-    (lambda c: c.drop(columns="department"), "has no column for the department"),
-    (lambda c: c.iloc[:0], "no people"),
-])
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda c: c.assign(manager=["c", "ceo", "ceo", "ops", "ops", "hr"]), "cycle"),
+        (lambda c: c.assign(manager=["", "ceo", "ceo", "ops", "ops", "zoe"]), "missing manager"),
+        (lambda c: c.assign(id=["ceo", "ops", "hr", "a", "a", "c"]), "appears twice"),
+        (lambda c: c.assign(manager=["", "ceo", "ceo", "a", "ops", "hr"]), "their own manager"),
+        (lambda c: c.drop(columns="department"), "has no column for the department"),
+        (lambda c: c.iloc[:0], "no people"),
+    ],
+)
 def test_malformed_org_charts_are_refused(edit, match):
     with pytest.raises(ValueError, match=match):
         swarm.from_org_chart(edit(_chart()))
@@ -156,9 +173,13 @@ def test_org_chart_from_a_missing_file():
 
 def test_large_org_chart_is_renumbered_invisibly():
     org = swarm.hierarchy(6000, span=5)
-    chart = pd.DataFrame({"id": [f"p{i}" for i in range(6000)],
-                          "manager": [""] + [f"p{m}" for m in org.manager[1:]],
-                          "department": [org.department_names[d] for d in org.department]})
+    chart = pd.DataFrame(
+        {
+            "id": [f"p{i}" for i in range(6000)],
+            "manager": [""] + [f"p{m}" for m in org.manager[1:]],
+            "department": [org.department_names[d] for d in org.department],
+        }
+    )
     chart = chart.sample(frac=1.0, random_state=1)  # an export in no useful order
     mine = swarm.from_org_chart(chart)
     assert mine._kernel["order"] is not None
@@ -181,15 +202,20 @@ def test_organisation_is_immutable_and_comparable():
     assert org.replace(name="x") == org.replace(name="y")  # names do not change the structure
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(watch=sp.csr_array(([1.0], ([0], [0])), shape=(2, 2))), "self-watching"),
-    (dict(watch=sp.csr_array(([-1.0], ([0], [1])), shape=(2, 2))), "finite and > 0"),
-    (dict(watch=sp.csr_array((2, 3))), "square"),
-    (dict(watch=sp.csr_array((2, 2)), level=[0]), "one value per agent"),
-    (dict(watch=sp.csr_array((2, 2)), ids=[1, 1]), "unique"),
-    (dict(watch=sp.csr_array(([1.0], ([0], [1])), shape=(2, 2)), channel=["email"]),
-     "channel must be one of"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(watch=sp.csr_array(([1.0], ([0], [0])), shape=(2, 2))), "self-watching"),
+        (dict(watch=sp.csr_array(([-1.0], ([0], [1])), shape=(2, 2))), "finite and > 0"),
+        (dict(watch=sp.csr_array((2, 3))), "square"),
+        (dict(watch=sp.csr_array((2, 2)), level=[0]), "one value per agent"),
+        (dict(watch=sp.csr_array((2, 2)), ids=[1, 1]), "unique"),
+        (
+            dict(watch=sp.csr_array(([1.0], ([0], [1])), shape=(2, 2)), channel=["email"]),
+            "channel must be one of",
+        ),
+    ],
+)
 def test_organisation_validation(kwargs, match):
     with pytest.raises(ValueError, match=match):
         swarm.Organisation(**kwargs)

@@ -33,8 +33,11 @@ def _ranks_copy(a, ks):
 
 
 # values with many ties and infs, as arrival times have (constant delays, never reached)
-_times = st.lists(st.one_of(st.sampled_from([0.0, 1.0, 2.0, np.inf]),
-                            st.floats(0.0, 100.0, allow_nan=False)), min_size=1, max_size=60)
+_times = st.lists(
+    st.one_of(st.sampled_from([0.0, 1.0, 2.0, np.inf]), st.floats(0.0, 100.0, allow_nan=False)),
+    min_size=1,
+    max_size=60,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -45,7 +48,7 @@ def test_select_is_the_order_statistic(values, data):
     v, b = _select_copy(a, k)
     assert v == order_statistic(a, k)
     # partitioned around it: nothing above it before, nothing below it after
-    assert (b[:k] <= v).all() and (b[k + 1:] >= v).all()
+    assert (b[:k] <= v).all() and (b[k + 1 :] >= v).all()
     assert sorted(b.tolist()) == sorted(a.tolist())  # a permutation of the input
 
 
@@ -63,7 +66,7 @@ def _large(kind, n, rng):
     if kind == "spread":
         return rng.gamma(20.0, 1.0, n)
     if kind == "ties":  # constant delays: a few hop counts, and the never reached
-        return rng.choice([0.0, 1.0, 2.0, 3.0, 4.0, np.inf], n, p=[.01, .09, .3, .3, .2, .1])
+        return rng.choice([0.0, 1.0, 2.0, 3.0, 4.0, np.inf], n, p=[0.01, 0.09, 0.3, 0.3, 0.2, 0.1])
     if kind == "sorted":
         return np.sort(rng.random(n))
     if kind == "reversed":
@@ -80,8 +83,10 @@ def test_ranks_of_large_buffers_by_sample_brackets(kind):
     rng = np.random.default_rng(len(kind))
     n = 100_003
     a = _large(kind, n, rng)
-    ks = np.array([0, rank10 := max(int(np.ceil(0.1 * n - 1e-9)), 1) - 1, n // 2,
-                   9 * n // 10, n - 1, n + 5], dtype=np.int64)
+    ks = np.array(
+        [0, rank10 := max(int(np.ceil(0.1 * n - 1e-9)), 1) - 1, n // 2, 9 * n // 10, n - 1, n + 5],
+        dtype=np.int64,
+    )
     assert rank10 > 0
     want = np.sort(a)
     got = _ranks_copy(a, ks)
@@ -101,29 +106,41 @@ def _org_with_order():
 
 CASES = {
     # simple cascade, bucket queue, drawn delays
-    "exponential, hierarchy, top": (lambda: swarm.hierarchy(2000, departments=[400] * 5),
-                                    swarm.Cascade(), swarm.Shock("top")),
+    "exponential, hierarchy, top": (
+        lambda: swarm.hierarchy(2000, departments=[400] * 5),
+        swarm.Cascade(),
+        swarm.Shock("top"),
+    ),
     # p < 1, ties everywhere (constant delays), several origins
-    "constant p=0.6, silos": (lambda: swarm.silos(1500, seed=2),
-                              swarm.Cascade(swarm.Constant(1.0), p=0.6),
-                              swarm.Shock("random", size=3)),
+    "constant p=0.6, silos": (
+        lambda: swarm.silos(1500, seed=2),
+        swarm.Cascade(swarm.Constant(1.0), p=0.6),
+        swarm.Shock("random", size=3),
+    ),
     # the heap: threshold, window, ignore
-    "threshold 2, window, ignore": (lambda: swarm.networked(1500, seed=4, departments=3),
-                                    swarm.Cascade(threshold=2, window=3.0, ignore=0.3),
-                                    swarm.Shock("random", size=5)),
+    "threshold 2, window, ignore": (
+        lambda: swarm.networked(1500, seed=4, departments=3),
+        swarm.Cascade(threshold=2, window=3.0, ignore=0.3),
+        swarm.Shock("random", size=5),
+    ),
     # the heap for a long tail; per-edge scales and channels on a renumbered graph
-    "lognormal sigma 2.5, renumbered": (_org_with_order,
-                                        swarm.Cascade(swarm.LogNormal(1.0, 2.5)),
-                                        swarm.Shock("random")),
+    "lognormal sigma 2.5, renumbered": (
+        _org_with_order,
+        swarm.Cascade(swarm.LogNormal(1.0, 2.5)),
+        swarm.Shock("random"),
+    ),
     # meetings: scheduled channel next to a drawn one
-    "scheduled formal": (lambda: swarm.adopt(swarm.hierarchy(1200, departments=[400] * 3), 0.5,
-                                             seed=1),
-                         swarm.Cascade({"formal": swarm.Scheduled(8.0),
-                                        "social": swarm.Exponential(1.0)}),
-                         swarm.Shock("bottom")),
+    "scheduled formal": (
+        lambda: swarm.adopt(swarm.hierarchy(1200, departments=[400] * 3), 0.5, seed=1),
+        swarm.Cascade({"formal": swarm.Scheduled(8.0), "social": swarm.Exponential(1.0)}),
+        swarm.Shock("bottom"),
+    ),
     # people away: metrics count the present only
-    "absences": (lambda: swarm.remove(swarm.hierarchy(1500, departments=[375] * 4), 0.2, seed=5),
-                 swarm.Cascade(swarm.Exponential(2.0)), swarm.Shock("random", size=2)),
+    "absences": (
+        lambda: swarm.remove(swarm.hierarchy(1500, departments=[375] * 4), 0.2, seed=5),
+        swarm.Cascade(swarm.Exponential(2.0)),
+        swarm.Shock("random", size=2),
+    ),
 }
 
 
@@ -139,8 +156,9 @@ def test_summary_equals_the_full_matrix(case):
     pd.testing.assert_frame_equal(s.metrics(), full.metrics(), check_exact=True)
     pd.testing.assert_frame_equal(s.summary(), full.summary(), check_exact=True)
     pd.testing.assert_frame_equal(s.curve(), full.curve(grid), check_exact=True)
-    np.testing.assert_array_equal(s.turned_by / s.present,
-                                  m.fraction_turned(full.present_times, grid))
+    np.testing.assert_array_equal(
+        s.turned_by / s.present, m.fraction_turned(full.present_times, grid)
+    )
     if org.department is not None:
         pd.testing.assert_frame_equal(s.by_department(), full.by_department(), check_exact=True)
     if org.level is not None:
@@ -214,12 +232,18 @@ def test_sweep_cells_and_robustness_equal_the_full_matrix():
     cell = runner({"structure": "x"})
     full = runner.result({"structure": "x"})  # the full Result of the same cell
     d = full.organisation.describe()
-    want = {"agents": full.n, "watched_mean": d["watched_mean"],
-            "watched_max": d["watched_max"], "runs": 25, **m.spread(full.metrics()),
-            "unit": full.unit}
+    want = {
+        "agents": full.n,
+        "watched_mean": d["watched_mean"],
+        "watched_max": d["watched_max"],
+        "runs": 25,
+        **m.spread(full.metrics()),
+        "unit": full.unit,
+    }
     assert cell["row"] == want
     np.testing.assert_array_equal(
-        cell["curve"], m.fraction_turned(full.present_times, np.array(times)).mean(axis=0))
+        cell["curve"], m.fraction_turned(full.present_times, np.array(times)).mean(axis=0)
+    )
 
     org = swarm.hierarchy(700)
     model = swarm.Cascade(swarm.Constant(1.0), p=0.8)

@@ -62,8 +62,9 @@ def test_shuffled_times_change_nothing_on_poisson_contacts():
     pairs = {(int(u), int(v)) for u, v in rng.integers(0, n, size=(200, 2)) if u != v}
     pairs |= {(k, (k + 1) % n) for k in range(n)}  # a ring, so everyone can be reached
     c = _poisson_contacts(sorted(pairs), rate=0.02, span=3000.0, seed=6)
-    table, _ = swarm.temporal.against_nulls(c, starts=4, realisations=3,
-                                            nulls=["times shuffled"], seed=7)
+    table, _ = swarm.temporal.against_nulls(
+        c, starts=4, realisations=3, nulls=["times shuffled"], seed=7
+    )
     for level in ("t10", "t25", "t50"):
         assert 0.8 < table.loc["times shuffled", f"slowdown_{level}"] < 1.25, table
 
@@ -86,8 +87,16 @@ def test_calibration_table_and_scatter(tmp_path):
     c = swarm.datasets.email_eu_core_temporal(time_unit="days")
     cal = swarm.temporal.calibrate(c, origins=4, starts=3, runs=10, seed=1)
     assert len(cal.table) == 12 and cal.unit == "days"
-    assert {"origin", "start", "t50_predicted", "t50_lo", "t50_hi", "t50_replayed",
-            "reach_predicted", "reach_replayed"} <= set(cal.table.columns)
+    assert {
+        "origin",
+        "start",
+        "t50_predicted",
+        "t50_lo",
+        "t50_hi",
+        "t50_replayed",
+        "reach_predicted",
+        "reach_replayed",
+    } <= set(cal.table.columns)
     assert (cal.table["t50_lo"] <= cal.table["t50_hi"]).all()
     fig = cal.plot(tmp_path / "cal.png")
     assert len(fig.axes) == 2 and (tmp_path / "cal.png").stat().st_size > 0

@@ -29,7 +29,7 @@ def test_independent_cascade_reach_is_bond_percolation():
     d, p, n, runs = 4, 0.5, 20_000, 300
     u = (math.sqrt(5) - 1) / 2
     assert abs(u - (1 - p + p * u ** (d - 1))) < 1e-12
-    S = 1 - u ** d
+    S = 1 - u**d
     org = _regular(n, d, seed=1)
     res = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0), p=p), runs=runs, seed=2)
     reach = res.metrics()["reach"].to_numpy()
@@ -72,8 +72,9 @@ def test_arrival_time_to_a_neighbour_is_the_minimum_over_paths():
     the origin turns at the minimum of n - 1 exponentials: mean 1 / (n - 1)."""
     n, runs = 30, 4000
     org = swarm.from_networkx(nx.complete_graph(n))
-    res = swarm.simulate(org, swarm.Cascade(swarm.Exponential(1.0)), swarm.Shock([0]),
-                         runs=runs, seed=4)
+    res = swarm.simulate(
+        org, swarm.Cascade(swarm.Exponential(1.0)), swarm.Shock([0]), runs=runs, seed=4
+    )
     first = np.sort(res.arrival_times, axis=1)[:, 1]
     # the mean of 4000 Exp(n-1) draws has relative sd 1/sqrt(4000) = 1.6 %: 5 sd
     assert first.mean() == pytest.approx(1 / (n - 1), rel=0.08)

@@ -34,8 +34,9 @@ def _random_org(n, degree, seed, *, channels=False):
 def test_constant_delays_record_the_shortest_path_tree(n):
     org = _random_org(n, 4, n)
     assert (org._kernel["order"] is not None) == (n >= 4096)
-    res = swarm.simulate(org, swarm.Cascade(swarm.Constant(2.0)), swarm.Shock([3]), seed=1,
-                         record="tree")
+    res = swarm.simulate(
+        org, swarm.Cascade(swarm.Constant(2.0)), swarm.Shock([3]), seed=1, record="tree"
+    )
     dist, pred = dijkstra(org.watch.T.tocsr() * 2.0, indices=3, return_predecessors=True)
     np.testing.assert_array_equal(res.arrival_times[0], dist)
     expected = np.where(pred < 0, -1, pred)  # scipy: -9999 for the origin and the unreached
@@ -58,10 +59,8 @@ def _public_delays(org, model, seed, runs):
     out = []
     for child in normalise_seed(seed).spawn(runs):
         keys = child.spawn(2)[1].generate_state(3, np.uint64)
-        d, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], kind, a, b, model.p,
-                           model.ignore)
-        out.append(dict(zip(zip(order[sender].tolist(), order[g["out_idx"]].tolist()),
-                            d.tolist())))
+        d, _ = _draw_edges(keys, g["out_scale"], g["out_chan"], kind, a, b, model.p, model.ignore)
+        out.append(dict(zip(zip(order[sender].tolist(), order[g["out_idx"]].tolist()), d.tolist())))
     return out
 
 
@@ -70,8 +69,13 @@ MODELS = [
     swarm.Cascade(swarm.LogNormal(1.0, 0.7), p=0.6),
     swarm.Cascade(swarm.Exponential(1.0), threshold=2, window=5.0),
     swarm.Cascade(swarm.Exponential(1.0), threshold=0.25, ignore=0.3, window=4.0),
-    swarm.Cascade({"formal": Scheduled(2.0, 0.3), "colleague": swarm.Exponential(1.0),
-                   "social": swarm.Constant(0.5)}),
+    swarm.Cascade(
+        {
+            "formal": Scheduled(2.0, 0.3),
+            "colleague": swarm.Exponential(1.0),
+            "social": swarm.Constant(0.5),
+        }
+    ),
 ]
 
 
@@ -80,13 +84,20 @@ MODELS = [
 CASES = [(m, 400) for m in MODELS] + [(m, 4500) for m in MODELS if m.threshold == 1]
 
 
-@pytest.mark.parametrize("model, n", CASES, ids=lambda c: c.describe() if hasattr(c, "p") else
-                         str(c))
+@pytest.mark.parametrize(
+    "model, n", CASES, ids=lambda c: c.describe() if hasattr(c, "p") else str(c)
+)
 def test_informer_turned_earlier_by_exactly_the_edge_delay(model, n):
     org = _random_org(n, 8, 7, channels=True)
     runs, seed = 6, 11
-    res = swarm.simulate(org, model, swarm.Shock("random", size=30, together=True), runs=runs,
-                         seed=seed, record="tree")
+    res = swarm.simulate(
+        org,
+        model,
+        swarm.Shock("random", size=30, together=True),
+        runs=runs,
+        seed=seed,
+        record="tree",
+    )
     delays = _public_delays(org, model, seed, runs)
     chan = {}
     if isinstance(model.latency, dict):
@@ -118,15 +129,16 @@ def test_threshold_informer_is_the_last_signal_needed():
     """With threshold m, exactly m - 1 watched agents' signals arrived before the informer's."""
     org = _random_org(300, 8, 3)
     model = swarm.Cascade(swarm.Exponential(1.0), threshold=3)
-    res = swarm.simulate(org, model, swarm.Shock("random", size=30, together=True), runs=4,
-                         seed=5, record="tree")
+    res = swarm.simulate(
+        org, model, swarm.Shock("random", size=30, together=True), runs=4, seed=5, record="tree"
+    )
     delays = _public_delays(org, model, 5, 4)
     w = org.watch
     checked = 0
     for r in range(4):
         t, inf = res.arrival_times[r], res.informed_by[r]
         for i in np.flatnonzero(np.isfinite(t) & (inf >= 0)).tolist():
-            watched = w.indices[w.indptr[i]:w.indptr[i + 1]].tolist()
+            watched = w.indices[w.indptr[i] : w.indptr[i + 1]].tolist()
             arrivals = sorted(t[j] + delays[r][(j, i)] for j in watched)
             assert arrivals[2] == t[i] == t[inf[i]] + delays[r][(int(inf[i]), i)]
             checked += 1
@@ -137,8 +149,7 @@ def test_threshold_informer_is_the_last_signal_needed():
 @settings(max_examples=60, deadline=None)
 @given(informer_forests(max_n=60))
 def test_subtree_kernel_matches_reference_on_random_forests(informed):
-    np.testing.assert_array_equal(_subtree_sizes(informed[None, :])[0],
-                                  subtree_sizes(informed))
+    np.testing.assert_array_equal(_subtree_sizes(informed[None, :])[0], subtree_sizes(informed))
 
 
 def test_subtree_kernel_matches_reference_on_simulated_trees():
@@ -162,13 +173,13 @@ def test_subtree_kernel_rejects_a_cycle():
 def test_star_centre_scores_n_minus_1():
     n = 12
     star = swarm.from_networkx(nx.star_graph(n - 1))  # centre 0, both directions
-    res = swarm.simulate(star, swarm.Cascade(), swarm.Shock([0]), runs=5, seed=1,
-                         record="tree")
+    res = swarm.simulate(star, swarm.Cascade(), swarm.Shock([0]), runs=5, seed=1, record="tree")
     top = res.messengers().iloc[0]
     assert top["id"] == 0 and top["score"] == n - 1 and top["direct"] == n - 1
     # random origins: the centre passes it to all but the leaf that started it
-    res = swarm.simulate(star, swarm.Cascade(), swarm.Shock("random"), runs=300, seed=2,
-                         record="tree")
+    res = swarm.simulate(
+        star, swarm.Cascade(), swarm.Shock("random"), runs=300, seed=2, record="tree"
+    )
     table = res.messengers().set_index("id")
     o = res.origins[:, 0]
     assert table.loc[0, "score"] == pytest.approx(np.mean(np.where(o == 0, n - 1, n - 2)))
@@ -197,8 +208,9 @@ def test_random_recursive_tree_descendants_match_polya_urn():
     g.add_nodes_from(range(trees * size))
     g.add_edges_from(zip(src, dst))  # parent -> child: the child watches its parent
     org = swarm.from_networkx(g)
-    res = swarm.simulate(org, swarm.Cascade(), swarm.Shock(list(range(0, trees * size, size))),
-                         seed=1, record="tree")
+    res = swarm.simulate(
+        org, swarm.Cascade(), swarm.Shock(list(range(0, trees * size, size))), seed=1, record="tree"
+    )
     desc = res.messengers().set_index("agent")["score"].sort_index().to_numpy()
     desc = desc.reshape(trees, size)
     assert np.all(desc[:, 0] == size - 1)
@@ -206,7 +218,7 @@ def test_random_recursive_tree_descendants_match_polya_urn():
         j = k + 1
         # subtree share ~ Beta(1, k): variance k / ((k + 1)^2 (k + 2)); 4.5 standard
         # errors of the mean over the trees keeps a false alarm below 1e-5
-        sd = size * np.sqrt(k / (j ** 2 * (j + 1))) / np.sqrt(trees)
+        sd = size * np.sqrt(k / (j**2 * (j + 1))) / np.sqrt(trees)
         assert abs((desc[:, k] + 1).mean() - size / j) < 4.5 * sd + 0.5, k
 
 
@@ -221,15 +233,21 @@ def test_messengers_table_has_departments_levels_and_direct_counts():
     org = swarm.hierarchy(400)
     res = swarm.simulate(org, swarm.Cascade(), runs=20, seed=3, record="tree")
     table = res.messengers()
-    assert list(table.columns) == ["id", "agent", "department", "level", "score", "direct",
-                                   "origin"]
+    assert list(table.columns) == [
+        "id",
+        "agent",
+        "department",
+        "level",
+        "score",
+        "direct",
+        "origin",
+    ]
     assert table.index[0] == 1 and table["score"].is_monotonic_decreasing
     assert table.iloc[0]["id"] == 0 and table.iloc[0]["level"] == 0  # the top carries it
     direct = np.zeros(org.n)
     for row in res.informed_by:
         np.add.at(direct, row[row >= 0], 1)
-    np.testing.assert_allclose(table.set_index("agent").sort_index()["direct"],
-                               direct / res.runs)
+    np.testing.assert_allclose(table.set_index("agent").sort_index()["direct"], direct / res.runs)
     assert set(table["department"]) == set(org.department_names)
     # everyone reached was told by someone: the direct counts add up
     reached = np.isfinite(res.arrival_times).sum() - res.origins.size

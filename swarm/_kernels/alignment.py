@@ -52,35 +52,156 @@ def _ndtri(p):
     q = p - 0.5
     if abs(q) <= 0.425:
         r = 0.180625 - q * q
-        return q * (((((((2509.0809287301226727 * r + 33430.575583588128105) * r
-                         + 67265.770927008700853) * r + 45921.953931549871457) * r
-                       + 13731.693765509461125) * r + 1971.5909503065514427) * r
-                     + 133.14166789178437745) * r + 3.387132872796366608) \
-            / (((((((5226.495278852854561 * r + 28729.085735721942674) * r
-                    + 39307.89580009271061) * r + 21213.794301586595867) * r
-                  + 5394.1960214247511077) * r + 687.1870074920579083) * r
-                + 42.313330701600911252) * r + 1.0)
+        return (
+            q
+            * (
+                (
+                    (
+                        (
+                            (
+                                (
+                                    (2509.0809287301226727 * r + 33430.575583588128105) * r
+                                    + 67265.770927008700853
+                                )
+                                * r
+                                + 45921.953931549871457
+                            )
+                            * r
+                            + 13731.693765509461125
+                        )
+                        * r
+                        + 1971.5909503065514427
+                    )
+                    * r
+                    + 133.14166789178437745
+                )
+                * r
+                + 3.387132872796366608
+            )
+            / (
+                (
+                    (
+                        (
+                            (
+                                (
+                                    (5226.495278852854561 * r + 28729.085735721942674) * r
+                                    + 39307.89580009271061
+                                )
+                                * r
+                                + 21213.794301586595867
+                            )
+                            * r
+                            + 5394.1960214247511077
+                        )
+                        * r
+                        + 687.1870074920579083
+                    )
+                    * r
+                    + 42.313330701600911252
+                )
+                * r
+                + 1.0
+            )
+        )
     r = math.sqrt(-math.log(p if q < 0.0 else 1.0 - p))
     if r <= 5.0:
         r -= 1.6
-        x = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r
-                  + 0.24178072517745061177) * r + 1.27045825245236838258) * r
-                + 3.64784832476320460504) * r + 5.7694972214606914055) * r
-              + 4.6303378461565452959) * r + 1.42343711074968357734) \
-            / (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r
-                    + 0.0151986665636164571966) * r + 0.14810397642748007459) * r
-                  + 0.68976733498510000455) * r + 1.6763848301838038494) * r
-                + 2.05319162663775882187) * r + 1.0)
+        x = (
+            (
+                (
+                    (
+                        (
+                            (
+                                (7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r
+                                + 0.24178072517745061177
+                            )
+                            * r
+                            + 1.27045825245236838258
+                        )
+                        * r
+                        + 3.64784832476320460504
+                    )
+                    * r
+                    + 5.7694972214606914055
+                )
+                * r
+                + 4.6303378461565452959
+            )
+            * r
+            + 1.42343711074968357734
+        ) / (
+            (
+                (
+                    (
+                        (
+                            (
+                                (1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r
+                                + 0.0151986665636164571966
+                            )
+                            * r
+                            + 0.14810397642748007459
+                        )
+                        * r
+                        + 0.68976733498510000455
+                    )
+                    * r
+                    + 1.6763848301838038494
+                )
+                * r
+                + 2.05319162663775882187
+            )
+            * r
+            + 1.0
+        )
     else:
         r -= 5.0
-        x = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
-                  + 0.0012426609473880784386) * r + 0.026532189526576123093) * r
-                + 0.29656057182850489123) * r + 1.7848265399172913358) * r
-              + 5.4637849111641143699) * r + 6.6579046435011037772) \
-            / (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r
-                    + 1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r
-                  + 0.0148753612908506148525) * r + 0.13692988092273580531) * r
-                + 0.59983220655588793769) * r + 1.0)
+        x = (
+            (
+                (
+                    (
+                        (
+                            (
+                                (2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
+                                + 0.0012426609473880784386
+                            )
+                            * r
+                            + 0.026532189526576123093
+                        )
+                        * r
+                        + 0.29656057182850489123
+                    )
+                    * r
+                    + 1.7848265399172913358
+                )
+                * r
+                + 5.4637849111641143699
+            )
+            * r
+            + 6.6579046435011037772
+        ) / (
+            (
+                (
+                    (
+                        (
+                            (
+                                (2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r
+                                + 1.8463183175100546818e-5
+                            )
+                            * r
+                            + 7.868691311456132591e-4
+                        )
+                        * r
+                        + 0.0148753612908506148525
+                    )
+                    * r
+                    + 0.13692988092273580531
+                )
+                * r
+                + 0.59983220655588793769
+            )
+            * r
+            + 1.0
+        )
     return -x if q < 0.0 else x
 
 
@@ -100,8 +221,11 @@ def _agent_normals(key, t, n, i, dim):
     x0 = _ndtri(_open_uniform(key, base))
     if dim == 2:
         return x0, 0.0, 0.0
-    return (x0, _ndtri(_open_uniform(key, base + np.uint64(1))),
-            _ndtri(_open_uniform(key, base + np.uint64(2))))
+    return (
+        x0,
+        _ndtri(_open_uniform(key, base + np.uint64(1))),
+        _ndtri(_open_uniform(key, base + np.uint64(2))),
+    )
 
 
 @njit(cache=True)
@@ -163,8 +287,28 @@ def _turn(hx, hy, hz, tx, ty, tz, sx, sy, sz, a, b, inertia, friction, dt):
     return hx, hy, hz, px, py, pz
 
 
-def _step(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd, inertia,
-          friction, dt, a, b, key, t, cut, times, min_dot):
+def _step(
+    in_ptr,
+    in_idx,
+    h,
+    s,
+    h_new,
+    s_new,
+    held,
+    dim,
+    coupling,
+    noise_sd,
+    inertia,
+    friction,
+    dt,
+    a,
+    b,
+    key,
+    t,
+    cut,
+    times,
+    min_dot,
+):
     """One double-buffered step of every agent (step ``t`` -> ``t + 1``).
 
     ``noise_sd`` is ``noise * sqrt(dt)``; agent ``i``'s noise is
@@ -213,8 +357,9 @@ def _step(in_ptr, in_idx, h, s, h_new, s_new, held, dim, coupling, noise_sd, ine
                 tx += noise_sd * (hy * ez - hz * ey)
                 ty += noise_sd * (hz * ex - hx * ez)
                 tz += noise_sd * (hx * ey - hy * ex)
-        hx, hy, hz, px, py, pz = _turn(hx, hy, hz, tx, ty, tz, s[i, 0], s[i, 1], s[i, 2],
-                                       a, b, inertia, friction, dt)
+        hx, hy, hz, px, py, pz = _turn(
+            hx, hy, hz, tx, ty, tz, s[i, 0], s[i, 1], s[i, 2], a, b, inertia, friction, dt
+        )
         s_new[i, 0] = px
         s_new[i, 1] = py
         s_new[i, 2] = pz
@@ -296,8 +441,25 @@ def _constants(inertia, friction, dt, noise, angle):
 
 
 @njit(cache=True)
-def _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
-               steps, record_every, absent, origins, key, times, min_dot, order):
+def _align_run(
+    in_ptr,
+    in_idx,
+    dim,
+    coupling,
+    noise,
+    inertia,
+    friction,
+    dt,
+    angle,
+    steps,
+    record_every,
+    absent,
+    origins,
+    key,
+    times,
+    min_dot,
+    order,
+):
     """One replicate, agents in order.
 
     The origins are turned by ``angle`` in the x-y plane at time 0 and held
@@ -307,12 +469,31 @@ def _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angl
     ``min_dot[i]`` the smallest cosine of the turn reached; ``order[q]`` the
     polarisation ``|mean h|`` after step ``q * record_every``.
     """
-    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order,
-                                absent)
+    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order, absent)
     a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
     for t in range(steps):
-        _align_step(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia,
-                    friction, dt, a, b, key, t, cut, times, min_dot)
+        _align_step(
+            in_ptr,
+            in_idx,
+            h,
+            s,
+            h2,
+            s2,
+            held,
+            dim,
+            coupling,
+            noise_sd,
+            inertia,
+            friction,
+            dt,
+            a,
+            b,
+            key,
+            t,
+            cut,
+            times,
+            min_dot,
+        )
         if (t + 1) % record_every == 0:
             order[(t + 1) // record_every] = _polarisation(h2, absent)
         h, h2 = h2, h
@@ -320,8 +501,25 @@ def _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angl
 
 
 @njit(cache=True, parallel=True)
-def _alignment_runs(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
-                    steps, record_every, absent, origins, keys, times, min_dot, order):
+def _alignment_runs(
+    in_ptr,
+    in_idx,
+    dim,
+    coupling,
+    noise,
+    inertia,
+    friction,
+    dt,
+    angle,
+    steps,
+    record_every,
+    absent,
+    origins,
+    keys,
+    times,
+    min_dot,
+    order,
+):
     """Independent replicates in parallel, replicate ``r`` drawing from ``keys[r]``.
 
     ``origins`` is (runs, size) in kernel numbering; ``times``/``min_dot``
@@ -330,21 +528,73 @@ def _alignment_runs(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
     same for any number of threads.
     """
     for r in prange(keys.shape[0]):
-        _align_run(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle, steps,
-                   record_every, absent, origins[r], keys[r], times[r], min_dot[r], order[r])
+        _align_run(
+            in_ptr,
+            in_idx,
+            dim,
+            coupling,
+            noise,
+            inertia,
+            friction,
+            dt,
+            angle,
+            steps,
+            record_every,
+            absent,
+            origins[r],
+            keys[r],
+            times[r],
+            min_dot[r],
+            order[r],
+        )
 
 
 @njit(cache=True)
-def _alignment_run_agents(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
-                          angle, steps, record_every, absent, origins, key, times, min_dot,
-                          order):
+def _alignment_run_agents(
+    in_ptr,
+    in_idx,
+    dim,
+    coupling,
+    noise,
+    inertia,
+    friction,
+    dt,
+    angle,
+    steps,
+    record_every,
+    absent,
+    origins,
+    key,
+    times,
+    min_dot,
+    order,
+):
     """One replicate with its agents stepped in parallel: the same bits as ``_align_run``."""
-    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order,
-                                absent)
+    h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order, absent)
     a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
     for t in range(steps):
-        _step_agents(in_ptr, in_idx, h, s, h2, s2, held, dim, coupling, noise_sd, inertia,
-                     friction, dt, a, b, key, t, cut, times, min_dot)
+        _step_agents(
+            in_ptr,
+            in_idx,
+            h,
+            s,
+            h2,
+            s2,
+            held,
+            dim,
+            coupling,
+            noise_sd,
+            inertia,
+            friction,
+            dt,
+            a,
+            b,
+            key,
+            t,
+            cut,
+            times,
+            min_dot,
+        )
         if (t + 1) % record_every == 0:
             order[(t + 1) // record_every] = _polarisation(h2, absent)
         h, h2 = h2, h

@@ -50,16 +50,39 @@ def _cos_sin(x):
     """
     if abs(x) < 0.0625:
         x2 = x * x
-        c = 1.0 - x2 * (0.5 - x2 * (1.0 / 24.0 - x2 * (1.0 / 720.0 - x2 * (
-            1.0 / 40320.0 - x2 * (1.0 / 3628800.0)))))
-        sn = x * (1.0 - x2 * (1.0 / 6.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 5040.0 - x2 * (
-            1.0 / 362880.0)))))
+        c = 1.0 - x2 * (
+            0.5
+            - x2 * (1.0 / 24.0 - x2 * (1.0 / 720.0 - x2 * (1.0 / 40320.0 - x2 * (1.0 / 3628800.0))))
+        )
+        sn = x * (
+            1.0
+            - x2 * (1.0 / 6.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 5040.0 - x2 * (1.0 / 362880.0))))
+        )
         return c, sn
     return math.cos(x), math.sin(x)
 
 
-def _step(in_ptr, in_idx, h, s, h_new, s_new, held, coupling, noise_sd, inertia, friction,
-          dt, a, b, key, t, cut, times, min_dot):
+def _step(
+    in_ptr,
+    in_idx,
+    h,
+    s,
+    h_new,
+    s_new,
+    held,
+    coupling,
+    noise_sd,
+    inertia,
+    friction,
+    dt,
+    a,
+    b,
+    key,
+    t,
+    cut,
+    times,
+    min_dot,
+):
     """One double-buffered step of every agent; ``h`` is (n, 2), ``s`` is (n,)."""
     n = h.shape[0]
     for i in prange(n):
@@ -157,18 +180,73 @@ def _start(n, origins, angle, times, min_dot, order, absent):
 
 
 @njit(cache=True)
-def _run(in_ptr, in_idx, coupling, noise, inertia, friction, dt, angle, steps, record_every,
-         absent, origins, key, times, min_dot, order, agents_parallel):
+def _run(
+    in_ptr,
+    in_idx,
+    coupling,
+    noise,
+    inertia,
+    friction,
+    dt,
+    angle,
+    steps,
+    record_every,
+    absent,
+    origins,
+    key,
+    times,
+    min_dot,
+    order,
+    agents_parallel,
+):
     """One replicate; its agents stepped in parallel if ``agents_parallel``."""
     h, s, h2, s2, held = _start(times.shape[0], origins, angle, times, min_dot, order, absent)
     a, b, noise_sd, cut = _constants(inertia, friction, dt, noise, angle)
     for t in range(steps):
         if agents_parallel:
-            _step_agents(in_ptr, in_idx, h, s, h2, s2, held, coupling, noise_sd, inertia,
-                         friction, dt, a, b, key, t, cut, times, min_dot)
+            _step_agents(
+                in_ptr,
+                in_idx,
+                h,
+                s,
+                h2,
+                s2,
+                held,
+                coupling,
+                noise_sd,
+                inertia,
+                friction,
+                dt,
+                a,
+                b,
+                key,
+                t,
+                cut,
+                times,
+                min_dot,
+            )
         else:
-            _step_serial(in_ptr, in_idx, h, s, h2, s2, held, coupling, noise_sd, inertia,
-                         friction, dt, a, b, key, t, cut, times, min_dot)
+            _step_serial(
+                in_ptr,
+                in_idx,
+                h,
+                s,
+                h2,
+                s2,
+                held,
+                coupling,
+                noise_sd,
+                inertia,
+                friction,
+                dt,
+                a,
+                b,
+                key,
+                t,
+                cut,
+                times,
+                min_dot,
+            )
         if (t + 1) % record_every == 0:
             order[(t + 1) // record_every] = _polarisation(h2, absent)
         h, h2 = h2, h
@@ -176,18 +254,85 @@ def _run(in_ptr, in_idx, coupling, noise, inertia, friction, dt, angle, steps, r
 
 
 @njit(cache=True, parallel=True)
-def _alignment_runs_2d(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt, angle,
-                       steps, record_every, absent, origins, keys, times, min_dot, order):
+def _alignment_runs_2d(
+    in_ptr,
+    in_idx,
+    dim,
+    coupling,
+    noise,
+    inertia,
+    friction,
+    dt,
+    angle,
+    steps,
+    record_every,
+    absent,
+    origins,
+    keys,
+    times,
+    min_dot,
+    order,
+):
     """Replicates in parallel, as ``alignment._alignment_runs`` (``dim`` is 2)."""
     for r in prange(keys.shape[0]):
-        _run(in_ptr, in_idx, coupling, noise, inertia, friction, dt, angle, steps,
-             record_every, absent, origins[r], keys[r], times[r], min_dot[r], order[r], False)
+        _run(
+            in_ptr,
+            in_idx,
+            coupling,
+            noise,
+            inertia,
+            friction,
+            dt,
+            angle,
+            steps,
+            record_every,
+            absent,
+            origins[r],
+            keys[r],
+            times[r],
+            min_dot[r],
+            order[r],
+            False,
+        )
 
 
 @njit(cache=True)
-def _alignment_run_agents_2d(in_ptr, in_idx, dim, coupling, noise, inertia, friction, dt,
-                             angle, steps, record_every, absent, origins, key, times, min_dot,
-                             order):
+def _alignment_run_agents_2d(
+    in_ptr,
+    in_idx,
+    dim,
+    coupling,
+    noise,
+    inertia,
+    friction,
+    dt,
+    angle,
+    steps,
+    record_every,
+    absent,
+    origins,
+    key,
+    times,
+    min_dot,
+    order,
+):
     """One replicate, as ``alignment._alignment_run_agents`` (``dim`` is 2)."""
-    _run(in_ptr, in_idx, coupling, noise, inertia, friction, dt, angle, steps, record_every,
-         absent, origins, key, times, min_dot, order, times.shape[0] >= _AGENTS_PARALLEL)
+    _run(
+        in_ptr,
+        in_idx,
+        coupling,
+        noise,
+        inertia,
+        friction,
+        dt,
+        angle,
+        steps,
+        record_every,
+        absent,
+        origins,
+        key,
+        times,
+        min_dot,
+        order,
+        times.shape[0] >= _AGENTS_PARALLEL,
+    )

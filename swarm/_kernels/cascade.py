@@ -59,8 +59,7 @@ def _edge_delay(e, scale, kind, a, b, key):
 
 
 @njit(inline="always")
-def _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, delays, one_law,
-           unit_scale):
+def _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, delays, one_law, unit_scale):
     """Delay of out-edge ``e`` in this run (inf: the edge did not pass it).
 
     ``one_law``: every channel has the law in slot 0, so the per-edge
@@ -99,8 +98,9 @@ def _draw_edges(keys, out_scale, out_chan, law_kind, law_a, law_b, p, ignore):
     none = np.empty(0, dtype=np.float64)
     none_b = np.empty(0, dtype=np.bool_)
     for e in range(m):
-        delays[e] = _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, none,
-                           False, False)
+        delays[e] = _delay(
+            e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, none, False, False
+        )
         ignored[e] = ignore > 0.0 and _ignored(e, ignore, keys, none_b)
     return delays, ignored
 
@@ -158,9 +158,29 @@ def _candidate(i, in_ptr, arr, arr_ign, use_ignore, m, window, buf_t, buf_s):
 
 
 @njit(inline="always")
-def _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times, informed, delta,
-                    nb, mode, law_kind, law_a, law_b, p, keys, delays, one_law, unit_scale,
-                    link, buf_e, buf_a):
+def _bucket_cascade(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    origins,
+    times,
+    informed,
+    delta,
+    nb,
+    mode,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    keys,
+    delays,
+    one_law,
+    unit_scale,
+    link,
+    buf_e,
+    buf_a,
+):
     """Simple cascade (threshold 1, no window, nothing ignored) on a bucket queue.
 
     ``mode`` is a constant at each call site, so its branches fold away:
@@ -223,8 +243,19 @@ def _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times, infor
             for c in range(cnt):
                 e = buf_e[c]
                 ch = 0 if one_law else out_chan[e]
-                d = _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys,
-                           delays, one_law, unit_scale)
+                d = _delay(
+                    e,
+                    out_scale,
+                    out_chan,
+                    law_kind,
+                    law_a,
+                    law_b,
+                    p,
+                    keys,
+                    delays,
+                    one_law,
+                    unit_scale,
+                )
                 a = _arrival(t, d, law_kind[ch], law_a[ch], law_b[ch])
                 i = out_idx[e]
                 buf_e[kept] = i  # from here on the receiver, not the edge
@@ -284,20 +315,92 @@ def _scratch(n, out_ptr):
 
 
 @njit(cache=True)
-def _cascade_core(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
-                  window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
-                  keys, delays, ignored, origins, times, informed):
+def _cascade_core(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    out_slot,
+    in_ptr,
+    in_idx,
+    thresh,
+    window,
+    simple,
+    one_law,
+    unit_scale,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    ignore,
+    keys,
+    delays,
+    ignored,
+    origins,
+    times,
+    informed,
+):
     """One cascade from ``origins`` with its own scratch (see ``_cascade_one``)."""
     link, buf_e, buf_a = _scratch(times.shape[0], out_ptr)
-    _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
-                 window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
-                 keys, delays, ignored, origins, times, informed, link, buf_e, buf_a)
+    _cascade_one(
+        out_ptr,
+        out_idx,
+        out_scale,
+        out_chan,
+        out_slot,
+        in_ptr,
+        in_idx,
+        thresh,
+        window,
+        simple,
+        one_law,
+        unit_scale,
+        law_kind,
+        law_a,
+        law_b,
+        p,
+        ignore,
+        keys,
+        delays,
+        ignored,
+        origins,
+        times,
+        informed,
+        link,
+        buf_e,
+        buf_a,
+    )
 
 
 @njit(cache=True)
-def _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
-                 window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
-                 keys, delays, ignored, origins, times, informed, link, buf_e, buf_a):
+def _cascade_one(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    out_slot,
+    in_ptr,
+    in_idx,
+    thresh,
+    window,
+    simple,
+    one_law,
+    unit_scale,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    ignore,
+    keys,
+    delays,
+    ignored,
+    origins,
+    times,
+    informed,
+    link,
+    buf_e,
+    buf_a,
+):
     """One cascade from ``origins``; turn times into ``times`` (inf: never).
 
     ``informed[i]`` receives the agent whose signal completed ``i``'s count
@@ -324,24 +427,83 @@ def _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx
             # 60 % more time at 10^7 edges (numba does not unswitch them).
             delta, nb = _law_buckets(law_kind[0], law_a[0], law_b[0])
             if nb > 0:
-                _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times,
-                                informed, delta, nb, 0, law_kind, law_a, law_b, p, keys,
-                                delays, one_law, unit_scale, link, buf_e, buf_a)
+                _bucket_cascade(
+                    out_ptr,
+                    out_idx,
+                    out_scale,
+                    out_chan,
+                    origins,
+                    times,
+                    informed,
+                    delta,
+                    nb,
+                    0,
+                    law_kind,
+                    law_a,
+                    law_b,
+                    p,
+                    keys,
+                    delays,
+                    one_law,
+                    unit_scale,
+                    link,
+                    buf_e,
+                    buf_a,
+                )
                 return
         elif predrawn and not (law_kind == SCHEDULED).any():
             delta, nb = _array_buckets(delays)
             if nb > 0:
-                _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times,
-                                informed, delta, nb, 1, law_kind, law_a, law_b, p, keys,
-                                delays, one_law, unit_scale, link, buf_e, buf_a)
+                _bucket_cascade(
+                    out_ptr,
+                    out_idx,
+                    out_scale,
+                    out_chan,
+                    origins,
+                    times,
+                    informed,
+                    delta,
+                    nb,
+                    1,
+                    law_kind,
+                    law_a,
+                    law_b,
+                    p,
+                    keys,
+                    delays,
+                    one_law,
+                    unit_scale,
+                    link,
+                    buf_e,
+                    buf_a,
+                )
                 return
         elif not predrawn:
-            delta, nb = _general_buckets(law_kind, law_a, law_b, one_law, unit_scale,
-                                         out_scale)
+            delta, nb = _general_buckets(law_kind, law_a, law_b, one_law, unit_scale, out_scale)
             if nb > 0:
-                _bucket_cascade(out_ptr, out_idx, out_scale, out_chan, origins, times,
-                                informed, delta, nb, 2, law_kind, law_a, law_b, p, keys,
-                                delays, one_law, unit_scale, link, buf_e, buf_a)
+                _bucket_cascade(
+                    out_ptr,
+                    out_idx,
+                    out_scale,
+                    out_chan,
+                    origins,
+                    times,
+                    informed,
+                    delta,
+                    nb,
+                    2,
+                    law_kind,
+                    law_a,
+                    law_b,
+                    p,
+                    keys,
+                    delays,
+                    one_law,
+                    unit_scale,
+                    link,
+                    buf_e,
+                    buf_a,
+                )
                 return
     keys_h = np.empty(n, dtype=np.float64)
     vals_h = np.empty(n, dtype=np.int32)
@@ -360,8 +522,19 @@ def _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx
             for e in range(out_ptr[j], out_ptr[j + 1]):
                 i = out_idx[e]
                 c = 0 if one_law else out_chan[e]
-                d = _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, delays,
-                           one_law, unit_scale)
+                d = _delay(
+                    e,
+                    out_scale,
+                    out_chan,
+                    law_kind,
+                    law_a,
+                    law_b,
+                    p,
+                    keys,
+                    delays,
+                    one_law,
+                    unit_scale,
+                )
                 a = _arrival(t, d, law_kind[c], law_a[c], law_b[c])
                 if a < times[i]:
                     times[i] = a
@@ -386,8 +559,9 @@ def _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx
             if pos[i] == FINAL:
                 continue
             c = 0 if one_law else out_chan[e]
-            d = _delay(e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, delays,
-                       one_law, unit_scale)
+            d = _delay(
+                e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, delays, one_law, unit_scale
+            )
             a = _arrival(t, d, law_kind[c], law_a[c], law_b[c])
             if a >= times[i]:
                 continue  # a later signal cannot make i turn earlier
@@ -395,17 +569,38 @@ def _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx
             arr[s] = a
             if use_ignore:
                 arr_ign[s] = _ignored(e, ignore, keys, ignored)
-            cand, slot = _candidate(i, in_ptr, arr, arr_ign, use_ignore, thresh[i], window,
-                                    buf_t, buf_s)
+            cand, slot = _candidate(
+                i, in_ptr, arr, arr_ign, use_ignore, thresh[i], window, buf_t, buf_s
+            )
             if cand < times[i]:
                 times[i] = cand
                 informed[i] = in_idx[slot]
                 size = _heap_update(keys_h, vals_h, pos, size, cand, i)
 
 
-def _cascade_runs(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
-                  thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b, p,
-                  ignore, origins, keys, times, informed):
+def _cascade_runs(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    out_slot,
+    in_ptr,
+    in_idx,
+    thresh,
+    window,
+    simple,
+    one_law,
+    unit_scale,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    ignore,
+    origins,
+    keys,
+    times,
+    informed,
+):
     """Independent replicates in parallel, replicate ``r`` drawing from ``keys[r]``.
 
     ``origins`` is (runs, size) in kernel numbering; ``keys`` (runs, 3)
@@ -415,19 +610,81 @@ def _cascade_runs(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_id
     """
     blocks = max(1, min(keys.shape[0], get_num_threads()))
     if blocks == 1:  # one run or one thread: no parallel region to wake threads for
-        _cascade_serial(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
-                        thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b,
-                        p, ignore, origins, keys, times, informed)
+        _cascade_serial(
+            out_ptr,
+            out_idx,
+            out_scale,
+            out_chan,
+            out_slot,
+            in_ptr,
+            in_idx,
+            thresh,
+            window,
+            simple,
+            one_law,
+            unit_scale,
+            law_kind,
+            law_a,
+            law_b,
+            p,
+            ignore,
+            origins,
+            keys,
+            times,
+            informed,
+        )
         return
-    _cascade_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
-                    window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
-                    origins, keys, times, informed, blocks)
+    _cascade_blocks(
+        out_ptr,
+        out_idx,
+        out_scale,
+        out_chan,
+        out_slot,
+        in_ptr,
+        in_idx,
+        thresh,
+        window,
+        simple,
+        one_law,
+        unit_scale,
+        law_kind,
+        law_a,
+        law_b,
+        p,
+        ignore,
+        origins,
+        keys,
+        times,
+        informed,
+        blocks,
+    )
 
 
 @njit(cache=True, parallel=True)
-def _cascade_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
-                    thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b, p,
-                    ignore, origins, keys, times, informed, blocks):
+def _cascade_blocks(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    out_slot,
+    in_ptr,
+    in_idx,
+    thresh,
+    window,
+    simple,
+    one_law,
+    unit_scale,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    ignore,
+    origins,
+    keys,
+    times,
+    informed,
+    blocks,
+):
     """``_cascade_runs`` in ``blocks`` blocks of consecutive runs, one per thread.
 
     Each block has its own scratch, kept warm in cache from run to run (a
@@ -441,23 +698,91 @@ def _cascade_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_
     for blk in prange(blocks):
         link, buf_e, buf_a = _scratch(n, out_ptr)
         for r in range(blk * runs // blocks, (blk + 1) * runs // blocks):
-            _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
-                         thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b,
-                         p, ignore, keys[r], no_delays, no_ignored, origins[r], times[r],
-                         informed[r], link, buf_e, buf_a)
+            _cascade_one(
+                out_ptr,
+                out_idx,
+                out_scale,
+                out_chan,
+                out_slot,
+                in_ptr,
+                in_idx,
+                thresh,
+                window,
+                simple,
+                one_law,
+                unit_scale,
+                law_kind,
+                law_a,
+                law_b,
+                p,
+                ignore,
+                keys[r],
+                no_delays,
+                no_ignored,
+                origins[r],
+                times[r],
+                informed[r],
+                link,
+                buf_e,
+                buf_a,
+            )
 
 
 @njit(cache=True)
-def _cascade_serial(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
-                    window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
-                    origins, keys, times, informed):
+def _cascade_serial(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    out_slot,
+    in_ptr,
+    in_idx,
+    thresh,
+    window,
+    simple,
+    one_law,
+    unit_scale,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    ignore,
+    origins,
+    keys,
+    times,
+    informed,
+):
     """``_cascade_runs`` on the calling thread, one scratch for all runs."""
     n = times.shape[1]
     no_delays = np.empty(0, dtype=np.float64)
     no_ignored = np.empty(0, dtype=np.bool_)
     link, buf_e, buf_a = _scratch(n, out_ptr)
     for r in range(keys.shape[0]):
-        _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx, thresh,
-                     window, simple, one_law, unit_scale, law_kind, law_a, law_b, p, ignore,
-                     keys[r], no_delays, no_ignored, origins[r], times[r], informed[r], link,
-                     buf_e, buf_a)
+        _cascade_one(
+            out_ptr,
+            out_idx,
+            out_scale,
+            out_chan,
+            out_slot,
+            in_ptr,
+            in_idx,
+            thresh,
+            window,
+            simple,
+            one_law,
+            unit_scale,
+            law_kind,
+            law_a,
+            law_b,
+            p,
+            ignore,
+            keys[r],
+            no_delays,
+            no_ignored,
+            origins[r],
+            times[r],
+            informed[r],
+            link,
+            buf_e,
+            buf_a,
+        )

@@ -89,8 +89,10 @@ def _select_nearest(pos, cand_ptr, cand_idx, bound, k, deltas, gen, nb_idx, nb_c
         for a in range(1, m):
             e = order[a]
             b = a - 1
-            while b >= 0 and (d2[order[b]] > d2[e] or (
-                    d2[order[b]] == d2[e] and cand_idx[lo + order[b]] > cand_idx[lo + e])):
+            while b >= 0 and (
+                d2[order[b]] > d2[e]
+                or (d2[order[b]] == d2[e] and cand_idx[lo + order[b]] > cand_idx[lo + e])
+            ):
                 order[b + 1] = order[b]
                 b -= 1
             order[b + 1] = e
@@ -134,9 +136,39 @@ def _pair_force(r, spacing):
 
 
 @njit(cache=True, parallel=True)
-def _flock_step(pos, h, s, pos_new, h_new, s_new, nb_ptr, nb_idx, nb_cnt, held, ids,
-                coupling, cohesion, spacing, noise_sd, inertia, friction, speed, dt, a, b,
-                key, t, n_ids, time0, track, u_old, e2, half, times, peak):
+def _flock_step(
+    pos,
+    h,
+    s,
+    pos_new,
+    h_new,
+    s_new,
+    nb_ptr,
+    nb_idx,
+    nb_cnt,
+    held,
+    ids,
+    coupling,
+    cohesion,
+    spacing,
+    noise_sd,
+    inertia,
+    friction,
+    speed,
+    dt,
+    a,
+    b,
+    key,
+    t,
+    n_ids,
+    time0,
+    track,
+    u_old,
+    e2,
+    half,
+    times,
+    peak,
+):
     """Move every bird one step (step ``t`` -> ``t + 1``), double-buffered.
 
     Social force on bird ``i`` from its neighbours ``W(i)`` (``nb_cnt[i]`` of
@@ -204,8 +236,9 @@ def _flock_step(pos, h, s, pos_new, h_new, s_new, nb_ptr, nb_idx, nb_cnt, held, 
                 tx += noise_sd * (hy * ez - hz * ey)
                 ty += noise_sd * (hz * ex - hx * ez)
                 tz += noise_sd * (hx * ey - hy * ex)
-            hx, hy, hz, px, py, pz = _turn(hx, hy, hz, tx, ty, tz, s[i, 0], s[i, 1],
-                                           s[i, 2], a, b, inertia, friction, dt)
+            hx, hy, hz, px, py, pz = _turn(
+                hx, hy, hz, tx, ty, tz, s[i, 0], s[i, 1], s[i, 2], a, b, inertia, friction, dt
+            )
             s_new[i, 0] = px
             s_new[i, 1] = py
             s_new[i, 2] = pz
@@ -217,13 +250,16 @@ def _flock_step(pos, h, s, pos_new, h_new, s_new, nb_ptr, nb_idx, nb_cnt, held, 
         pos_new[i, 1] = pos[i, 1] + step * hy
         pos_new[i, 2] = pos[i, 2] + step * hz
         if track:
-            phi = math.atan2(hx * e2[0] + hy * e2[1] + hz * e2[2],
-                             hx * u_old[0] + hy * u_old[1] + hz * u_old[2])
+            phi = math.atan2(
+                hx * e2[0] + hy * e2[1] + hz * e2[2], hx * u_old[0] + hy * u_old[1] + hz * u_old[2]
+            )
             if phi > peak[i]:
                 peak[i] = phi
             if phi >= half and times[i] == np.inf:
-                p0 = math.atan2(h[i, 0] * e2[0] + h[i, 1] * e2[1] + h[i, 2] * e2[2],
-                                h[i, 0] * u_old[0] + h[i, 1] * u_old[1] + h[i, 2] * u_old[2])
+                p0 = math.atan2(
+                    h[i, 0] * e2[0] + h[i, 1] * e2[1] + h[i, 2] * e2[2],
+                    h[i, 0] * u_old[0] + h[i, 1] * u_old[1] + h[i, 2] * u_old[2],
+                )
                 frac = 1.0 if phi == p0 else (half - p0) / (phi - p0)
                 times[i] = time0 + min(max(frac, 0.0), 1.0) * dt
 

@@ -174,8 +174,9 @@ def _grid_knn(cell, start, xs, ix, lo, h, g, slack, k, by_index, out):
                                 if d2 > dist[k - 1] or (d2 == dist[k - 1] and j > idx[k - 1]):
                                     continue
                                 w = k - 1  # insert (d2, j), keeping the keys sorted
-                                while w > 0 and (dist[w - 1] > d2
-                                                 or (dist[w - 1] == d2 and idx[w - 1] > j)):
+                                while w > 0 and (
+                                    dist[w - 1] > d2 or (dist[w - 1] == d2 and idx[w - 1] > j)
+                                ):
                                     dist[w] = dist[w - 1]
                                     idx[w] = idx[w - 1]
                                     w -= 1
@@ -389,6 +390,13 @@ def _kd_leaf_order(points, leafsize, tasks):
         pend_box[npend, 0, axis] = split
         npend += 1
     for t in prange(ndone):
-        _build_subtree(x, ind, done_se[t, 0], done_se[t, 1], done_box[t, 0].copy(),
-                       done_box[t, 1].copy(), leafsize)
+        _build_subtree(
+            x,
+            ind,
+            done_se[t, 0],
+            done_se[t, 1],
+            done_box[t, 0].copy(),
+            done_box[t, 1].copy(),
+            leafsize,
+        )
     return ind

@@ -79,14 +79,14 @@ def _replay_one(src, dst, time, both, delay, p, key, origins, start, first, time
                     again = False
                     for e in range(group, c + 1):
                         forward = _pass(e, src[e], dst[e], t, lim, p, key, times, informed)
-                        if forward or (both and _pass(e, dst[e], src[e], t, lim, p, key, times,
-                                                      informed)):
+                        if forward or (
+                            both and _pass(e, dst[e], src[e], t, lim, p, key, times, informed)
+                        ):
                             again = True
 
 
 @njit(cache=True, parallel=True)
-def _replay_runs(src, dst, time, both, delay, p, keys, origins, starts, firsts, times,
-                 informed):
+def _replay_runs(src, dst, time, both, delay, p, keys, origins, starts, firsts, times, informed):
     """Independent runs in parallel; run ``r`` starts at ``starts[r]``.
 
     ``origins`` (runs, size) int64, ``keys`` (runs,) uint64, ``firsts[r]``
@@ -97,8 +97,20 @@ def _replay_runs(src, dst, time, both, delay, p, keys, origins, starts, firsts, 
     """
     runs = keys.shape[0]
     for r in prange(runs):
-        _replay_one(src, dst, time, both, delay, p, keys[r], origins[r], starts[r],
-                    firsts[r], times[r], informed[r])
+        _replay_one(
+            src,
+            dst,
+            time,
+            both,
+            delay,
+            p,
+            keys[r],
+            origins[r],
+            starts[r],
+            firsts[r],
+            times[r],
+            informed[r],
+        )
         times[r] -= starts[r]
 
 

@@ -108,13 +108,13 @@ def _hash_uniform(key, counter):
 # function of (key, counter). Against -log(1 - u) it saves the logarithm
 # that dominated the cost of a drawn cascade.
 
-_ZIG_R = 7.69711747013104972   # start of the tail
+_ZIG_R = 7.69711747013104972  # start of the tail
 _ZIG_V = 3.949659822581572e-3  # area of each layer
 
 
 def _ziggurat_tables():
     """(ke, we, fe) for 53-bit abscissas: the layer-edge ratios, widths and heights."""
-    m = float(2 ** 53)
+    m = float(2**53)
     ke = np.zeros(256, dtype=np.uint64)
     we = np.zeros(256)
     fe = np.zeros(256)

@@ -73,7 +73,7 @@ def _ranks_select(buf, cnt, ks, out):
 
 
 _SAMPLE = 4096  # values sampled to bracket each rank
-_SLACK = 96     # sample ranks on either side of a rank's estimate
+_SLACK = 96  # sample ranks on either side of a rank's estimate
 
 
 @njit(cache=True)
@@ -142,8 +142,23 @@ def _ranks(buf, cnt, ks, out, cand):
 
 
 @njit(cache=True)
-def _reduce(times, present, ks, grid, grp_ptr, grp_idx, grp_ks, buf, cand, hist, q_out,
-            curve_out, g_count, g_first, g_q):
+def _reduce(
+    times,
+    present,
+    ks,
+    grid,
+    grp_ptr,
+    grp_idx,
+    grp_ks,
+    buf,
+    cand,
+    hist,
+    q_out,
+    curve_out,
+    g_count,
+    g_first,
+    g_q,
+):
     """One run's metrics from its ``times``; returns (turned, last turn) of the present.
 
     ``present``: agents the metrics count, ``ks``: ascending ranks among
@@ -200,10 +215,41 @@ def _reduce(times, present, ks, grid, grp_ptr, grp_idx, grp_ks, buf, cand, hist,
 
 
 @njit(cache=True, parallel=True)
-def _summary_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
-                    thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b, p,
-                    ignore, origins, keys, blocks, present, ks, grid, grp_ptr, grp_idx,
-                    grp_ks, q_out, turned_out, last_out, curve_out, g_count, g_first, g_q):
+def _summary_blocks(
+    out_ptr,
+    out_idx,
+    out_scale,
+    out_chan,
+    out_slot,
+    in_ptr,
+    in_idx,
+    thresh,
+    window,
+    simple,
+    one_law,
+    unit_scale,
+    law_kind,
+    law_a,
+    law_b,
+    p,
+    ignore,
+    origins,
+    keys,
+    blocks,
+    present,
+    ks,
+    grid,
+    grp_ptr,
+    grp_idx,
+    grp_ks,
+    q_out,
+    turned_out,
+    last_out,
+    curve_out,
+    g_count,
+    g_first,
+    g_q,
+):
     """Runs as ``cascade._cascade_blocks``, each reduced by ``_reduce`` into row ``r``.
 
     The per-thread scratch is one row of times and informers, the queue's
@@ -221,12 +267,50 @@ def _summary_blocks(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_
         cand = np.empty(n, dtype=np.float64)
         hist = np.empty(grid.shape[0] + 1, dtype=np.int64)
         for r in range(blk * runs // blocks, (blk + 1) * runs // blocks):
-            _cascade_one(out_ptr, out_idx, out_scale, out_chan, out_slot, in_ptr, in_idx,
-                         thresh, window, simple, one_law, unit_scale, law_kind, law_a, law_b,
-                         p, ignore, keys[r], no_delays, no_ignored, origins[r], times,
-                         informed, link, buf_e, buf_a)
-            turned, last = _reduce(times, present, ks, grid, grp_ptr, grp_idx, grp_ks, buf,
-                                   cand, hist, q_out[r], curve_out[r], g_count[r], g_first[r],
-                                   g_q[r])
+            _cascade_one(
+                out_ptr,
+                out_idx,
+                out_scale,
+                out_chan,
+                out_slot,
+                in_ptr,
+                in_idx,
+                thresh,
+                window,
+                simple,
+                one_law,
+                unit_scale,
+                law_kind,
+                law_a,
+                law_b,
+                p,
+                ignore,
+                keys[r],
+                no_delays,
+                no_ignored,
+                origins[r],
+                times,
+                informed,
+                link,
+                buf_e,
+                buf_a,
+            )
+            turned, last = _reduce(
+                times,
+                present,
+                ks,
+                grid,
+                grp_ptr,
+                grp_idx,
+                grp_ks,
+                buf,
+                cand,
+                hist,
+                q_out[r],
+                curve_out[r],
+                g_count[r],
+                g_first[r],
+                g_q[r],
+            )
             turned_out[r] = turned
             last_out[r] = last

@@ -10,5 +10,12 @@ from .email import email_eu_core
 from .sample import sample_org_chart, sample_org_chart_path
 from .temporal import college_msg, email_eu_core_temporal
 
-__all__ = ["college_msg", "email_eu_core", "email_eu_core_temporal", "sample_contacts",
-           "sample_contacts_path", "sample_org_chart", "sample_org_chart_path"]
+__all__ = [
+    "college_msg",
+    "email_eu_core",
+    "email_eu_core_temporal",
+    "sample_contacts",
+    "sample_contacts_path",
+    "sample_org_chart",
+    "sample_org_chart_path",
+]

@@ -69,5 +69,3 @@ def sample_contacts(*, as_organisation: bool = False):
     with warnings.catch_warnings():  # repeated pairs are the point of a contact log
         warnings.filterwarnings("ignore", message="from_edges: merged", category=UserWarning)
         return from_edges(table, sample_org_chart(), timestamp="timestamp", name="contacts")
-
-

@@ -30,8 +30,9 @@ def _raw() -> tuple[np.ndarray, np.ndarray]:
     return out[0], out[1]
 
 
-def email_eu_core(*, k: int | None = None, directed: bool = True,
-                  seed: SeedLike = None) -> Organisation:
+def email_eu_core(
+    *, k: int | None = None, directed: bool = True, seed: SeedLike = None
+) -> Organisation:
     """The e-mail network of a European research institution (SNAP email-Eu-core).
 
     1,005 people in 42 departments and 25,571 directed e-mail links (u sent
@@ -95,8 +96,22 @@ def email_eu_core(*, k: int | None = None, directed: bool = True,
         edges = edges[np.random.default_rng(normalise_seed(seed)).permutation(len(edges))]
     contacts = pd.DataFrame({"source": edges[:, 0], "target": edges[:, 1]})
     people = pd.DataFrame({"id": labels[:, 0], "department": labels[:, 1]})
-    org, _ = _build(contacts, people, source="source", target="target", weight=None,
-                    timestamp=None, latency="count", scale=None, channel="colleague",
-                    directed=directed, k=k, id="id", department="department",
-                    manager="manager", name="email-Eu-core", time_unit="hours")
+    org, _ = _build(
+        contacts,
+        people,
+        source="source",
+        target="target",
+        weight=None,
+        timestamp=None,
+        latency="count",
+        scale=None,
+        channel="colleague",
+        directed=directed,
+        k=k,
+        id="id",
+        department="department",
+        manager="manager",
+        name="email-Eu-core",
+        time_unit="hours",
+    )
     return org

@@ -81,8 +81,11 @@ def sample_org_chart(*, as_organisation: bool = False):
     """
     if not isinstance(as_organisation, bool):
         raise TypeError(f"as_organisation must be True or False, got {as_organisation!r}")
-    with resources.files("swarm.datasets").joinpath("data", _FILE).open(
-            "r", encoding="utf-8", newline="") as fh:
+    with (
+        resources.files("swarm.datasets")
+        .joinpath("data", _FILE)
+        .open("r", encoding="utf-8", newline="") as fh
+    ):
         table = pd.read_csv(fh, dtype=str, keep_default_na=False)
     if not as_organisation:
         return table

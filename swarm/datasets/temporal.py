@@ -21,8 +21,7 @@ _COLLEGE = "CollegeMsg.txt.gz"
 @lru_cache(maxsize=2)
 def _raw(fname: str) -> np.ndarray:
     """The file's ``sender receiver seconds`` rows as int64 (m, 3), read once."""
-    with files(__package__).joinpath("data", fname).open("rb") as fh, \
-            gzip.open(fh, "rt") as text:
+    with files(__package__).joinpath("data", fname).open("rb") as fh, gzip.open(fh, "rt") as text:
         return np.loadtxt(text, dtype=np.int64, ndmin=2)
 
 
@@ -31,10 +30,21 @@ def _contacts(rows: np.ndarray, *, epoch, time_unit: str, name: str):
     codes = codes.reshape(-1, 2)
     secs = rows[:, 2].astype(np.float64)
     zero = secs.min()
-    start = (epoch + pd.Timedelta(seconds=float(zero)) if isinstance(epoch, pd.Timestamp)
-             else float(zero))
-    return Contacts(codes[:, 0], codes[:, 1], (secs - zero) / SECONDS[time_unit], ids=ids,
-                    directed=True, time_unit=time_unit, epoch=start, name=name)
+    start = (
+        epoch + pd.Timedelta(seconds=float(zero))
+        if isinstance(epoch, pd.Timestamp)
+        else float(zero)
+    )
+    return Contacts(
+        codes[:, 0],
+        codes[:, 1],
+        (secs - zero) / SECONDS[time_unit],
+        ids=ids,
+        directed=True,
+        time_unit=time_unit,
+        epoch=start,
+        name=name,
+    )
 
 
 def email_eu_core_temporal(*, time_unit: str = "hours"):
@@ -79,8 +89,7 @@ def email_eu_core_temporal(*, time_unit: str = "hours"):
     >>> len(c), c.n, round(c.span / 24, 1)
     (83083, 816, 150.3)
     """
-    return _contacts(_raw(_EMAIL), epoch=0.0, time_unit=time_unit,
-                     name="email-Eu-core-temporal")
+    return _contacts(_raw(_EMAIL), epoch=0.0, time_unit=time_unit, name="email-Eu-core-temporal")
 
 
 def college_msg(*, time_unit: str = "hours"):
@@ -123,5 +132,9 @@ def college_msg(*, time_unit: str = "hours"):
     >>> len(c), c.n, str(c.epoch.date())
     (59835, 1899, '2004-04-15')
     """
-    return _contacts(_raw(_COLLEGE), epoch=pd.Timestamp(0, unit="s", tz="UTC"),
-                     time_unit=time_unit, name="CollegeMsg")
+    return _contacts(
+        _raw(_COLLEGE),
+        epoch=pd.Timestamp(0, unit="s", tz="UTC"),
+        time_unit=time_unit,
+        name="CollegeMsg",
+    )

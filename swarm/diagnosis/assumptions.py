@@ -67,18 +67,27 @@ class Assumptions:
 
     def __post_init__(self):
         for name in ("meeting_every", "colleague_hours", "network_hours"):
-            object.__setattr__(self, name, check_float(name, getattr(self, name), low=0.0,
-                                                       low_open=True))
+            object.__setattr__(
+                self, name, check_float(name, getattr(self, name), low=0.0, low_open=True)
+            )
         check_choice("formal", self.formal, ("exponential", "scheduled"))
 
-    def latency(self, *, meeting_every: float | None = None, colleague_factor: float = 1.0,
-                formal: str | None = None) -> dict:
+    def latency(
+        self,
+        *,
+        meeting_every: float | None = None,
+        colleague_factor: float = 1.0,
+        formal: str | None = None,
+    ) -> dict:
         """The latency law per channel, with some assumptions replaced (a grid cell)."""
         every = self.meeting_every if meeting_every is None else meeting_every
         formal = self.formal if formal is None else formal
         law = Scheduled(period=every) if formal == "scheduled" else Exponential(every / 2)
-        return {"formal": law, "colleague": Exponential(self.colleague_hours * colleague_factor),
-                "social": Exponential(self.network_hours)}
+        return {
+            "formal": law,
+            "colleague": Exponential(self.colleague_hours * colleague_factor),
+            "social": Exponential(self.network_hours),
+        }
 
     def model(self, base: Cascade | None = None, **cell) -> Cascade:
         """``base`` (default ``Cascade()``) with the latency of these assumptions."""

@@ -95,13 +95,24 @@ class Diagnosis:
 
     def __repr__(self) -> str:
         h = self.tables["headline"]
-        return (f"Diagnosis({self.organisation.name!r}: {self.organisation.n} people; "
-                f"{len(h)} headline answers; tables {', '.join(self.tables)})")
+        return (
+            f"Diagnosis({self.organisation.name!r}: {self.organisation.n} people; "
+            f"{len(h)} headline answers; tables {', '.join(self.tables)})"
+        )
 
 
-def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
-             runs: int = 100, seed: SeedLike = 2026, assumptions: Assumptions | None = None,
-             robust_runs: int = 30, pins: int = 10, progress: bool | None = None) -> Diagnosis:
+def diagnose(
+    org: Organisation,
+    model: Cascade | None = None,
+    *,
+    contacts=None,
+    runs: int = 100,
+    seed: SeedLike = 2026,
+    assumptions: Assumptions | None = None,
+    robust_runs: int = 30,
+    pins: int = 10,
+    progress: bool | None = None,
+) -> Diagnosis:
     """Diagnose an organisation: how fast news travels, who slows it, what would help.
 
     Answers, each as a table in :attr:`Diagnosis.tables` and a section of
@@ -171,23 +182,34 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
     120
     """
     if isinstance(org, (str, os.PathLike, pd.DataFrame)):  # an export, read as it comes
-        org = from_org_chart(org, name=("your organisation" if isinstance(org, pd.DataFrame)
-                                        else os.path.splitext(os.path.basename(org))[0]))
+        org = from_org_chart(
+            org,
+            name=(
+                "your organisation"
+                if isinstance(org, pd.DataFrame)
+                else os.path.splitext(os.path.basename(org))[0]
+            ),
+        )
     if not isinstance(org, Organisation):
-        raise TypeError(f"org must be an Organisation, an org-chart file or a DataFrame (see "
-                        f"swarm.from_org_chart), got {type(org).__name__}")
+        raise TypeError(
+            f"org must be an Organisation, an org-chart file or a DataFrame (see "
+            f"swarm.from_org_chart), got {type(org).__name__}"
+        )
     if org.n < 3:
         raise ValueError(f"org must have at least 3 people to diagnose, got {org.n}")
     if org.level is None:
-        raise ValueError("org must have a chain of command (levels and managers), as an org "
-                         f"chart has; the {org.name or 'given'} organisation has none")
+        raise ValueError(
+            "org must have a chain of command (levels and managers), as an org "
+            f"chart has; the {org.name or 'given'} organisation has none"
+        )
     model = Cascade() if model is None else model
     if not isinstance(model, Cascade):
         raise TypeError(f"model must be a swarm.Cascade, got {type(model).__name__}")
     assumptions = Assumptions() if assumptions is None else assumptions
     if not isinstance(assumptions, Assumptions):
-        raise TypeError(f"assumptions must be a swarm.diagnosis.Assumptions, got "
-                        f"{type(assumptions).__name__}")
+        raise TypeError(
+            f"assumptions must be a swarm.diagnosis.Assumptions, got {type(assumptions).__name__}"
+        )
     runs = check_int("runs", runs, low=1)
     robust_runs = check_int("robust_runs", robust_runs, low=1)
     pins = check_int("pins", pins, low=1)
@@ -200,8 +222,14 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
         org, info = _overlay(org, contacts)
     whatifs = _whatifs(org, s_whatif)
     applicable = [k for k, (o, _, _) in whatifs.items() if o is not None]
-    steps = 3 + len(applicable) + (1 if info else 0) + 1 + (pins + 1) + \
-        GRID_SIZE * (3 + len(applicable))
+    steps = (
+        3
+        + len(applicable)
+        + (1 if info else 0)
+        + 1
+        + (pins + 1)
+        + GRID_SIZE * (3 + len(applicable))
+    )
     bar = progress_bar(steps, progress, "diagnose", unit="step", auto_from=0)
 
     def tick(k: int = 1) -> None:
@@ -211,8 +239,7 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
     try:
         results = {}
         for origin, words in ORIGINS.items():
-            results[words] = simulate(org, base_model, Shock(origin), runs, s_sim,
-                                      progress=False)
+            results[words] = simulate(org, base_model, Shock(origin), runs, s_sim, progress=False)
             tick()
         speed = pd.DataFrame({w: _t(r) for w, r in results.items()}).T
         speed.index.name = "news"
@@ -226,11 +253,13 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
             dep.insert(0, "rank", np.arange(1, len(dep) + 1))
             tables["departments"] = dep
         else:
-            tables["departments"] = pd.DataFrame(columns=["rank", "agents", "reach", "first",
-                                                          "t50", "t90", "unit"])
+            tables["departments"] = pd.DataFrame(
+                columns=["rank", "agents", "reach", "first", "t50", "t90", "unit"]
+            )
         # bottlenecks and linking pins
-        found = find_linking_pins(org, base_model, Shock("random"), runs=runs,
-                                  top=min(pins, org.n - 1), seed=s_pins)
+        found = find_linking_pins(
+            org, base_model, Shock("random"), runs=runs, top=min(pins, org.n - 1), seed=s_pins
+        )
         tick(pins + 2)
         tables["people"] = _people(org, found)
         # what-ifs
@@ -240,8 +269,16 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
             row = {"what_if": name, "what": what, "applies": new is not None, "note": note}
             if new is not None:
                 # the what-ifs need their metrics only: reduced inside the batch
-                res = simulate(new, base_model, Shock("random"), runs, s_sim, progress=False,
-                               keep="summary", grid=[0.0])
+                res = simulate(
+                    new,
+                    base_model,
+                    Shock("random"),
+                    runs,
+                    s_sim,
+                    progress=False,
+                    keep="summary",
+                    grid=[0.0],
+                )
                 tick()
                 t = _t(res)
                 row.update({"t50": t["t50"], "t90": t["t90"], "reach": t["reach"]})
@@ -257,23 +294,37 @@ def diagnose(org: Organisation, model: Cascade | None = None, *, contacts=None,
         wi.insert(0, "rank", np.arange(1, len(wi) + 1))
         tables["whatifs"] = wi
         if info is not None:
-            formal_res = simulate(formal_org, base_model, Shock("random"), runs, s_sim,
-                                  progress=False)
+            formal_res = simulate(
+                formal_org, base_model, Shock("random"), runs, s_sim, progress=False
+            )
             tick()
             tables["contacts"] = _contacts_table(formal_org, org, formal_res, anyone, info)
-        grid_rows, robust = conclusions(org, base_model, assumptions, tables,
-                                        {k: whatifs[k][0] for k in applicable},
-                                        robust_runs, s_grid, tick)
+        grid_rows, robust = conclusions(
+            org,
+            base_model,
+            assumptions,
+            tables,
+            {k: whatifs[k][0] for k in applicable},
+            robust_runs,
+            s_grid,
+            tick,
+        )
         tables["assumption_sets"] = grid_rows
         tables["robustness"] = robust
         tables["assumptions"] = pd.DataFrame(
             {"value": [str(v) for v in assumptions.describe().values()]},
-            index=pd.Index(list(assumptions.describe()), name="assumption"))
+            index=pd.Index(list(assumptions.describe()), name="assumption"),
+        )
         tables = {"headline": _headline(org, tables), **tables}
     finally:
         if bar is not None:
             bar.close()
-    return Diagnosis(tables=tables, organisation=org, assumptions=assumptions,
-                     model=base_model, runs=runs, seed=seed, results=results)
-
-
+    return Diagnosis(
+        tables=tables,
+        organisation=org,
+        assumptions=assumptions,
+        model=base_model,
+        runs=runs,
+        seed=seed,
+        results=results,
+    )

@@ -27,8 +27,11 @@ from .parts import saved_share
 __all__ = ["GRID_SIZE", "conclusions"]
 
 GRID_SIZE = int(np.prod([len(v) for v in GRID.values()]))
-_LEVELS = ((0.5, "halves t90"), (0.25, "cuts t90 by at least a quarter"),
-           (0.1, "cuts t90 by at least a tenth"))
+_LEVELS = (
+    (0.5, "halves t90"),
+    (0.25, "cuts t90 by at least a quarter"),
+    (0.1, "cuts t90 by at least a tenth"),
+)
 
 
 def _sets() -> list[dict]:
@@ -47,32 +50,44 @@ def _last_department(res) -> str | None:
     return str(dep.index[0])
 
 
-def conclusions(org: Organisation, model: Cascade, assumptions: Assumptions,
-                tables: Mapping[str, pd.DataFrame], whatifs: Mapping[str, Organisation],
-                runs: int, seed: SeedLike, tick: Callable[[int], None]) -> tuple[pd.DataFrame,
-                                                                         pd.DataFrame]:
+def conclusions(
+    org: Organisation,
+    model: Cascade,
+    assumptions: Assumptions,
+    tables: Mapping[str, pd.DataFrame],
+    whatifs: Mapping[str, Organisation],
+    runs: int,
+    seed: SeedLike,
+    tick: Callable[[int], None],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per assumption set, one row per headline conclusion)."""
     variants = {"as it is": org, **whatifs}
 
-    def diagnosis_cell(variant: str, origin: str, meeting_every: float,
-                       colleague_factor: float, formal: str):
-        m = assumptions.model(model, meeting_every=meeting_every,
-                              colleague_factor=colleague_factor, formal=formal)
+    def diagnosis_cell(
+        variant: str, origin: str, meeting_every: float, colleague_factor: float, formal: str
+    ):
+        m = assumptions.model(
+            model, meeting_every=meeting_every, colleague_factor=colleague_factor, formal=formal
+        )
         return variants[variant], m, Shock(origin)
 
     scenario = FunctionScenario(diagnosis_cell)
     runner = CellRunner(scenario, runs, seed, None)
     jobs = [("as it is", "top"), ("as it is", "bottom"), ("as it is", "random")] + [
-        (w, "random") for w in whatifs]
+        (w, "random") for w in whatifs
+    ]
     rows = []
     for a in _sets():
         row = dict(a)
         for variant, origin in jobs:
-            res = runner.result({"structure": scenario.name, "variant": variant,
-                                 "origin": origin, **a}, summary=True)  # metrics only
+            res = runner.result(
+                {"structure": scenario.name, "variant": variant, "origin": origin, **a},
+                summary=True,
+            )  # metrics only
             tick(1)
             key = {"top": "t90 from the top", "bottom": "t90 from the front line"}.get(
-                origin, "t90 from anyone" if variant == "as it is" else f"t90 {variant}")
+                origin, "t90 from anyone" if variant == "as it is" else f"t90 {variant}"
+            )
             row[key] = _t90(res)
             if variant == "as it is" and origin == "random":
                 row["hears last"] = _last_department(res)
@@ -81,8 +96,9 @@ def conclusions(org: Organisation, model: Cascade, assumptions: Assumptions,
     return sets, _judge(sets, tables, list(whatifs))
 
 
-def _judge(sets: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
-           whatifs: list[str]) -> pd.DataFrame:
+def _judge(
+    sets: pd.DataFrame, tables: Mapping[str, pd.DataFrame], whatifs: list[str]
+) -> pd.DataFrame:
     speed = tables["speed"]
     claims: list[tuple[str, np.ndarray]] = []
     top, front = speed.loc["from the top", "t90"], speed.loc["from the front line", "t90"]
@@ -96,8 +112,9 @@ def _judge(sets: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
     dep = tables["departments"]
     if len(dep) > 1:
         last = str(dep.index[0])
-        claims.append((f"{last} hears last (news from anyone)",
-                       (sets["hears last"] == last).to_numpy()))
+        claims.append(
+            (f"{last} hears last (news from anyone)", (sets["hears last"] == last).to_numpy())
+        )
     base = sets["t90 from anyone"].to_numpy()
     wi = tables["whatifs"]
     for w in whatifs:
@@ -105,24 +122,30 @@ def _judge(sets: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
         main = wi.loc[w, "saved_share"]
         level = next(((lv, verb) for lv, verb in _LEVELS if main >= lv), None)
         if level is None:
-            claims.append((f"{w.capitalize()} changes t90 by less than a tenth",
-                           np.abs(share) < 0.1))
+            claims.append(
+                (f"{w.capitalize()} changes t90 by less than a tenth", np.abs(share) < 0.1)
+            )
         else:
-            claims.append((f"{w.capitalize()} {level[1]} (news from anyone)",
-                           share >= level[0]))
+            claims.append((f"{w.capitalize()} {level[1]} (news from anyone)", share >= level[0]))
     ok = wi[wi["applies"]] if "hours_saved" in wi.columns else wi.iloc[:0]
     if len(ok) > 1:
         best = ok.index[0]
         # the most hours saved is the shortest t90 (the same baseline in each set)
         stack = np.vstack([sets[f"t90 {w}"].to_numpy() for w in ok.index])
         winner = np.array([ok.index[int(np.argmin(c))] for c in stack.T])
-        claims.append((f"{best.capitalize()} saves the most time of the what-ifs",
-                       winner == best))
+        claims.append((f"{best.capitalize()} saves the most time of the what-ifs", winner == best))
     rows = []
     for text, holds in claims:
         holds = np.asarray(holds, dtype=bool)
-        rows.append({"conclusion": text, "holds_in": int(holds.sum()), "sets": holds.size,
-                     "share": float(holds.mean()), "breaks_when": _breaks(sets, holds)})
+        rows.append(
+            {
+                "conclusion": text,
+                "holds_in": int(holds.sum()),
+                "sets": holds.size,
+                "share": float(holds.mean()),
+                "breaks_when": _breaks(sets, holds),
+            }
+        )
     return pd.DataFrame(rows).set_index("conclusion")
 
 

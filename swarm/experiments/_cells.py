@@ -51,7 +51,7 @@ def _canonical_value(value: Any) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     value = float(value)
-    if math.isfinite(value) and value.is_integer() and abs(value) < 2.0 ** 53:
+    if math.isfinite(value) and value.is_integer() and abs(value) < 2.0**53:
         return int(value)
     return value
 
@@ -77,21 +77,29 @@ def cell_key(values: Mapping[str, Any]) -> str:
 def _words(text: str) -> tuple[int, ...]:
     """Four 32-bit words of the SHA-256 of ``text``: a stable hash across runs and machines."""
     d = hashlib.sha256(text.encode("utf-8")).digest()
-    return tuple(int.from_bytes(d[i:i + 4], "little") for i in range(0, 16, 4))
+    return tuple(int.from_bytes(d[i : i + 4], "little") for i in range(0, 16, 4))
 
 
-def cell_seed(root: np.random.SeedSequence, purpose: str,
-              values: Mapping[str, Any]) -> np.random.SeedSequence:
+def cell_seed(
+    root: np.random.SeedSequence, purpose: str, values: Mapping[str, Any]
+) -> np.random.SeedSequence:
     """The seed of ``purpose`` ("runs", "structure", ...) for a cell with ``values``."""
-    return np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key)
-                                  + _words(purpose + cell_key(values)))
+    return np.random.SeedSequence(
+        root.entropy, spawn_key=tuple(root.spawn_key) + _words(purpose + cell_key(values))
+    )
 
 
 class CellRunner:
     """Computes cells of one sweep, keeping the last few organisations it built."""
 
-    def __init__(self, scenario, runs: int, root: np.random.SeedSequence,
-                 curve: tuple[float, ...] | None, keep: int = 4):
+    def __init__(
+        self,
+        scenario,
+        runs: int,
+        root: np.random.SeedSequence,
+        curve: tuple[float, ...] | None,
+        keep: int = 4,
+    ):
         self.scenario, self.runs, self.root, self.curve = scenario, runs, root, curve
         self.cache: OrderedDict = OrderedDict()
         self.keep = keep
@@ -99,8 +107,9 @@ class CellRunner:
     def seed_for(self, purpose: str, values: Mapping[str, Any]) -> np.random.SeedSequence:
         return cell_seed(self.root, purpose, values)
 
-    def result(self, values: Mapping[str, Any], progress: bool | None = False, *,
-               summary: bool = False):
+    def result(
+        self, values: Mapping[str, Any], progress: bool | None = False, *, summary: bool = False
+    ):
         """The :class:`~swarm.Result` of one cell (``summary``: its metrics only).
 
         A model that cannot reduce its runs inside the batch (the alignment
@@ -112,8 +121,16 @@ class CellRunner:
         seed = self.seed_for("runs", values)
         if summary and getattr(model, "_keeps_summary", False):
             grid = None if self.curve is None else np.asarray(self.curve, dtype=float)
-            return simulate(org, model, shock, self.runs, seed, progress=progress,
-                            keep="summary", grid=grid if grid is not None else [0.0])
+            return simulate(
+                org,
+                model,
+                shock,
+                self.runs,
+                seed,
+                progress=progress,
+                keep="summary",
+                grid=grid if grid is not None else [0.0],
+            )
         return simulate(org, model, shock, self.runs, seed, progress=progress)
 
     def __call__(self, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,35 +144,55 @@ class CellRunner:
         res = self.result(values, summary=True)
         seed = self.seed_for("runs", values)
         d = res.organisation.describe()
-        row: dict[str, Any] = {"agents": res.n, "watched_mean": d["watched_mean"],
-                               "watched_max": d["watched_max"], "runs": res.runs}
+        row: dict[str, Any] = {
+            "agents": res.n,
+            "watched_mean": d["watched_mean"],
+            "watched_max": d["watched_max"],
+            "runs": res.runs,
+        }
         if isinstance(res, Summary):
             row.update(spread(res.metrics()))
             row["unit"] = res.unit
             curve = None
             if self.curve is not None:
                 curve = (res.turned_by / max(res.present, 1)).mean(axis=0)
-            return {"key": cell_key(values), "values": dict(values), "row": row,
-                    "curve": curve, "seed": [int(w) for w in seed.spawn_key],
-                    "seconds": time.perf_counter() - start}
+            return {
+                "key": cell_key(values),
+                "values": dict(values),
+                "row": row,
+                "curve": curve,
+                "seed": [int(w) for w in seed.spawn_key],
+                "seconds": time.perf_counter() - start,
+            }
         row.update(spread(per_run(res.present_times)))
         row["unit"] = res.unit
         curve = None
         if self.curve is not None:
             curve = fraction_turned(res.present_times, np.asarray(self.curve)).mean(axis=0)
-        return {"key": cell_key(values), "values": dict(values), "row": row, "curve": curve,
-                "seed": [int(w) for w in seed.spawn_key], "seconds": time.perf_counter() - start}
+        return {
+            "key": cell_key(values),
+            "values": dict(values),
+            "row": row,
+            "curve": curve,
+            "seed": [int(w) for w in seed.spawn_key],
+            "seconds": time.perf_counter() - start,
+        }
 
 
-def run_cells(scenario, values: Sequence[Mapping[str, Any]], runs: int, seed: SeedLike, *,
-              progress: bool | None = None):
+def run_cells(
+    scenario,
+    values: Sequence[Mapping[str, Any]],
+    runs: int,
+    seed: SeedLike,
+    *,
+    progress: bool | None = None,
+):
     """The full :class:`~swarm.Result` of each given cell, with the sweep's seeds."""
     runner = CellRunner(scenario, runs, normalise_seed(seed), None)
     return [runner.result(v, progress) for v in values]
 
 
-def run_batch(scenario, batch: list[dict], runs: int, entropy, spawn_key,
-              curve) -> list[dict]:
+def run_batch(scenario, batch: list[dict], runs: int, entropy, spawn_key, curve) -> list[dict]:
     """Compute a batch of cells (the unit of work a Dask task runs)."""
     root = np.random.SeedSequence(entropy, spawn_key=tuple(spawn_key))
     runner = CellRunner(scenario, runs, root, curve)

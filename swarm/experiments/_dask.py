@@ -27,8 +27,9 @@ def _import_distributed():
     try:
         import distributed
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError("backend='dask' needs dask.distributed: pip install "
-                          "'swarm[dask]'") from None
+        raise ImportError(
+            "backend='dask' needs dask.distributed: pip install 'swarm[dask]'"
+        ) from None
     return distributed
 
 
@@ -46,13 +47,28 @@ def local_cluster(workers: int = 2):
     distributed = _import_distributed()
     threads = max(1, (os.cpu_count() or 1) // workers)
     return distributed.LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=":0", env={"NUMBA_NUM_THREADS": str(threads)})
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=":0",
+        env={"NUMBA_NUM_THREADS": str(threads)},
+    )
 
 
-def run_dask(run_batch: Callable[..., list[dict]], scenario, todo: list[dict], runs: int,
-             root: np.random.SeedSequence, curve, finished: Callable[[dict], None], *,
-             scheduler=None, workers: int | None = None, batch: int | None = None) -> None:
+def run_dask(
+    run_batch: Callable[..., list[dict]],
+    scenario,
+    todo: list[dict],
+    runs: int,
+    root: np.random.SeedSequence,
+    curve,
+    finished: Callable[[dict], None],
+    *,
+    scheduler=None,
+    workers: int | None = None,
+    batch: int | None = None,
+) -> None:
     """Compute ``todo`` cells on a Dask cluster, calling ``finished`` for each on the client.
 
     ``run_batch(scenario, cells, runs, entropy, spawn_key, curve)`` computes
@@ -70,18 +86,29 @@ def run_dask(run_batch: Callable[..., list[dict]], scenario, todo: list[dict], r
         try:
             client = distributed.Client(scheduler)
         except (OSError, ValueError, TypeError) as err:  # unparsable address, nobody there
-            raise SchedulerError(f"scheduler {scheduler}: cannot connect "
-                                 f"({str(err).splitlines()[0] if str(err) else type(err).__name__})"
-                                 ) from None
+            raise SchedulerError(
+                f"scheduler {scheduler}: cannot connect "
+                f"({str(err).splitlines()[0] if str(err) else type(err).__name__})"
+            ) from None
     else:
         client = scheduler
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         size = batch or batch_size(len(todo), n_workers)
         [sc] = client.scatter([scenario], broadcast=True, hash=False)
-        futures = [client.submit(run_batch, sc, todo[i:i + size], runs, root.entropy,
-                                 list(root.spawn_key), curve, pure=False)
-                   for i in range(0, len(todo), size)]
+        futures = [
+            client.submit(
+                run_batch,
+                sc,
+                todo[i : i + size],
+                runs,
+                root.entropy,
+                list(root.spawn_key),
+                curve,
+                pure=False,
+            )
+            for i in range(0, len(todo), size)
+        ]
         try:
             for fut in distributed.as_completed(futures):
                 items = fut.result()

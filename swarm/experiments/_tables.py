@@ -13,8 +13,11 @@ from ..results.metrics import METRICS
 __all__ = ["SUMMARY", "as_row", "frame"]
 
 #: The summary columns of every sweep row, after the axes.
-SUMMARY = ["agents", "watched_mean", "watched_max", "runs"] + [c for m in METRICS for c in
-                                ((m,) if m == "reach" else (m, f"{m}_lo", f"{m}_hi"))] + ["unit"]
+SUMMARY = (
+    ["agents", "watched_mean", "watched_max", "runs"]
+    + [c for m in METRICS for c in ((m,) if m == "reach" else (m, f"{m}_lo", f"{m}_hi"))]
+    + ["unit"]
+)
 
 
 def as_row(values: Mapping, row: Mapping, curve) -> dict:

@@ -52,8 +52,9 @@ def median_error(lo, hi, runs) -> np.ndarray:
     return math.sqrt(math.pi / 2) * sigma / np.sqrt(np.asarray(runs, dtype=float))
 
 
-def fit_growth(sizes: Sequence[float], times: Sequence[float], errors=None, *,
-               level: float = 0.95) -> dict[str, float]:
+def fit_growth(
+    sizes: Sequence[float], times: Sequence[float], errors=None, *, level: float = 0.95
+) -> dict[str, float]:
     """Fit the log law and the power law to times measured at several head counts.
 
     Parameters
@@ -87,11 +88,15 @@ def fit_growth(sizes: Sequence[float], times: Sequence[float], errors=None, *,
     n = np.asarray(sizes, dtype=float)
     t = np.asarray(times, dtype=float)
     if n.ndim != 1 or n.shape != t.shape or np.unique(n).size < 4:
-        raise ValueError(f"sizes and times must be 1-D of the same length with at least 4 "
-                         f"distinct head counts, got {n.size} sizes and {t.size} times")
+        raise ValueError(
+            f"sizes and times must be 1-D of the same length with at least 4 "
+            f"distinct head counts, got {n.size} sizes and {t.size} times"
+        )
     if np.any(n <= 1) or not np.all(np.isfinite(t)) or np.any(t <= 0):
-        raise ValueError("sizes must be > 1 and times finite and > 0; drop cells where the "
-                         "time is inf (not enough people reached)")
+        raise ValueError(
+            "sizes must be > 1 and times finite and > 0; drop cells where the "
+            "time is inf (not enough people reached)"
+        )
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level}")
     given = errors is not None
@@ -111,17 +116,27 @@ def fit_growth(sizes: Sequence[float], times: Sequence[float], errors=None, *,
     scale = chi2 / dof if not given else max(1.0, chi2 / dof)
     q = stats.t.ppf(0.5 + level / 2, dof) if not given else z
     half = q * math.sqrt(cov[1, 1] * scale)
-    out.update(log_slope=float(coef[1]), log_slope_lo=float(coef[1] - half),
-               log_slope_hi=float(coef[1] + half), log_chi2=chi2)
+    out.update(
+        log_slope=float(coef[1]),
+        log_slope_lo=float(coef[1] - half),
+        log_slope_hi=float(coef[1] + half),
+        log_chi2=chi2,
+    )
 
     # power law (Box-Cox), started from the log law
     best = None
     for start in (0.05, 0.3, 0.6):
         try:
             p, pcov = optimize.curve_fit(
-                _box_cox, n, t, p0=[coef[0], coef[1], start], sigma=sigma,
-                absolute_sigma=True, bounds=([-np.inf, -np.inf, -1.0], [np.inf, np.inf, 2.0]),
-                maxfev=20000)
+                _box_cox,
+                n,
+                t,
+                p0=[coef[0], coef[1], start],
+                sigma=sigma,
+                absolute_sigma=True,
+                bounds=([-np.inf, -np.inf, -1.0], [np.inf, np.inf, 2.0]),
+                maxfev=20000,
+            )
         except (RuntimeError, ValueError):
             continue
         r = (t - _box_cox(n, *p)) / sigma
@@ -138,6 +153,10 @@ def fit_growth(sizes: Sequence[float], times: Sequence[float], errors=None, *,
         half = q * math.sqrt(max(pcov[2, 2], 0.0) * scale)
     else:
         half = math.inf
-    out.update(exponent=float(p[2]), exponent_lo=float(p[2] - half),
-               exponent_hi=float(p[2] + half), power_chi2=c2)
+    out.update(
+        exponent=float(p[2]),
+        exponent_lo=float(p[2] - half),
+        exponent_hi=float(p[2] + half),
+        power_chi2=c2,
+    )
     return out

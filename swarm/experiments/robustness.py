@@ -26,14 +26,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["plot_robustness", "robustness"]
 
-_LABELS = {"random": "anyone (at random)", "managers": "managers",
-           "linking_pins": "linking pins"}
+_LABELS = {"random": "anyone (at random)", "managers": "managers", "linking_pins": "linking pins"}
 
 
-def robustness(org: Organisation, model=None, shock=None,
-               removed: Sequence[float] = (0.0, 0.05, 0.1, 0.2),
-               who: str | Sequence[str] = ("random", "managers"), runs: int = 20,
-               draws: int = 10, seed: SeedLike = None) -> pd.DataFrame:
+def robustness(
+    org: Organisation,
+    model=None,
+    shock=None,
+    removed: Sequence[float] = (0.0, 0.05, 0.1, 0.2),
+    who: str | Sequence[str] = ("random", "managers"),
+    runs: int = 20,
+    draws: int = 10,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
     """t50, t90 and reach against the fraction of people removed.
 
     Parameters
@@ -98,28 +103,58 @@ def robustness(org: Organisation, model=None, shock=None,
             per_run, gone = [], 0
             for d in range(draws):
                 variant = remove(org, f, who=w, seed=remove_seeds[d])
-                gone = 0 if variant.absent is None else int(variant.absent.sum()) - (
-                    0 if org.absent is None else int(org.absent.sum()))
+                gone = (
+                    0
+                    if variant.absent is None
+                    else int(variant.absent.sum())
+                    - (0 if org.absent is None else int(org.absent.sum()))
+                )
                 # metrics only: reduced inside the batch, never runs x agents
-                res = simulate(variant, model, shock, runs, seed=sim_seeds[d], progress=False,
-                               **({"keep": "summary", "grid": [0.0]}
-                                  if getattr(model, "_keeps_summary", False) else {}))
+                res = simulate(
+                    variant,
+                    model,
+                    shock,
+                    runs,
+                    seed=sim_seeds[d],
+                    progress=False,
+                    **(
+                        {"keep": "summary", "grid": [0.0]}
+                        if getattr(model, "_keeps_summary", False)
+                        else {}
+                    ),
+                )
                 per_run.append(res.metrics())
             table = pd.concat(per_run, ignore_index=True)
-            row = {"who": w, "removed": f, "absent": gone, "staff_away": gone / present,
-                   "runs": len(table)}
+            row = {
+                "who": w,
+                "removed": f,
+                "absent": gone,
+                "staff_away": gone / present,
+                "runs": len(table),
+            }
             stats = _m.spread(table)
             for m in ("t50", "t90"):
                 row.update({m: stats[m], f"{m}_lo": stats[f"{m}_lo"], f"{m}_hi": stats[f"{m}_hi"]})
             reach = table["reach"].to_numpy()
-            row.update({"reach": float(reach.mean()), "reach_lo": float(np.quantile(reach, 0.05)),
-                        "reach_hi": float(np.quantile(reach, 0.95)), "unit": org.time_unit})
+            row.update(
+                {
+                    "reach": float(reach.mean()),
+                    "reach_lo": float(np.quantile(reach, 0.05)),
+                    "reach_hi": float(np.quantile(reach, 0.95)),
+                    "unit": org.time_unit,
+                }
+            )
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def plot_robustness(table: pd.DataFrame | Mapping[str, pd.DataFrame], *, metric: str = "t90",
-                    path=None, title: str | None = None) -> Figure:
+def plot_robustness(
+    table: pd.DataFrame | Mapping[str, pd.DataFrame],
+    *,
+    metric: str = "t90",
+    path=None,
+    title: str | None = None,
+) -> Figure:
     """Draw :func:`robustness` tables: ``metric`` and reach against the staff away.
 
     Left: the median ``metric`` (``t50`` or ``t90``, in the table's time
@@ -158,8 +193,10 @@ def plot_robustness(table: pd.DataFrame | Mapping[str, pd.DataFrame], *, metric:
     need = {"who", "staff_away", metric, f"{metric}_lo", f"{metric}_hi", "reach", "unit"}
     for name, t in tables.items():
         if not isinstance(t, pd.DataFrame) or need - set(t.columns):
-            raise ValueError(f"table{f'[{name!r}]' if name else ''} must be a DataFrame from "
-                             f"swarm.robustness with columns {sorted(need)}")
+            raise ValueError(
+                f"table{f'[{name!r}]' if name else ''} must be a DataFrame from "
+                f"swarm.robustness with columns {sorted(need)}"
+            )
     units = {u for t in tables.values() for u in t["unit"]}
     unit = units.pop() if len(units) == 1 else "mixed units"
     whos = list(dict.fromkeys(w for t in tables.values() for w in t["who"]))
@@ -172,14 +209,22 @@ def plot_robustness(table: pd.DataFrame | Mapping[str, pd.DataFrame], *, metric:
             x = 100 * sub["staff_away"].to_numpy(dtype=float)
             colour = PALETTE[whos.index(w) % len(PALETTE)]
             style = styles[s_idx % len(styles)]
-            y, lo, hi = (sub[c].replace(np.inf, np.nan).to_numpy(dtype=float)
-                         for c in (metric, f"{metric}_lo", f"{metric}_hi"))
+            y, lo, hi = (
+                sub[c].replace(np.inf, np.nan).to_numpy(dtype=float)
+                for c in (metric, f"{metric}_lo", f"{metric}_hi")
+            )
             label = _LABELS.get(w, w) if not name else f"{name}: {_LABELS.get(w, w)}"
             ax_t.fill_between(x, lo, hi, color=colour, alpha=0.15, linewidth=0)
-            ax_t.plot(x, y, marker="o", linestyle=style, color=colour, linewidth=2,
-                      label=label)
-            ax_r.plot(x, 100 * sub["reach"], marker="o", linestyle=style, color=colour,
-                      linewidth=2, label=label)
+            ax_t.plot(x, y, marker="o", linestyle=style, color=colour, linewidth=2, label=label)
+            ax_r.plot(
+                x,
+                100 * sub["reach"],
+                marker="o",
+                linestyle=style,
+                color=colour,
+                linewidth=2,
+                label=label,
+            )
     share = {"t90": "90 %", "t50": "half"}[metric]
     ax_t.set_ylabel(f"{share} turned, {metric} ({unit})")
     ax_r.set_ylabel("staff reached (%)")

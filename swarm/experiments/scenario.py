@@ -49,16 +49,33 @@ __all__ = ["STRUCTURES", "FunctionScenario", "MissingWhatIf", "Scenario"]
 
 
 def _generators() -> dict[str, Callable[..., Organisation]]:
-    return {"hierarchy": st.hierarchy, "silos": st.silos, "networked": st.networked,
-            "linking_pin": st.linking_pin, "org_chart": st.from_org_chart,
-            "small_world": st.small_world, "multiscale": st.multiscale, "matrix": st.matrix,
-            "team_of_teams": st.team_of_teams, "circles": st.circles}
+    return {
+        "hierarchy": st.hierarchy,
+        "silos": st.silos,
+        "networked": st.networked,
+        "linking_pin": st.linking_pin,
+        "org_chart": st.from_org_chart,
+        "small_world": st.small_world,
+        "multiscale": st.multiscale,
+        "matrix": st.matrix,
+        "team_of_teams": st.team_of_teams,
+        "circles": st.circles,
+    }
 
 
 #: Structure kinds a scenario can name, with their generators.
-STRUCTURES: tuple[str, ...] = ("hierarchy", "silos", "networked", "linking_pin", "org_chart",
-                               "small_world", "multiscale", "matrix", "team_of_teams",
-                               "circles")
+STRUCTURES: tuple[str, ...] = (
+    "hierarchy",
+    "silos",
+    "networked",
+    "linking_pin",
+    "org_chart",
+    "small_world",
+    "multiscale",
+    "matrix",
+    "team_of_teams",
+    "circles",
+)
 
 
 class MissingWhatIf(ValueError):
@@ -69,14 +86,19 @@ def _whatif_function(name: str) -> Callable[..., Organisation]:
     """The what-if registered under ``name`` (only :data:`swarm.whatifs.WHATIFS` qualify)."""
     fn = WHATIFS.get(name)
     if fn is None:
-        raise MissingWhatIf(f"what-if {name!r} is not available in swarm {__version__}; "
-                            f"what-ifs are {', '.join(sorted(WHATIFS))}")
+        raise MissingWhatIf(
+            f"what-if {name!r} is not available in swarm {__version__}; "
+            f"what-ifs are {', '.join(sorted(WHATIFS))}"
+        )
     return fn
 
 
 def _params_of(fn: Callable) -> dict[str, inspect.Parameter]:
-    return {p.name: p for p in inspect.signature(fn).parameters.values()
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return {
+        p.name: p
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    }
 
 
 def _scalar(name: str, value):
@@ -89,22 +111,36 @@ def _scalar(name: str, value):
         if math.isnan(value):
             raise ValueError(f"{name} must not be NaN")
         return value
-    raise TypeError(f"{name} must be a number, string, bool or None, got {value!r} "
-                    f"({type(value).__name__})")
+    raise TypeError(
+        f"{name} must be a number, string, bool or None, got {value!r} ({type(value).__name__})"
+    )
 
 
 def _canonical(obj) -> Any:
     """A JSON-able description of scenario parts, for hashing and display."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {"type": type(obj).__name__}
-        out.update({f.name: _canonical(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                    if not f.name.startswith("_")})
+        out.update(
+            {
+                f.name: _canonical(getattr(obj, f.name))
+                for f in dataclasses.fields(obj)
+                if not f.name.startswith("_")
+            }
+        )
         return out
     if isinstance(obj, Organisation):
         h = hashlib.sha256()
         w = obj.watch
-        for a in (w.indptr, w.indices, w.data, obj.channel, obj.level, obj.department,
-                  obj.manager, obj.position):
+        for a in (
+            w.indptr,
+            w.indices,
+            w.data,
+            obj.channel,
+            obj.level,
+            obj.department,
+            obj.manager,
+            obj.position,
+        ):
             h.update(b"-" if a is None else np.ascontiguousarray(a).tobytes())
         return {"type": "Organisation", "n": obj.n, "name": obj.name, "sha256": h.hexdigest()}
     if isinstance(obj, Mapping):
@@ -116,9 +152,11 @@ def _canonical(obj) -> Any:
             src = inspect.getsource(obj)
         except (OSError, TypeError):
             src = ""
-        return {"type": "function", "name": f"{getattr(obj, '__module__', '?')}."
-                f"{getattr(obj, '__qualname__', repr(obj))}",
-                "source_sha256": hashlib.sha256(src.encode()).hexdigest()}
+        return {
+            "type": "function",
+            "name": f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}",
+            "source_sha256": hashlib.sha256(src.encode()).hexdigest(),
+        }
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, float) and math.isinf(obj):
@@ -139,19 +177,23 @@ def _set_path(obj, path: Sequence[str], value, where: str):
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         names = [f.name for f in dataclasses.fields(obj) if not f.name.startswith("_")]
         if head not in names:
-            raise ValueError(f"grid axis {where!r}: {type(obj).__name__} has no field {head!r}; "
-                             f"allowed: {', '.join(names)}")
+            raise ValueError(
+                f"grid axis {where!r}: {type(obj).__name__} has no field {head!r}; "
+                f"allowed: {', '.join(names)}"
+            )
         new = value if not rest else _set_path(getattr(obj, head), rest, value, where)
         return dataclasses.replace(obj, **{head: new})
     if isinstance(obj, Mapping):
         if head not in obj:
-            raise ValueError(f"grid axis {where!r}: no key {head!r}; allowed: "
-                             f"{', '.join(map(str, obj))}")
+            raise ValueError(
+                f"grid axis {where!r}: no key {head!r}; allowed: {', '.join(map(str, obj))}"
+            )
         out = dict(obj)
         out[head] = value if not rest else _set_path(obj[head], rest, value, where)
         return out
-    raise ValueError(f"grid axis {where!r}: {type(obj).__name__} has no parts to address "
-                     f"below {head!r}")
+    raise ValueError(
+        f"grid axis {where!r}: {type(obj).__name__} has no parts to address below {head!r}"
+    )
 
 
 def _spec(label: str, spec) -> Any:
@@ -162,18 +204,23 @@ def _spec(label: str, spec) -> Any:
         spec = dict(spec)
         kind = spec.setdefault("kind", label)
         if kind not in STRUCTURES:
-            raise ValueError(f"structure {label!r}: kind must be one of {', '.join(STRUCTURES)}, "
-                             f"got {kind!r}")
+            raise ValueError(
+                f"structure {label!r}: kind must be one of {', '.join(STRUCTURES)}, got {kind!r}"
+            )
         allowed = _params_of(_generators()[kind])
         bad = sorted(set(spec) - set(allowed) - {"kind"})
         if bad:
-            raise ValueError(f"structure {label!r} ({kind}): unknown parameter {bad[0]!r}; "
-                             f"allowed: {', '.join(allowed)}")
+            raise ValueError(
+                f"structure {label!r} ({kind}): unknown parameter {bad[0]!r}; "
+                f"allowed: {', '.join(allowed)}"
+            )
         return spec
     if isinstance(spec, Organisation) or callable(spec):
         return spec
-    raise TypeError(f"structure {label!r} must be a kind name, a mapping with 'kind' and its "
-                    f"parameters, an Organisation or a function, got {type(spec).__name__}")
+    raise TypeError(
+        f"structure {label!r} must be a kind name, a mapping with 'kind' and its "
+        f"parameters, an Organisation or a function, got {type(spec).__name__}"
+    )
 
 
 @dataclass(frozen=True)
@@ -215,9 +262,17 @@ class Scenario:
         s = self.structure
         single = (not isinstance(s, Mapping)) or isinstance(s.get("kind"), str)
         if single:
-            label = (s if isinstance(s, str) else s["kind"] if isinstance(s, Mapping)
-                     else (s.name if isinstance(s, Organisation) and s.name
-                           else getattr(s, "__name__", "organisation")))
+            label = (
+                s
+                if isinstance(s, str)
+                else s["kind"]
+                if isinstance(s, Mapping)
+                else (
+                    s.name
+                    if isinstance(s, Organisation) and s.name
+                    else getattr(s, "__name__", "organisation")
+                )
+            )
             specs = {str(label): _spec(str(label), s)}
         else:
             if not s:
@@ -232,20 +287,29 @@ class Scenario:
                 if "name" not in w:
                     raise ValueError(f"whatifs[{k}] needs a 'name', got {dict(w)}")
                 w = (w["name"], {a: b for a, b in w.items() if a != "name"})
-            if not (isinstance(w, tuple) and len(w) == 2 and isinstance(w[0], str)
-                    and isinstance(w[1], Mapping)):
-                raise TypeError(f"whatifs[{k}] must be a name, (name, params) or a mapping "
-                                f"with 'name', got {w!r}")
+            if not (
+                isinstance(w, tuple)
+                and len(w) == 2
+                and isinstance(w[0], str)
+                and isinstance(w[1], Mapping)
+            ):
+                raise TypeError(
+                    f"whatifs[{k}] must be a name, (name, params) or a mapping "
+                    f"with 'name', got {w!r}"
+                )
             wis.append((w[0], dict(w[1])))
         names = [n for n, _ in wis]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"what-if {dup[0]!r} appears twice; grid axes address what-ifs by "
-                             "name, so give each at most once")
+            raise ValueError(
+                f"what-if {dup[0]!r} appears twice; grid axes address what-ifs by "
+                "name, so give each at most once"
+            )
         object.__setattr__(self, "whatifs", tuple(wis))
         if not dataclasses.is_dataclass(self.model):
-            raise TypeError(f"model must be a swarm.Cascade or swarm.Alignment, got "
-                            f"{type(self.model).__name__}")
+            raise TypeError(
+                f"model must be a swarm.Cascade or swarm.Alignment, got {type(self.model).__name__}"
+            )
         if not isinstance(self.shock, Shock):
             raise TypeError(f"shock must be a swarm.Shock, got {type(self.shock).__name__}")
 
@@ -256,42 +320,57 @@ class Scenario:
 
     def describe(self) -> dict:
         """A JSON-able description (what the results store hashes)."""
-        return {"name": self.name, "structures": _canonical(self._specs),
-                "whatifs": _canonical([list(w) for w in self.whatifs]),
-                "model": _canonical(self.model), "shock": _canonical(self.shock)}
+        return {
+            "name": self.name,
+            "structures": _canonical(self._specs),
+            "whatifs": _canonical([list(w) for w in self.whatifs]),
+            "model": _canonical(self.model),
+            "shock": _canonical(self.shock),
+        }
 
     def check_axis(self, axis: str, value) -> None:
         """Raise a clear error if ``axis`` cannot be set to ``value`` in this scenario."""
         if axis == "structure":
             if value not in self._specs:
-                raise ValueError(f"grid axis 'structure': {value!r} is not one of the "
-                                 f"scenario's structures {list(self._specs)}")
+                raise ValueError(
+                    f"grid axis 'structure': {value!r} is not one of the "
+                    f"scenario's structures {list(self._specs)}"
+                )
             return
         part, _, rest = axis.partition(".")
         if part == "structure" and rest:
             for label, spec in self._specs.items():
                 if isinstance(spec, Organisation):
-                    raise ValueError(f"grid axis {axis!r}: structure {label!r} is a fixed "
-                                     "Organisation and has no parameters")
+                    raise ValueError(
+                        f"grid axis {axis!r}: structure {label!r} is a fixed "
+                        "Organisation and has no parameters"
+                    )
                 fn = _generators()[spec["kind"]] if isinstance(spec, dict) else spec
                 params = _params_of(fn)
-                if rest not in params and not any(p.kind == p.VAR_KEYWORD for p in
-                                                  inspect.signature(fn).parameters.values()):
-                    raise ValueError(f"grid axis {axis!r}: structure {label!r} takes no "
-                                     f"parameter {rest!r}; allowed: {', '.join(params)}")
+                if rest not in params and not any(
+                    p.kind == p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values()
+                ):
+                    raise ValueError(
+                        f"grid axis {axis!r}: structure {label!r} takes no "
+                        f"parameter {rest!r}; allowed: {', '.join(params)}"
+                    )
             return
         if part == "whatif":
             name, _, key = rest.partition(".")
             if name not in dict(self.whatifs) or not key:
-                raise ValueError(f"grid axis {axis!r}: address a what-if of the scenario as "
-                                 f"whatif.NAME.PARAM; its what-ifs are "
-                                 f"{[n for n, _ in self.whatifs] or 'none'}")
+                raise ValueError(
+                    f"grid axis {axis!r}: address a what-if of the scenario as "
+                    f"whatif.NAME.PARAM; its what-ifs are "
+                    f"{[n for n, _ in self.whatifs] or 'none'}"
+                )
             return
         if part in ("model", "shock") and rest:
             self.with_values({axis: value})
             return
-        raise ValueError(f"grid axis {axis!r}: must be 'structure', or start with "
-                         "'structure.', 'whatif.', 'model.' or 'shock.'")
+        raise ValueError(
+            f"grid axis {axis!r}: must be 'structure', or start with "
+            "'structure.', 'whatif.', 'model.' or 'shock.'"
+        )
 
     def with_values(self, values: Mapping[str, Any]) -> Scenario:
         """This scenario with model and shock fields set from ``values`` (other axes kept)."""
@@ -326,11 +405,19 @@ class Scenario:
         >>> sorted(sc.run(runs=5, seed=1))
         ['hierarchy', 'networked']
         """
-        results = run_cells(self, [{"structure": lab} for lab in self.labels], runs, seed,
-                            progress=progress)
-        return Comparison({lab: res if res.organisation.name == lab else dataclasses.replace(
-            res, organisation=res.organisation.replace(name=lab), _cache={})
-            for lab, res in zip(self.labels, results)})
+        results = run_cells(
+            self, [{"structure": lab} for lab in self.labels], runs, seed, progress=progress
+        )
+        return Comparison(
+            {
+                lab: res
+                if res.organisation.name == lab
+                else dataclasses.replace(
+                    res, organisation=res.organisation.replace(name=lab), _cache={}
+                )
+                for lab, res in zip(self.labels, results)
+            }
+        )
 
     # ---- building a cell's organisation --------------------------------------
     def cell_parts(self, values: Mapping[str, Any], seed_for, cache) -> tuple:
@@ -347,8 +434,9 @@ class Scenario:
         org = cache.get(key)
         if org is None:
             org = self.build_structure(label, values, seed_for("structure", struct))
-            seeds = [seed_for(f"whatif:{k}:{name}", shaped)
-                     for k, (name, _) in enumerate(self.whatifs)]
+            seeds = [
+                seed_for(f"whatif:{k}:{name}", shaped) for k, (name, _) in enumerate(self.whatifs)
+            ]
             org = self.apply_whatifs(org, values, seeds)
             cache[key] = org
         elif hasattr(cache, "move_to_end"):
@@ -356,12 +444,12 @@ class Scenario:
         sc = self.with_values(values)
         return org, sc.model, sc.shock
 
-    def build_structure(self, label: str, values: Mapping[str, Any],
-                        seed: SeedLike) -> Organisation:
+    def build_structure(
+        self, label: str, values: Mapping[str, Any], seed: SeedLike
+    ) -> Organisation:
         """The organisation of structure ``label`` with ``structure.*`` values applied."""
         spec = self._specs[label]
-        params = {a.split(".", 1)[1]: v for a, v in values.items()
-                  if a.startswith("structure.")}
+        params = {a.split(".", 1)[1]: v for a, v in values.items() if a.startswith("structure.")}
         if isinstance(spec, Organisation):
             return spec
         if isinstance(spec, dict):
@@ -369,8 +457,10 @@ class Scenario:
             kw.update(params)
             fn = _generators()[spec["kind"]]
             if "n" in _params_of(fn) and "n" not in kw:
-                raise ValueError(f"structure {label!r} ({spec['kind']}) needs a head count: "
-                                 "give 'n' in the structure or a 'structure.n' grid axis")
+                raise ValueError(
+                    f"structure {label!r} ({spec['kind']}) needs a head count: "
+                    "give 'n' in the structure or a 'structure.n' grid axis"
+                )
         else:
             fn, kw = spec, dict(params)
         if "seed" in _params_of(fn):
@@ -383,13 +473,14 @@ class Scenario:
             fn = _whatif_function(name)
             kw = dict(params)
             prefix = f"whatif.{name}."
-            kw.update({a[len(prefix):]: v for a, v in values.items() if a.startswith(prefix)})
+            kw.update({a[len(prefix) :]: v for a, v in values.items() if a.startswith(prefix)})
             if "seed" in _params_of(fn):
                 kw["seed"] = seed
             org = fn(org, **kw)
             if not isinstance(org, Organisation):
-                raise TypeError(f"what-if {name!r} must return an Organisation, got "
-                                f"{type(org).__name__}")
+                raise TypeError(
+                    f"what-if {name!r} must return an Organisation, got {type(org).__name__}"
+                )
         return org
 
 
@@ -416,8 +507,9 @@ class FunctionScenario:
 
     def __init__(self, fn: Callable):
         if not callable(fn):
-            raise TypeError(f"scenario must be a swarm.Scenario or a function, got "
-                            f"{type(fn).__name__}")
+            raise TypeError(
+                f"scenario must be a swarm.Scenario or a function, got {type(fn).__name__}"
+            )
         self.fn = fn
         self.name = getattr(fn, "__name__", "scenario")
         self.whatifs: tuple = ()
@@ -432,15 +524,19 @@ class FunctionScenario:
     def check_axis(self, axis: str, value) -> None:
         if axis == "structure":
             if value != self.name:
-                raise ValueError(f"grid axis 'structure': a function scenario has the one "
-                                 f"structure {self.name!r}, got {value!r}")
+                raise ValueError(
+                    f"grid axis 'structure': a function scenario has the one "
+                    f"structure {self.name!r}, got {value!r}"
+                )
             return
         params = inspect.signature(self.fn).parameters
         takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
         if axis == "seed" or not (axis in _params_of(self.fn) or takes_any):
             allowed = [p for p in _params_of(self.fn) if p != "seed"]
-            raise ValueError(f"grid axis {axis!r}: the scenario function {self.name}() takes "
-                             f"no keyword {axis!r}; allowed: {', '.join(allowed) or 'none'}")
+            raise ValueError(
+                f"grid axis {axis!r}: the scenario function {self.name}() takes "
+                f"no keyword {axis!r}; allowed: {', '.join(allowed) or 'none'}"
+            )
 
     def cell_parts(self, values: Mapping[str, Any], seed_for, cache) -> tuple:
         """``(org, model, shock)`` of the sweep cell ``values`` (``cache`` is not used)."""
@@ -461,5 +557,7 @@ class FunctionScenario:
             return out, Cascade(), Shock()
         if isinstance(out, tuple) and len(out) == 3 and isinstance(out[0], Organisation):
             return out
-        raise TypeError(f"the scenario function {self.name}() must return an Organisation, "
-                        f"(org, model, shock) or a swarm.Scenario, got {type(out).__name__}")
+        raise TypeError(
+            f"the scenario function {self.name}() must return an Organisation, "
+            f"(org, model, shock) or a swarm.Scenario, got {type(out).__name__}"
+        )

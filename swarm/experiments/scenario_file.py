@@ -48,11 +48,23 @@ from .scenario import STRUCTURES, Scenario, _generators, _params_of
 
 __all__ = ["ConfigError", "ScenarioFile", "read_scenario"]
 
-_TOP = {"name": "str", "runs": "int", "seed": "int", "curve": "curve", "structures": "table",
-        "whatifs": "array of tables", "model": "table", "shock": "table", "grid": "table"}
-_LAWS = {"exponential": ("Exponential", ("mean",)), "constant": ("Constant", ("value",)),
-         "lognormal": ("LogNormal", ("median", "sigma")),
-         "scheduled": ("Scheduled", ("period", "phase"))}
+_TOP = {
+    "name": "str",
+    "runs": "int",
+    "seed": "int",
+    "curve": "curve",
+    "structures": "table",
+    "whatifs": "array of tables",
+    "model": "table",
+    "shock": "table",
+    "grid": "table",
+}
+_LAWS = {
+    "exponential": ("Exponential", ("mean",)),
+    "constant": ("Constant", ("value",)),
+    "lognormal": ("LogNormal", ("median", "sigma")),
+    "scheduled": ("Scheduled", ("period", "phase")),
+}
 
 
 class ConfigError(ValueError):
@@ -72,8 +84,14 @@ class ScenarioFile:
 
 
 def _type_name(value) -> str:
-    return {dict: "table", list: "array", str: "string", bool: "boolean", int: "integer",
-            float: "number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "table",
+        list: "array",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+    }.get(type(value), type(value).__name__)
 
 
 class _Reader:
@@ -84,20 +102,28 @@ class _Reader:
         raise ConfigError(f"{self.path}: {key}: {what}")
 
     def check(self, key: str, value, kind: str):
-        ok = {"int": isinstance(value, int) and not isinstance(value, bool),
-              "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-              "str": isinstance(value, str), "bool": isinstance(value, bool),
-              "table": isinstance(value, dict), "array": isinstance(value, list),
-              "array of tables": isinstance(value, list) and all(isinstance(v, dict)
-                                                                 for v in value),
-              "int or array of int": (isinstance(value, int) and not isinstance(value, bool))
-              or (isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool)
-                                                  for v in value)),
-              "any": True}[kind]
+        ok = {
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "str": isinstance(value, str),
+            "bool": isinstance(value, bool),
+            "table": isinstance(value, dict),
+            "array": isinstance(value, list),
+            "array of tables": isinstance(value, list) and all(isinstance(v, dict) for v in value),
+            "int or array of int": (isinstance(value, int) and not isinstance(value, bool))
+            or (
+                isinstance(value, list)
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            ),
+            "any": True,
+        }[kind]
         if not ok:
-            self.fail(key, f"must be {'an' if kind[0] in 'ai' else 'a'} "
-                           f"{kind.replace('int', 'integer').replace('str', 'string')}, "
-                           f"got {value!r} ({_type_name(value)})")
+            self.fail(
+                key,
+                f"must be {'an' if kind[0] in 'ai' else 'a'} "
+                f"{kind.replace('int', 'integer').replace('str', 'string')}, "
+                f"got {value!r} ({_type_name(value)})",
+            )
         return value
 
     def keys(self, key: str, table: Mapping, allowed) -> None:
@@ -131,8 +157,11 @@ def _structure(r: _Reader, label: str, table, folder: str):
     r.check(key, table, "table")
     kind = r.check(f"{key}.kind", table.get("kind", label), "str")
     if kind not in STRUCTURES:
-        r.fail(f"{key}.kind", f"must be one of {', '.join(STRUCTURES)}, got {kind!r} (the kind "
-                              "defaults to the label)")
+        r.fail(
+            f"{key}.kind",
+            f"must be one of {', '.join(STRUCTURES)}, got {kind!r} (the kind "
+            "defaults to the label)",
+        )
     params = _params_of(_generators()[kind])
     r.keys(key, table, ["kind", *params])
     spec = {"kind": kind}
@@ -175,8 +204,9 @@ def _model(r: _Reader, table):
         if name == "latency":
             kw[name] = _latency(r, "model.latency", value)
         else:
-            kw[name] = r.check(f"model.{name}", value, "int" if name in ("dim", "record_every")
-                               else "number")
+            kw[name] = r.check(
+                f"model.{name}", value, "int" if name in ("dim", "record_every") else "number"
+            )
     return r.build("model", cls, **kw)
 
 
@@ -185,8 +215,11 @@ def _shock(r: _Reader, table):
     r.keys("shock", table, ["origin", "size", "together"])
     origin = table.get("origin", "random")
     if not isinstance(origin, (str, list)):
-        r.fail("shock.origin", f"must be a string ('random', 'top', 'bottom' or a department) "
-                               f"or an array of agent ids, got {origin!r}")
+        r.fail(
+            "shock.origin",
+            f"must be a string ('random', 'top', 'bottom' or a department) "
+            f"or an array of agent ids, got {origin!r}",
+        )
     size = r.check("shock.size", table.get("size", 1), "int")
     together = r.check("shock.together", table.get("together", False), "bool")
     return r.build("shock", Shock, origin, size=size, together=together)
@@ -227,13 +260,13 @@ def _read_text(path: str) -> str:
         except OSError as err:
             raise ConfigError(f"{path}: cannot read it ({err.strerror})") from None
     if len(raw) > MAX_BYTES:
-        raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024} KiB; a scenario file is "
-                          "a few lines of TOML")
+        raise ConfigError(
+            f"{path}: larger than {MAX_BYTES // 1024} KiB; a scenario file is a few lines of TOML"
+        )
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as err:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save it as "
-                          "UTF-8") from None
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from None
 
 
 def read_scenario(path) -> ScenarioFile:
@@ -263,8 +296,11 @@ def read_scenario(path) -> ScenarioFile:
         if key in data and kind != "curve":
             r.check(key, data[key], kind)
     if not data.get("structures"):
-        r.fail("structures", "required: at least one [structures.LABEL] table with its kind "
-                             f"({', '.join(STRUCTURES)}) and parameters")
+        r.fail(
+            "structures",
+            "required: at least one [structures.LABEL] table with its kind "
+            f"({', '.join(STRUCTURES)}) and parameters",
+        )
     folder = os.path.dirname(os.path.abspath(path))
     specs = {label: _structure(r, label, t, folder) for label, t in data["structures"].items()}
     whatifs = []
@@ -280,12 +316,24 @@ def read_scenario(path) -> ScenarioFile:
     if seed < 0:
         r.fail("seed", f"must be >= 0, got {seed}")
     curve = data.get("curve", False)
-    if not (isinstance(curve, bool) or (isinstance(curve, list) and curve and all(
-            isinstance(t, (int, float)) and not isinstance(t, bool) for t in curve))):
+    if not (
+        isinstance(curve, bool)
+        or (
+            isinstance(curve, list)
+            and curve
+            and all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in curve)
+        )
+    ):
         r.fail("curve", f"must be true, false or an array of times, got {curve!r}")
-    scenario = r.build("whatifs", Scenario, specs, whatifs=whatifs, model=model, shock=shock,
-                       name=r.check("name", data.get("name", os.path.splitext(
-                           os.path.basename(path))[0]), "str"))
+    scenario = r.build(
+        "whatifs",
+        Scenario,
+        specs,
+        whatifs=whatifs,
+        model=model,
+        shock=shock,
+        name=r.check("name", data.get("name", os.path.splitext(os.path.basename(path))[0]), "str"),
+    )
     grid = _flatten("", data.get("grid", {}))
     for axis, values in grid.items():
         if not isinstance(values, list) or not values:

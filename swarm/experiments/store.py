@@ -61,17 +61,19 @@ def _sqlite_problem(path: str, err: sqlite3.Error, doing: str) -> StoreError:
     text = str(err)
     code = getattr(err, "sqlite_errorname", "") or ""
     if "full" in text or code == "SQLITE_FULL":
-        why = ("the disk is full; every cell committed so far is kept: free space and run "
-               "the sweep again to compute only the rest")
+        why = (
+            "the disk is full; every cell committed so far is kept: free space and run "
+            "the sweep again to compute only the rest"
+        )
     elif "disk I/O error" in text or code.startswith("SQLITE_IOERR"):
-        why = ("a disk I/O error (a full disk, a file size limit or failing hardware); every "
-               "cell committed so far is kept: fix it and run the sweep again")
-    elif "readonly" in text.replace("-", "").replace(" ", "") or code.startswith(
-            "SQLITE_READONLY"):
+        why = (
+            "a disk I/O error (a full disk, a file size limit or failing hardware); every "
+            "cell committed so far is kept: fix it and run the sweep again"
+        )
+    elif "readonly" in text.replace("-", "").replace(" ", "") or code.startswith("SQLITE_READONLY"):
         why = "the location is read-only; give a store path you can write"
     elif "unable to open" in text or code.startswith("SQLITE_CANTOPEN"):
-        why = ("cannot open it for writing (a read-only place, a missing folder or no "
-               "permission?)")
+        why = "cannot open it for writing (a read-only place, a missing folder or no permission?)"
     elif "locked" in text or "busy" in text:
         why = "another process holds it locked for too long; try again"
     elif "malformed" in text or "not a database" in text:
@@ -106,11 +108,14 @@ def _check_file(path: str) -> tuple[str, dict]:
     except OSError as err:
         raise StoreError(f"store {path}: cannot read it ({err.strerror})") from None
     if len(head) < 100 or not head.startswith(_HEADER):
-        raise StoreError(f"store {path} is not a swarm results store (not an SQLite file"
-                         f"{', it is empty' if not head else ''}); give a new path")
+        raise StoreError(
+            f"store {path} is not a swarm results store (not an SQLite file"
+            f"{', it is empty' if not head else ''}); give a new path"
+        )
     if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
-        raise StoreError(f"store {path} is an SQLite database but not a swarm results store; "
-                         "give a new path")
+        raise StoreError(
+            f"store {path} is an SQLite database but not a swarm results store; give a new path"
+        )
     try:
         con = _open_readonly(path)
         try:
@@ -119,19 +124,24 @@ def _check_file(path: str) -> tuple[str, dict]:
         finally:
             con.close()
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"store {path} is corrupt or unreadable ({err}); it was left as "
-                         "it is") from None
+        raise StoreError(
+            f"store {path} is corrupt or unreadable ({err}); it was left as it is"
+        ) from None
     if check != [("ok",)]:
-        raise StoreError(f"store {path} is corrupt (integrity check: {check[0][0]}); it was "
-                         "left as it is")
+        raise StoreError(
+            f"store {path} is corrupt (integrity check: {check[0][0]}); it was left as it is"
+        )
     if meta.get("format") != str(_FORMAT) or "identity" not in meta:
-        raise StoreError(f"store {path} has format {meta.get('format')}, this swarm reads "
-                         f"format {_FORMAT}; sweep into a new store")
+        raise StoreError(
+            f"store {path} has format {meta.get('format')}, this swarm reads "
+            f"format {_FORMAT}; sweep into a new store"
+        )
     try:
         return meta["scenario_hash"], json.loads(meta["identity"])
     except (KeyError, ValueError) as err:
-        raise StoreError(f"store {path} is damaged: its description cannot be read "
-                         f"({type(err).__name__}: {err})") from None
+        raise StoreError(
+            f"store {path} is damaged: its description cannot be read ({type(err).__name__}: {err})"
+        ) from None
 
 
 def _uri_path(path: str) -> str:
@@ -155,8 +165,9 @@ def _connect(path: str) -> sqlite3.Connection:
 
 def _part_name(path: str) -> str:
     folder, base = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, f".{base}.{socket.gethostname()}.{os.getpid()}."
-                                f"{secrets.token_hex(4)}.part")
+    return os.path.join(
+        folder, f".{base}.{socket.gethostname()}.{os.getpid()}.{secrets.token_hex(4)}.part"
+    )
 
 
 def _remove_part(tmp: str) -> None:
@@ -174,7 +185,7 @@ def _remove_stale_parts(path: str) -> None:
     for name in names:
         if not (name.startswith(prefix) and ".part" in name):
             continue
-        pid = name[len(prefix):].split(".", 1)[0]
+        pid = name[len(prefix) :].split(".", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
@@ -217,10 +228,16 @@ def _create(path: str, identity: Mapping) -> None:
                 COMMIT;""")
             now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
             with con:
-                con.executemany("INSERT INTO meta VALUES (?, ?)", [
-                    ("format", str(_FORMAT)), ("identity", json.dumps(identity, sort_keys=True)),
-                    ("scenario_hash", _hash(identity)), ("created", now),
-                    ("swarm_version", _version())])
+                con.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [
+                        ("format", str(_FORMAT)),
+                        ("identity", json.dumps(identity, sort_keys=True)),
+                        ("scenario_hash", _hash(identity)),
+                        ("created", now),
+                        ("swarm_version", _version()),
+                    ],
+                )
         finally:
             con.close()  # the last connection checkpoints: no -wal left beside the part
         os.chmod(tmp, file_mode())
@@ -232,7 +249,7 @@ def _create(path: str, identity: Mapping) -> None:
             if err.errno not in _NO_LINKS:
                 raise
             if not os.path.exists(path):  # a file system without hard links: rename, if
-                os.rename(tmp, path)      # still absent (not race-free there)
+                os.rename(tmp, path)  # still absent (not race-free there)
     except sqlite3.Error as err:
         raise _sqlite_problem(path, err, "cannot create it") from None
     except OSError as err:
@@ -288,9 +305,11 @@ class Store:
         got, old = _check_file(path)
         if got != want:
             diff = _differences(old, identity)
-            raise StoreError(f"store {path} was made by a different scenario (hash {got[:12]}, "
-                             f"this one {want[:12]}; they differ in {', '.join(diff)}); give "
-                             "a new store path or the scenario it was made with")
+            raise StoreError(
+                f"store {path} was made by a different scenario (hash {got[:12]}, "
+                f"this one {want[:12]}; they differ in {', '.join(diff)}); give "
+                "a new store path or the scenario it was made with"
+            )
         return True
 
     @classmethod
@@ -322,13 +341,16 @@ class Store:
         """
         try:
             found = self._con.execute(
-                "SELECT key, cell, summary, curve, seed, checksum FROM cells").fetchall()
+                "SELECT key, cell, summary, curve, seed, checksum FROM cells"
+            ).fetchall()
         except sqlite3.Error as err:
             raise _sqlite_problem(self.path, err, "cannot read its cells") from None
         wanted = None if keys is None else set(keys)
-        return {key: _verified_row(self.path, key, cell, summary, curve, seed, checksum)
-                for key, cell, summary, curve, seed, checksum in found
-                if wanted is None or key in wanted}
+        return {
+            key: _verified_row(self.path, key, cell, summary, curve, seed, checksum)
+            for key, cell, summary, curve, seed, checksum in found
+            if wanted is None or key in wanted
+        }
 
     def put(self, item: Mapping[str, Any]) -> None:
         """Commit one finished cell in its own transaction.
@@ -349,12 +371,26 @@ class Store:
                     "scenario_hash, seed, finished, seconds, checksum) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET computes = computes + 1",
-                    (item["key"], cell, summary, blob, self._version, self.scenario_hash,
-                     seed, now, float(item["seconds"]),
-                     _checksum(item["key"], cell, summary, blob, seed)))
+                    (
+                        item["key"],
+                        cell,
+                        summary,
+                        blob,
+                        self._version,
+                        self.scenario_hash,
+                        seed,
+                        now,
+                        float(item["seconds"]),
+                        _checksum(item["key"], cell, summary, blob, seed),
+                    ),
+                )
         except sqlite3.Error as err:
-            raise _sqlite_problem(self.path, err, f"cell {item['key']} could not be "
-                                  f"committed ({self.committed} committed by this run)") from None
+            raise _sqlite_problem(
+                self.path,
+                err,
+                f"cell {item['key']} could not be "
+                f"committed ({self.committed} committed by this run)",
+            ) from None
         self.committed += 1
 
     def close(self) -> None:
@@ -367,18 +403,22 @@ class Store:
         self.close()
 
 
-def _verified_row(path: str, key: str, cell: str, summary: str, curve, seed: str,
-                  checksum: str) -> dict:
+def _verified_row(
+    path: str, key: str, cell: str, summary: str, curve, seed: str, checksum: str
+) -> dict:
     """A stored cell as a row, refused by name if its checksum or its JSON is wrong."""
     blob = None if curve is None else bytes(curve)
     if _checksum(key, cell, summary, blob, seed) != checksum:
-        raise StoreError(f"store {path}: cell {key} fails its checksum (edited or damaged "
-                         "since it was written); delete that row or the store to recompute it")
+        raise StoreError(
+            f"store {path}: cell {key} fails its checksum (edited or damaged "
+            "since it was written); delete that row or the store to recompute it"
+        )
     try:
         return _row(cell, summary, blob)
     except ValueError as err:  # JSONDecodeError included: never re-built, named here
-        raise StoreError(f"store {path}: cell {key} cannot be read ({type(err).__name__}: "
-                         f"{err})") from None
+        raise StoreError(
+            f"store {path}: cell {key} cannot be read ({type(err).__name__}: {err})"
+        ) from None
 
 
 def _row(cell: str, summary: str, curve) -> dict:
@@ -429,15 +469,17 @@ def load(path, *, provenance: bool = False) -> pd.DataFrame:
         try:
             found = con.execute(
                 "SELECT key, cell, summary, curve, seed, checksum, swarm_version, "
-                "scenario_hash, finished, seconds, computes FROM cells").fetchall()
+                "scenario_hash, finished, seconds, computes FROM cells"
+            ).fetchall()
         finally:
             con.close()
     except sqlite3.Error as err:
         raise _sqlite_problem(path, err, "cannot read it") from None
     for key, cell, summary, curve, seed, checksum, *extra in found:
         rows.append(_verified_row(path, key, cell, summary, curve, seed, checksum))
-        prov.append(dict(zip(("swarm_version", "scenario_hash", "finished", "seconds",
-                              "computes"), extra)))
+        prov.append(
+            dict(zip(("swarm_version", "scenario_hash", "finished", "seconds", "computes"), extra))
+        )
     df = frame(rows, ident.get("curve"))
     if df.empty:
         return df

@@ -28,6 +28,7 @@ __all__ = ["CURVE_TIMES", "cell_key", "cells", "sweep"]
 #: Times of the response curve when ``curve=True``: every half hour for two days.
 CURVE_TIMES: tuple[float, ...] = tuple(np.linspace(0.0, 48.0, 97).tolist())
 
+
 def cells(scenario: Scenario, grid: Mapping[str, Sequence] | None) -> list[dict[str, Any]]:
     """Every cell of ``grid`` for ``scenario``, structures first, last axis fastest.
 
@@ -40,8 +41,7 @@ def cells(scenario: Scenario, grid: Mapping[str, Sequence] | None) -> list[dict[
     """
     grid = {} if grid is None else grid
     if not isinstance(grid, Mapping):
-        raise TypeError(f"grid must be a mapping axis -> list of values, got "
-                        f"{type(grid).__name__}")
+        raise TypeError(f"grid must be a mapping axis -> list of values, got {type(grid).__name__}")
     axes: dict[str, list] = {}
     for axis, vals in grid.items():
         if not isinstance(axis, str):
@@ -57,14 +57,27 @@ def cells(scenario: Scenario, grid: Mapping[str, Sequence] | None) -> list[dict[
             scenario.check_axis(axis, v)
         axes[axis] = vals
     labels = axes.pop("structure", list(scenario.labels))
-    return [{"structure": lab, **dict(zip(axes, combo))}
-            for lab in labels for combo in itertools.product(*axes.values())]
+    return [
+        {"structure": lab, **dict(zip(axes, combo))}
+        for lab in labels
+        for combo in itertools.product(*axes.values())
+    ]
 
 
-def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] | None,
-          runs: int, seed: SeedLike, store=None, backend: str = "local", scheduler=None, *,
-          workers: int | None = None, batch: int | None = None, progress: bool | None = None,
-          curve: bool | Sequence[float] = False) -> pd.DataFrame:
+def sweep(
+    scenario: Scenario | Callable[..., Any],
+    grid: Mapping[str, Sequence] | None,
+    runs: int,
+    seed: SeedLike,
+    store=None,
+    backend: str = "local",
+    scheduler=None,
+    *,
+    workers: int | None = None,
+    batch: int | None = None,
+    progress: bool | None = None,
+    curve: bool | Sequence[float] = False,
+) -> pd.DataFrame:
     """Run ``scenario`` at every cell of ``grid``; one row per cell.
 
     Parameters
@@ -130,13 +143,17 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
     if batch is not None:
         batch = check_int("batch", batch, low=1)
     if workers is not None and scheduler is not None:
-        raise ValueError(f"workers={workers} starts a local Dask cluster, scheduler="
-                         f"{scheduler!r} uses a running one: give one of them, not both")
+        raise ValueError(
+            f"workers={workers} starts a local Dask cluster, scheduler="
+            f"{scheduler!r} uses a running one: give one of them, not both"
+        )
     if backend == "local" and (workers is not None or scheduler is not None):
         raise ValueError("workers and scheduler apply to backend='dask', got backend='local'")
     if seed is None:
-        raise ValueError("seed must be given for a sweep (an int): the store and every cell's "
-                         "numbers depend on it")
+        raise ValueError(
+            "seed must be given for a sweep (an int): the store and every cell's "
+            "numbers depend on it"
+        )
     root = normalise_seed(seed)
     if curve is True:
         curve_t = CURVE_TIMES
@@ -147,16 +164,24 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
             curve_t = tuple(float(t) for t in np.asarray(curve, dtype=float).ravel())
         except (TypeError, ValueError):
             curve_t = ()
-        if (not curve_t or not all(math.isfinite(t) for t in curve_t)
-                or not np.all(np.diff(curve_t) >= 0) or min(curve_t) < 0):
-            raise ValueError(f"curve must be True, False or increasing finite times >= 0, "
-                             f"got {curve!r}")
+        if (
+            not curve_t
+            or not all(math.isfinite(t) for t in curve_t)
+            or not np.all(np.diff(curve_t) >= 0)
+            or min(curve_t) < 0
+        ):
+            raise ValueError(
+                f"curve must be True, False or increasing finite times >= 0, got {curve!r}"
+            )
     todo_all = cells(scenario, grid)
     for name, _ in scenario.whatifs:  # fail before the first cell, not in the middle
         _whatif_function(name)
-    identity = {"scenario": scenario.describe(), "runs": runs,
-                "seed": {"entropy": root.entropy, "spawn_key": list(root.spawn_key)},
-                "curve": None if curve_t is None else list(curve_t)}
+    identity = {
+        "scenario": scenario.describe(),
+        "runs": runs,
+        "seed": {"entropy": root.entropy, "spawn_key": list(root.spawn_key)},
+        "curve": None if curve_t is None else list(curve_t),
+    }
     # an existing store is checked now; a new one is made when its first cell is done,
     # so a sweep that fails before (a bad scheduler, say) leaves no empty store behind
     db = None
@@ -165,16 +190,23 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
             db = Store.open(store, identity)
         else:
             try:
-                check_folder(os.path.dirname(os.path.abspath(os.fspath(store))),
-                             f"store {os.fspath(store)}: cannot create it in")
+                check_folder(
+                    os.path.dirname(os.path.abspath(os.fspath(store))),
+                    f"store {os.fspath(store)}: cannot create it in",
+                )
             except ValueError as err:
                 raise StoreError(str(err)) from None
     try:
-        done: dict[str, dict] = {} if db is None else db.rows(
-            [cell_key(v) for v in todo_all])
+        done: dict[str, dict] = {} if db is None else db.rows([cell_key(v) for v in todo_all])
         todo = [v for v in todo_all if cell_key(v) not in done]
-        bar = progress_bar(len(todo_all), progress, "sweep", unit="cell",
-                           initial=len(todo_all) - len(todo), leave=True)
+        bar = progress_bar(
+            len(todo_all),
+            progress,
+            "sweep",
+            unit="cell",
+            initial=len(todo_all) - len(todo),
+            leave=True,
+        )
 
         def finished(item: dict) -> None:
             nonlocal db
@@ -192,8 +224,18 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
                 for v in todo:
                     finished(runner(v))
             elif todo:
-                _dask.run_dask(run_batch, scenario, todo, runs, root, curve_t, finished,
-                               scheduler=scheduler, workers=workers, batch=batch)
+                _dask.run_dask(
+                    run_batch,
+                    scenario,
+                    todo,
+                    runs,
+                    root,
+                    curve_t,
+                    finished,
+                    scheduler=scheduler,
+                    workers=workers,
+                    batch=batch,
+                )
         finally:
             if bar is not None:
                 bar.close()
@@ -202,5 +244,7 @@ def sweep(scenario: Scenario | Callable[..., Any], grid: Mapping[str, Sequence] 
             db.close()
     # stored rows hold their axes in key order: put them back in grid order
     # (and as this call spelled them: 1.0 here if the store holds it as 1)
-    return frame([{**v, **{c: x for c, x in done[cell_key(v)].items() if c not in v}}
-                  for v in todo_all], curve_t)
+    return frame(
+        [{**v, **{c: x for c, x in done[cell_key(v)].items() if c not in v}} for v in todo_all],
+        curve_t,
+    )

@@ -12,6 +12,16 @@ from .model import Flock, Trajectory
 from .neighbours import NeighbourLists
 from .pictures import animate, wave_figure
 
-__all__ = ["Flock", "NeighbourLists", "Trajectory", "TurningWave", "animate",
-           "correlation_length", "from_flock", "pieces", "polarisation", "turning_wave",
-           "wave_figure"]
+__all__ = [
+    "Flock",
+    "NeighbourLists",
+    "Trajectory",
+    "TurningWave",
+    "animate",
+    "correlation_length",
+    "from_flock",
+    "pieces",
+    "polarisation",
+    "turning_wave",
+    "wave_figure",
+]

@@ -41,6 +41,9 @@ def from_flock(flock: Flock, *, name: str | None = None) -> Organisation:
     indices = np.concatenate(rows) if indptr[-1] else np.empty(0, dtype=np.int64)
     watch = sp.csr_array((np.ones(len(indices)), indices, indptr), shape=(flock.n, flock.n))
     if name is None:
-        name = (f"flock (topological, k={flock.k})" if flock.interaction == "topological"
-                else f"flock (metric, r={flock.radius:.3g})")
+        name = (
+            f"flock (topological, k={flock.k})"
+            if flock.interaction == "topological"
+            else f"flock (metric, r={flock.radius:.3g})"
+        )
     return Organisation(watch, position=flock.positions, name=name, time_unit="time units")

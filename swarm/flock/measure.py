@@ -66,8 +66,9 @@ def pieces(positions: np.ndarray, contact: float) -> tuple[int, float]:
     return int(count), float(np.bincount(labels).max() / n)
 
 
-def correlation_length(positions: np.ndarray, velocities: np.ndarray, *, bins: int = 30,
-                       max_birds: int = 2000) -> tuple[float, pd.DataFrame]:
+def correlation_length(
+    positions: np.ndarray, velocities: np.ndarray, *, bins: int = 30, max_birds: int = 2000
+) -> tuple[float, pd.DataFrame]:
     """Velocity correlation length: the first zero of the fluctuation correlation.
 
     With ``u_i`` the velocity fluctuation ``v_i - mean(v)`` scaled so that
@@ -185,23 +186,45 @@ class TurningWave:
         """
         shocked = np.zeros(len(self.distance), dtype=bool)
         shocked[self.trajectory.origins] = True
-        return pd.DataFrame({"bird": np.arange(len(self.distance)), "distance": self.distance,
-                             "turn_time": self.turn_times, "peak": self.trajectory.peak,
-                             "shocked": shocked})
+        return pd.DataFrame(
+            {
+                "bird": np.arange(len(self.distance)),
+                "distance": self.distance,
+                "turn_time": self.turn_times,
+                "peak": self.trajectory.peak,
+                "shocked": shocked,
+            }
+        )
 
     def summary(self) -> dict:
         """The headline numbers as a dict."""
-        return {"speed": self.speed, "diffusivity": self.diffusivity,
-                "rmse_linear": self.rmse_linear, "rmse_sqrt": self.rmse_sqrt,
-                "front": "linear" if self.linear else "sqrt", "reach": self.reach,
-                "damping": self.damping}
+        return {
+            "speed": self.speed,
+            "diffusivity": self.diffusivity,
+            "rmse_linear": self.rmse_linear,
+            "rmse_sqrt": self.rmse_sqrt,
+            "front": "linear" if self.linear else "sqrt",
+            "reach": self.reach,
+            "damping": self.damping,
+        }
 
 
-def turning_wave(flock: Flock, steps: int, *, birds: int = 10, angle: float = math.pi / 2,
-                 side=(0.0, -1.0, 0.0), hold: float | None = None, record_every: int = 10,
-                 record_positions: bool = True, bands: int = 12,
-                 front_quantile: float = 0.1, threshold: float = 0.5,
-                 towards=None, along: str = "point") -> TurningWave:
+def turning_wave(
+    flock: Flock,
+    steps: int,
+    *,
+    birds: int = 10,
+    angle: float = math.pi / 2,
+    side=(0.0, -1.0, 0.0),
+    hold: float | None = None,
+    record_every: int = 10,
+    record_positions: bool = True,
+    bands: int = 12,
+    front_quantile: float = 0.1,
+    threshold: float = 0.5,
+    towards=None,
+    along: str = "point",
+) -> TurningWave:
     """Shock ``flock`` with a predator at its edge, run ``steps`` steps, measure the wave.
 
     The ``birds`` birds nearest the predator turn by ``angle`` away from it
@@ -224,13 +247,15 @@ def turning_wave(flock: Flock, steps: int, *, birds: int = 10, angle: float = ma
     """
     steps = check_int("steps", steps, low=1)
     bands = check_int("bands", bands, low=1)
-    front_quantile = check_float("front_quantile", front_quantile, low=0.0, high=1.0,
-                                 low_open=True)
+    front_quantile = check_float("front_quantile", front_quantile, low=0.0, high=1.0, low_open=True)
     if check_int("birds", birds, low=1) >= flock.n:
-        raise ValueError(f"birds must be fewer than the flock's {flock.n} birds (the wave needs "
-                         f"unshocked birds to cross), got {birds}")
-    origins = flock.predator(birds, angle, side=side, hold=hold, threshold=threshold,
-                             towards=towards, along=along)
+        raise ValueError(
+            f"birds must be fewer than the flock's {flock.n} birds (the wave needs "
+            f"unshocked birds to cross), got {birds}"
+        )
+    origins = flock.predator(
+        birds, angle, side=side, hold=hold, threshold=threshold, towards=towards, along=along
+    )
     pos0 = flock.positions
     centre = pos0[origins].mean(axis=0)
     if along == "point":
@@ -252,18 +277,33 @@ def turning_wave(flock: Flock, steps: int, *, birds: int = 10, angle: float = ma
         if not sel.any():
             continue
         arrival = float(np.quantile(t[sel], front_quantile, method="inverted_cdf"))
-        rows.append({"distance": float(distance[sel].mean()), "birds": int(sel.sum()),
-                     "arrival": arrival, "reach": float(np.isfinite(t[sel]).mean()),
-                     "relative": float(rel[sel].mean())})
+        rows.append(
+            {
+                "distance": float(distance[sel].mean()),
+                "birds": int(sel.sum()),
+                "arrival": arrival,
+                "reach": float(np.isfinite(t[sel]).mean()),
+                "relative": float(rel[sel].mean()),
+            }
+        )
     table = pd.DataFrame(rows)
-    line, root, rmse_lin, rmse_sqrt = _fits(table["arrival"].to_numpy(),
-                                            table["distance"].to_numpy())
-    return TurningWave(trajectory=traj, turn_times=t, distance=distance,
-                       front=table[["distance", "arrival", "birds"]],
-                       speed=line[1], diffusivity=root[1], line=line, root=root,
-                       rmse_linear=rmse_lin,
-                       rmse_sqrt=rmse_sqrt, reach=float(turned.sum() / max(other.sum(), 1)),
-                       attenuation=table[["distance", "birds", "relative", "reach"]])
+    line, root, rmse_lin, rmse_sqrt = _fits(
+        table["arrival"].to_numpy(), table["distance"].to_numpy()
+    )
+    return TurningWave(
+        trajectory=traj,
+        turn_times=t,
+        distance=distance,
+        front=table[["distance", "arrival", "birds"]],
+        speed=line[1],
+        diffusivity=root[1],
+        line=line,
+        root=root,
+        rmse_linear=rmse_lin,
+        rmse_sqrt=rmse_sqrt,
+        reach=float(turned.sum() / max(other.sum(), 1)),
+        attenuation=table[["distance", "birds", "relative", "reach"]],
+    )
 
 
 def _fits(t: np.ndarray, d: np.ndarray):
@@ -279,7 +319,7 @@ def _fits(t: np.ndarray, d: np.ndarray):
         return (math.nan, math.nan), (math.nan, math.nan), math.nan, math.nan
     c, a = np.polyfit(t, d, 1)
     rmse_lin = float(np.sqrt(np.mean((d - (a + c * t)) ** 2)))
-    D0, a0 = np.polyfit(t, d ** 2, 1)
+    D0, a0 = np.polyfit(t, d**2, 1)
 
     def root(x, a_, D_):
         return np.sqrt(np.maximum(a_ + D_ * x, 0.0))
@@ -288,6 +328,9 @@ def _fits(t: np.ndarray, d: np.ndarray):
         (a1, D1), _ = curve_fit(root, t, d, p0=(max(a0, 0.0), max(D0, 1e-9)), maxfev=5000)
     except RuntimeError:  # no convergence: keep the fit of the squares
         a1, D1 = a0, D0
-    return ((float(a), float(c)), (float(a1), float(D1)), rmse_lin,
-            float(np.sqrt(np.mean((d - root(t, a1, D1)) ** 2))))
-
+    return (
+        (float(a), float(c)),
+        (float(a1), float(D1)),
+        rmse_lin,
+        float(np.sqrt(np.mean((d - root(t, a1, D1)) ** 2))),
+    )

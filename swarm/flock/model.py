@@ -130,12 +130,27 @@ class Flock:
     ((3, 200, 3), 1.0)
     """
 
-    def __init__(self, n: int, k: int = 7, interaction: str = "topological",
-                 radius: float | None = None, dynamics: str = "vicsek", seed: SeedLike = None, *,
-                 speed: float = 0.25, coupling: float = 4.0, noise: float = 0.05,
-                 inertia: float | None = None, friction: float | None = None,
-                 cohesion: float = 2.0, spacing: float = 1.0, density: float = 1.0,
-                 dt: float = 0.05, extra: int = 8, skin: float | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        k: int = 7,
+        interaction: str = "topological",
+        radius: float | None = None,
+        dynamics: str = "vicsek",
+        seed: SeedLike = None,
+        *,
+        speed: float = 0.25,
+        coupling: float = 4.0,
+        noise: float = 0.05,
+        inertia: float | None = None,
+        friction: float | None = None,
+        cohesion: float = 2.0,
+        spacing: float = 1.0,
+        density: float = 1.0,
+        dt: float = 0.05,
+        extra: int = 8,
+        skin: float | None = None,
+    ) -> None:
         self.k = check_int("k", k, low=1)
         self.n = check_int("n", n, low=self.k + 1)
         self.interaction = check_choice("interaction", interaction, ("topological", "metric"))
@@ -144,36 +159,54 @@ class Flock:
         self.coupling = check_float("coupling", coupling, low=0.0, low_open=True)
         self.noise = check_float("noise", noise, low=0.0)
         ism = self.dynamics == "ism"
-        self.inertia = check_float("inertia", 1.0 if inertia is None and ism else
-                                   (0.0 if inertia is None else inertia), low=0.0)
+        self.inertia = check_float(
+            "inertia",
+            1.0 if inertia is None and ism else (0.0 if inertia is None else inertia),
+            low=0.0,
+        )
         if ism and self.inertia == 0.0:
             raise ValueError("inertia must be > 0 for dynamics='ism', got 0.0")
         if not ism and self.inertia != 0.0:
-            raise ValueError(f"inertia must be 0 for dynamics='vicsek' (use 'ism'), "
-                             f"got {self.inertia}")
-        self.friction = check_float("friction", (0.2 if ism else 1.0) if friction is None
-                                    else friction, low=0.0, low_open=not ism)
+            raise ValueError(
+                f"inertia must be 0 for dynamics='vicsek' (use 'ism'), got {self.inertia}"
+            )
+        self.friction = check_float(
+            "friction",
+            (0.2 if ism else 1.0) if friction is None else friction,
+            low=0.0,
+            low_open=not ism,
+        )
         self.cohesion = check_float("cohesion", cohesion, low=0.0)
         self.spacing = check_float("spacing", spacing, low=0.0, low_open=True)
         self.density = check_float("density", density, low=0.0, low_open=True)
         self.dt = check_float("dt", dt, low=0.0, low_open=True)
-        limit = Alignment(coupling=self.coupling + self.cohesion, inertia=self.inertia,
-                          friction=self.friction, dt=1e-9).max_dt
+        limit = Alignment(
+            coupling=self.coupling + self.cohesion,
+            inertia=self.inertia,
+            friction=self.friction,
+            dt=1e-9,
+        ).max_dt
         if self.dt > limit * (1 + 1e-12):
-            raise ValueError(f"dt must be at most {limit:.6g} for a stable step with "
-                             f"coupling + cohesion = {self.coupling + self.cohesion:g}, "
-                             f"inertia={self.inertia:g}, friction={self.friction:g}; "
-                             f"got dt={self.dt:g}")
+            raise ValueError(
+                f"dt must be at most {limit:.6g} for a stable step with "
+                f"coupling + cohesion = {self.coupling + self.cohesion:g}, "
+                f"inertia={self.inertia:g}, friction={self.friction:g}; "
+                f"got dt={self.dt:g}"
+            )
         extra = check_int("extra", extra, low=1)
         ss = normalise_seed(seed)
         self.seed = ss
         c_pos, c_noise = ss.spawn(2)
         self._key = c_noise.generate_state(1, np.uint64)[0]
-        pos = _starting_positions(self.n, self.spacing / self.density ** (1 / 3),
-                                  np.random.default_rng(c_pos))
+        pos = _starting_positions(
+            self.n, self.spacing / self.density ** (1 / 3), np.random.default_rng(c_pos)
+        )
         if self.interaction == "metric":
-            self.radius = (_radius_for(pos, self.k) if radius is None
-                           else check_float("radius", radius, low=0.0, low_open=True))
+            self.radius = (
+                _radius_for(pos, self.k)
+                if radius is None
+                else check_float("radius", radius, low=0.0, low_open=True)
+            )
             skin = 0.3 * self.radius if skin is None else check_float("skin", skin, low=0.0)
             self._lists = NeighbourLists(radius=self.radius, skin=skin)
         else:
@@ -186,12 +219,20 @@ class Flock:
         h = np.zeros((self.n, 3))
         h[:, 0] = 1.0
         # per-bird state in memory slots; ``ids[slot]`` is the bird
-        self._s = {"pos": pos, "h": h, "s": np.zeros((self.n, 3)),
-                   "ids": np.arange(self.n, dtype=np.int64),
-                   "held": np.zeros(self.n, dtype=np.bool_),
-                   "times": np.full(self.n, np.inf), "peak": np.full(self.n, -np.inf)}
-        self._spare = {"pos": np.empty((self.n, 3)), "h": np.empty((self.n, 3)),
-                       "s": np.empty((self.n, 3))}
+        self._s = {
+            "pos": pos,
+            "h": h,
+            "s": np.zeros((self.n, 3)),
+            "ids": np.arange(self.n, dtype=np.int64),
+            "held": np.zeros(self.n, dtype=np.bool_),
+            "times": np.full(self.n, np.inf),
+            "peak": np.full(self.n, -np.inf),
+        }
+        self._spare = {
+            "pos": np.empty((self.n, 3)),
+            "h": np.empty((self.n, 3)),
+            "s": np.empty((self.n, 3)),
+        }
         self.steps_done = 0
         self.time = 0.0
         self._shock: dict | None = None
@@ -256,13 +297,39 @@ class Flock:
             st["held"][:] = False
         lists = self._lists
         track = sh is not None
-        _flock_step(st["pos"], st["h"], st["s"], sp["pos"], sp["h"], sp["s"], lists.ptr,
-                    lists.idx, lists.cnt, st["held"], st["ids"], self.coupling,
-                    self.cohesion, self.spacing, self._noise_sd, self.inertia, self.friction,
-                    self.speed, self.dt, self._a, self._b, self._key, self.steps_done,
-                    self.n, self.time, track, sh["u_old"] if track else _Z3,
-                    sh["e2"] if track else _Z3, sh["cut"] if track else 0.0,
-                    st["times"], st["peak"])
+        _flock_step(
+            st["pos"],
+            st["h"],
+            st["s"],
+            sp["pos"],
+            sp["h"],
+            sp["s"],
+            lists.ptr,
+            lists.idx,
+            lists.cnt,
+            st["held"],
+            st["ids"],
+            self.coupling,
+            self.cohesion,
+            self.spacing,
+            self._noise_sd,
+            self.inertia,
+            self.friction,
+            self.speed,
+            self.dt,
+            self._a,
+            self._b,
+            self._key,
+            self.steps_done,
+            self.n,
+            self.time,
+            track,
+            sh["u_old"] if track else _Z3,
+            sh["e2"] if track else _Z3,
+            sh["cut"] if track else 0.0,
+            st["times"],
+            st["peak"],
+        )
         for name in ("pos", "h", "s"):  # swap the buffers
             st[name], sp[name] = sp[name], st[name]
         self.steps_done += 1
@@ -270,8 +337,9 @@ class Flock:
         self.timing["update"] += _time.perf_counter() - t0
         self._refresh()
 
-    def run(self, steps: int, record_every: int = 1, *,
-            record_positions: bool = True) -> Trajectory:
+    def run(
+        self, steps: int, record_every: int = 1, *, record_positions: bool = True
+    ) -> Trajectory:
         """Advance ``steps`` steps, recording now and every ``record_every`` steps.
 
         Parameters
@@ -301,28 +369,50 @@ class Flock:
                     vel.append(self.velocities)
         sh = self._shock
         return Trajectory(
-            times=np.array(times), positions=np.array(pos) if record_positions else None,
+            times=np.array(times),
+            positions=np.array(pos) if record_positions else None,
             velocities=np.array(vel) if record_positions else None,
             polarisation=np.array(pol),
             turn_times=None if sh is None else self._public("times"),
             peak=None if sh is None else self._public("peak"),
             origins=None if sh is None else sh["origins"].copy(),
             shock_time=None if sh is None else sh["time"],
-            angle=None if sh is None else sh["angle"], params=self.params())
+            angle=None if sh is None else sh["angle"],
+            params=self.params(),
+        )
 
     def params(self) -> dict:
         """The model's parameters, for tables."""
-        return {"n": self.n, "k": self.k, "interaction": self.interaction,
-                "radius": self.radius, "dynamics": self.dynamics, "speed": self.speed,
-                "coupling": self.coupling, "noise": self.noise, "inertia": self.inertia,
-                "friction": self.friction, "cohesion": self.cohesion,
-                "spacing": self.spacing, "density": self.density, "dt": self.dt}
+        return {
+            "n": self.n,
+            "k": self.k,
+            "interaction": self.interaction,
+            "radius": self.radius,
+            "dynamics": self.dynamics,
+            "speed": self.speed,
+            "coupling": self.coupling,
+            "noise": self.noise,
+            "inertia": self.inertia,
+            "friction": self.friction,
+            "cohesion": self.cohesion,
+            "spacing": self.spacing,
+            "density": self.density,
+            "dt": self.dt,
+        }
 
     # ---- the predator ----------------------------------------------------------------
-    def predator(self, birds: int = 10, angle: float = math.pi / 2, *,
-                 side=(0.0, -1.0, 0.0), hold: float | None = None,
-                 threshold: float = 0.5, towards=None, along: str = "point",
-                 inside: bool = False) -> np.ndarray:
+    def predator(
+        self,
+        birds: int = 10,
+        angle: float = math.pi / 2,
+        *,
+        side=(0.0, -1.0, 0.0),
+        hold: float | None = None,
+        threshold: float = 0.5,
+        towards=None,
+        along: str = "point",
+        inside: bool = False,
+    ) -> np.ndarray:
         """A predator at the flock's edge turns the ``birds`` nearest to it away.
 
         The predator sits on the flock's surface in direction ``side`` from
@@ -360,8 +450,9 @@ class Flock:
             raise ValueError(f"towards must be a 3-vector, got {towards!r}")
         e2 = turn - (turn @ u_old) * u_old
         if np.linalg.norm(e2) < 1e-9:
-            raise ValueError("the turn (side or towards) must not be parallel to the "
-                             "flock's course")
+            raise ValueError(
+                "the turn (side or towards) must not be parallel to the flock's course"
+            )
         e2 /= np.linalg.norm(e2)
         centre = st["pos"].mean(axis=0)
         reach = ((st["pos"] - centre) @ -away).max()
@@ -388,11 +479,16 @@ class Flock:
         st["times"][slots] = self.time
         st["peak"][slots] = angle
         origins = np.sort(st["ids"][slots])
-        self._shock = {"u_old": u_old, "e2": e2, "angle": angle, "time": self.time,
-                       "cut": threshold * angle,
-                       "origins": origins, "spot": spot,
-                       "release": None if hold is None else self.time + check_float(
-                           "hold", hold, low=0.0)}
+        self._shock = {
+            "u_old": u_old,
+            "e2": e2,
+            "angle": angle,
+            "time": self.time,
+            "cut": threshold * angle,
+            "origins": origins,
+            "spot": spot,
+            "release": None if hold is None else self.time + check_float("hold", hold, low=0.0),
+        }
         return origins
 
 

@@ -87,9 +87,16 @@ class NeighbourLists:
     True
     """
 
-    def __init__(self, *, k: int | None = None, radius: float | None = None,
-                 extra: int = 8, skin: float = 0.0, partial: float = 0.002,
-                 generations: int = 16) -> None:
+    def __init__(
+        self,
+        *,
+        k: int | None = None,
+        radius: float | None = None,
+        extra: int = 8,
+        skin: float = 0.0,
+        partial: float = 0.002,
+        generations: int = 16,
+    ) -> None:
         if (k is None) == (radius is None):
             raise ValueError("give exactly one of k (topological) or radius (metric)")
         self.k, self.radius, self.extra, self.skin = k, radius, extra, skin
@@ -109,12 +116,24 @@ class NeighbourLists:
         if self.ref is not None and not force and self.ref.shape == pos.shape:
             if self.k is not None:
                 deltas = np.array([_max_shift(pos, snap) for snap in self.snaps])
-                bad = _select_nearest(pos, self.ptr, self.cand, self.bound, self.k, deltas,
-                                      self.gen, self.idx, self.cnt, self.work)
+                bad = _select_nearest(
+                    pos,
+                    self.ptr,
+                    self.cand,
+                    self.bound,
+                    self.k,
+                    deltas,
+                    self.gen,
+                    self.idx,
+                    self.cnt,
+                    self.work,
+                )
                 rows = np.flatnonzero(bad)
-                if rows.size == 0 or (rows.size <= max(1, self.partial * len(pos))
-                                      and len(self.snaps) < self.generations
-                                      and self._requery(pos, rows, deltas)):
+                if rows.size == 0 or (
+                    rows.size <= max(1, self.partial * len(pos))
+                    and len(self.snaps) < self.generations
+                    and self._requery(pos, rows, deltas)
+                ):
                     return None
             elif 2.0 * _max_shift(pos, self.ref) <= self.skin:
                 _select_within(pos, self.ptr, self.cand, self.radius, self.idx, self.cnt)
@@ -151,8 +170,18 @@ class NeighbourLists:
         self.snaps.append(pos.copy())
         self.gen[rows] = len(self.snaps) - 1
         self.partial_updates += 1
-        bad = _select_nearest(pos, self.ptr, self.cand, self.bound, self.k,
-                              np.append(deltas, 0.0), self.gen, self.idx, self.cnt, self.work)
+        bad = _select_nearest(
+            pos,
+            self.ptr,
+            self.cand,
+            self.bound,
+            self.k,
+            np.append(deltas, 0.0),
+            self.gen,
+            self.idx,
+            self.cnt,
+            self.work,
+        )
         return not bad.any()
 
     def _rebuild(self, pos: np.ndarray) -> np.ndarray:
@@ -178,8 +207,18 @@ class NeighbourLists:
             self.work = np.empty(self.cand.shape[0])
             self.snaps = [new]
             self.gen = np.zeros(n, dtype=np.int64)
-            if _select_nearest(new, self.ptr, self.cand, self.bound, self.k, np.zeros(1),
-                               self.gen, self.idx, self.cnt, self.work).any():
+            if _select_nearest(
+                new,
+                self.ptr,
+                self.cand,
+                self.bound,
+                self.k,
+                np.zeros(1),
+                self.gen,
+                self.idx,
+                self.cnt,
+                self.work,
+            ).any():
                 # ties at the boundary (measure zero for real positions): the reference
                 nb = k_nearest(new, self.k)
                 self.ptr = np.arange(n + 1, dtype=np.int64) * self.k
@@ -204,4 +243,4 @@ class NeighbourLists:
 
     def lists(self) -> list[np.ndarray]:
         """Each bird's neighbours (slots), nearest first (topological) or by slot (metric)."""
-        return [self.idx[p:p + c].copy() for p, c in zip(self.ptr[:-1], self.cnt)]
+        return [self.idx[p : p + c].copy() for p, c in zip(self.ptr[:-1], self.cnt)]

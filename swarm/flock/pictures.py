@@ -28,8 +28,15 @@ def _colours(traj: Trajectory):
     return t, float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
-def animate(trajectory: Trajectory, path: str | os.PathLike, *, fps: int = 12,
-            max_frames: int = 150, axes: tuple[int, int] = (0, 1), dpi: int = 80) -> str:
+def animate(
+    trajectory: Trajectory,
+    path: str | os.PathLike,
+    *,
+    fps: int = 12,
+    max_frames: int = 150,
+    axes: tuple[int, int] = (0, 1),
+    dpi: int = 80,
+) -> str:
     """Write the flock's flight as a GIF (or MP4 where ffmpeg is installed).
 
     Birds are drawn in the plane of ``axes`` (default x-y, the plane of the
@@ -56,8 +63,9 @@ def animate(trajectory: Trajectory, path: str | os.PathLike, *, fps: int = 12,
     if ext not in (".gif", ".mp4"):
         raise ValueError(f"path must end in .gif or .mp4, got {path!r}")
     if ext == ".mp4" and shutil.which("ffmpeg") is None:
-        raise ValueError(f"writing {path!r} needs ffmpeg, which is not installed; "
-                         "write a .gif instead")
+        raise ValueError(
+            f"writing {path!r} needs ffmpeg, which is not installed; write a .gif instead"
+        )
     if trajectory.positions is None:
         raise ValueError("trajectory has no positions: run with record_positions=True")
     fps = check_int("fps", fps, low=1)
@@ -72,9 +80,13 @@ def animate(trajectory: Trajectory, path: str | os.PathLike, *, fps: int = 12,
     cmap = mpl.colormaps["cividis"]
     fig, ax = plt.subplots(figsize=(5.5, 5), constrained_layout=True)
     lim = np.abs(pos[frames][..., [a, b]]).max() * 1.05 or 1.0
-    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal",
-           xlabel=f"{'xyz'[a]} (spacings, centred on the flock)",
-           ylabel=f"{'xyz'[b]} (spacings)")
+    ax.set(
+        xlim=(-lim, lim),
+        ylim=(-lim, lim),
+        aspect="equal",
+        xlabel=f"{'xyz'[a]} (spacings, centred on the flock)",
+        ylabel=f"{'xyz'[b]} (spacings)",
+    )
     size = max(2.0, 400.0 / np.sqrt(pos.shape[1]))
     scat = ax.scatter(pos[0, :, a], pos[0, :, b], s=size, c=_UNTURNED, linewidths=0)
     if turn is not None:
@@ -92,13 +104,13 @@ def animate(trajectory: Trajectory, path: str | os.PathLike, *, fps: int = 12,
             scat.set_facecolors(col)
             title.set_text(f"t = {now:.1f} time units; turned {done.mean():.0%}")
         else:
-            title.set_text(f"t = {now:.1f} time units; polarisation "
-                           f"{trajectory.polarisation[f]:.2f}")
+            title.set_text(
+                f"t = {now:.1f} time units; polarisation {trajectory.polarisation[f]:.2f}"
+            )
         return scat, title
 
     anim = animation.FuncAnimation(fig, draw, frames=frames, blit=False)
-    writer = (animation.PillowWriter(fps=fps) if ext == ".gif"
-              else animation.FFMpegWriter(fps=fps))
+    writer = animation.PillowWriter(fps=fps) if ext == ".gif" else animation.FFMpegWriter(fps=fps)
     with atomic_path(path) as tmp:
         part = tmp + ext  # the writer needs the real extension
         try:
@@ -138,40 +150,70 @@ def wave_figure(wave: TurningWave, path: str | os.PathLike | None = None):
         done = np.isfinite(t)
         axs[0].scatter(p[~done, 0], p[~done, 1], s=6, c=_UNTURNED, label="never turned")
         sc = axs[0].scatter(p[done, 0], p[done, 1], s=6, c=t[done], cmap="cividis")
-        axs[0].scatter(p[traj.origins, 0], p[traj.origins, 1], s=20, facecolors="none",
-                       edgecolors="black", label="turned by the predator")
+        axs[0].scatter(
+            p[traj.origins, 0],
+            p[traj.origins, 1],
+            s=20,
+            facecolors="none",
+            edgecolors="black",
+            label="turned by the predator",
+        )
         fig.colorbar(sc, ax=axs[0], label="turn time (time units after the shock)")
         axs[0].legend(loc="lower left", fontsize=8)
-    axs[0].set(aspect="equal", xlabel="x (spacings, course at the shock)",
-               ylabel="y (spacings, away from the predator)", title="the flock at the shock")
+    axs[0].set(
+        aspect="equal",
+        xlabel="x (spacings, course at the shock)",
+        ylabel="y (spacings, away from the predator)",
+        title="the flock at the shock",
+    )
     # middle: the front
     fr = wave.front
     ok = np.isfinite(fr["arrival"])
     other = np.isfinite(wave.turn_times) & (wave.turn_times > 0)
-    axs[1].scatter(wave.turn_times[other], wave.distance[other], s=3, c=_UNTURNED,
-                   label="each bird")
-    axs[1].plot(fr["arrival"][ok], fr["distance"][ok], "o", c=PALETTE[7],
-                label="front (first tenth of each band)")
+    axs[1].scatter(
+        wave.turn_times[other], wave.distance[other], s=3, c=_UNTURNED, label="each bird"
+    )
+    axs[1].plot(
+        fr["arrival"][ok],
+        fr["distance"][ok],
+        "o",
+        c=PALETTE[7],
+        label="front (first tenth of each band)",
+    )
     if np.isfinite(wave.speed):
         x = np.linspace(0, fr["arrival"][ok].max(), 100)
         a0, c = wave.line
-        axs[1].plot(x, a0 + c * x, c=PALETTE[0],
-                    label=f"linear: {wave.speed:.2f} spacings/time, rmse {wave.rmse_linear:.2f}")
+        axs[1].plot(
+            x,
+            a0 + c * x,
+            c=PALETTE[0],
+            label=f"linear: {wave.speed:.2f} spacings/time, rmse {wave.rmse_linear:.2f}",
+        )
         a2, D = wave.root
-        axs[1].plot(x, np.sqrt(np.maximum(a2 + D * x, 0)), "--", c=PALETTE[3],
-                    label=f"square root: rmse {wave.rmse_sqrt:.2f}")
-    axs[1].set(xlabel="arrival of the turn (time units after the shock)",
-               ylabel="distance from the predator's birds (spacings)",
-               title="the front" + (" moves linearly" if wave.linear else " spreads as a root"))
+        axs[1].plot(
+            x,
+            np.sqrt(np.maximum(a2 + D * x, 0)),
+            "--",
+            c=PALETTE[3],
+            label=f"square root: rmse {wave.rmse_sqrt:.2f}",
+        )
+    axs[1].set(
+        xlabel="arrival of the turn (time units after the shock)",
+        ylabel="distance from the predator's birds (spacings)",
+        title="the front" + (" moves linearly" if wave.linear else " spreads as a root"),
+    )
     axs[1].legend(fontsize=8)
     # right: attenuation
     at = wave.attenuation
     axs[2].plot(at["distance"], at["relative"], "o-", c=PALETTE[0], label="largest turn")
     axs[2].plot(at["distance"], at["reach"], "s--", c=PALETTE[1], label="fraction turned")
     axs[2].axhline(1.0, c="black", lw=0.8)
-    axs[2].set(xlabel="distance from the predator's birds (spacings)",
-               ylabel="relative to the shock (1: undiminished)", ylim=(0, None),
-               title="does the turn fade?")
+    axs[2].set(
+        xlabel="distance from the predator's birds (spacings)",
+        ylabel="relative to the shock (1: undiminished)",
+        ylim=(0, None),
+        title="does the turn fade?",
+    )
     axs[2].legend(fontsize=8)
     if path is not None:
         save_figure(fig, path)

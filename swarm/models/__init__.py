@@ -10,5 +10,14 @@ from .cascade import Cascade
 from .laws import Constant, Exponential, LatencyLaw, LogNormal, Scheduled
 from .shocks import Shock
 
-__all__ = ["Alignment", "AlignmentResult", "Cascade", "Constant", "Exponential", "LatencyLaw",
-           "LogNormal", "Scheduled", "Shock"]
+__all__ = [
+    "Alignment",
+    "AlignmentResult",
+    "Cascade",
+    "Constant",
+    "Exponential",
+    "LatencyLaw",
+    "LogNormal",
+    "Scheduled",
+    "Shock",
+]

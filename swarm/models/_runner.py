@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from ..results.result import Result
     from .shocks import Shock
 
-__all__ = ["BATCH", "Model", "entropy_of", "kernel_origins", "run_batches", "run_keys",
-           "to_public"]
+__all__ = ["BATCH", "Model", "entropy_of", "kernel_origins", "run_batches", "run_keys", "to_public"]
 
 #: Runs per kernel call: enough to keep every core busy between progress updates.
 BATCH = 64
@@ -33,15 +32,23 @@ BATCH = 64
 class Model(Protocol):
     """What :func:`swarm.simulate` asks of a model."""
 
-    def _simulate(self, org: Organisation, shock: Shock, runs: int,
-                  ss: np.random.SeedSequence, *, record: str | None,
-                  progress: bool | None) -> Result: ...
+    def _simulate(
+        self,
+        org: Organisation,
+        shock: Shock,
+        runs: int,
+        ss: np.random.SeedSequence,
+        *,
+        record: str | None,
+        progress: bool | None,
+    ) -> Result: ...
 
     def describe(self) -> str: ...
 
 
-def run_keys(org: Organisation, shock: Shock, children: list[np.random.SeedSequence],
-             words: int) -> tuple[np.ndarray, np.ndarray]:
+def run_keys(
+    org: Organisation, shock: Shock, children: list[np.random.SeedSequence], words: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Origins (public numbering) and ``words`` uint64 kernel keys of each run.
 
     ``children[r]`` is run ``r``'s seed (child ``r`` of the simulation's
@@ -49,8 +56,7 @@ def run_keys(org: Organisation, shock: Shock, children: list[np.random.SeedSeque
     kernel's counter-based keys.
     """
     runs = len(children)
-    origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)),
-                       dtype=np.int64)
+    origins = np.empty((runs, shock.size if shock.varies else len(shock.origin)), dtype=np.int64)
     keys = np.empty((runs, words), dtype=np.uint64)
     for r, child in enumerate(children):
         c_origin, c_kernel = child.spawn(2)
@@ -71,8 +77,14 @@ def to_public(org: Organisation, per_agent: np.ndarray) -> np.ndarray:
     return per_agent if inverse is None else per_agent[:, inverse]
 
 
-def run_batches(runs: int, step: Callable[[int, int], None], *, batch: int = BATCH,
-                progress: bool | None = None, desc: str = "runs") -> None:
+def run_batches(
+    runs: int,
+    step: Callable[[int, int], None],
+    *,
+    batch: int = BATCH,
+    progress: bool | None = None,
+    desc: str = "runs",
+) -> None:
     """Call ``step(lo, hi)`` for consecutive batches of runs, with a progress bar.
 
     ``progress=None`` shows the bar only for long ensembles on a terminal.

@@ -78,8 +78,9 @@ def _groups(org: Organisation, present_k: np.ndarray, order):
     return out, np.array(ptr, dtype=np.int64), idx, ks
 
 
-def summarise(org: Organisation, model, shock, ss, args, origins, k_origins, keys, grid,
-              progress) -> Summary:
+def summarise(
+    org: Organisation, model, shock, ss, args, origins, k_origins, keys, grid, progress
+) -> Summary:
     """Run the cascades of ``simulate(..., keep="summary")`` and keep their metrics."""
     g = org._kernel
     order = g["order"]
@@ -92,8 +93,7 @@ def summarise(org: Organisation, model, shock, ss, args, origins, k_origins, key
         grid = _default_grid(args, k_origins, keys, present_k)
     grid = np.asarray(grid, dtype=np.float64).ravel()
     if grid.size == 0 or np.isnan(grid).any():
-        raise ValueError(f"grid must be a non-empty array of times (no nan), "
-                         f"got {grid!r}")
+        raise ValueError(f"grid must be a non-empty array of times (no nan), got {grid!r}")
     sort = np.argsort(grid, kind="stable")
     sorted_grid = np.ascontiguousarray(grid[sort])
     kinds, grp_ptr, grp_idx, grp_ks = _groups(org, present_k, order)
@@ -108,21 +108,55 @@ def summarise(org: Organisation, model, shock, ss, args, origins, k_origins, key
     g_q = np.empty((runs, groups, 2))
 
     def step(lo: int, hi: int) -> None:
-        _summary_blocks(*args, k_origins[lo:hi], keys[lo:hi], max(1, min(hi - lo, _threads())),
-                        present_k, ks, sorted_grid, grp_ptr, grp_idx, grp_ks, q_out[lo:hi],
-                        turned[lo:hi], last[lo:hi], curve[lo:hi], g_count[lo:hi],
-                        g_first[lo:hi], g_q[lo:hi])
+        _summary_blocks(
+            *args,
+            k_origins[lo:hi],
+            keys[lo:hi],
+            max(1, min(hi - lo, _threads())),
+            present_k,
+            ks,
+            sorted_grid,
+            grp_ptr,
+            grp_idx,
+            grp_ks,
+            q_out[lo:hi],
+            turned[lo:hi],
+            last[lo:hi],
+            curve[lo:hi],
+            g_count[lo:hi],
+            g_first[lo:hi],
+            g_q[lo:hi],
+        )
 
-    run_batches(runs, step, batch=max(BATCH, 4 * _threads()), progress=progress,
-                desc=org.name or "runs")
+    run_batches(
+        runs, step, batch=max(BATCH, 4 * _threads()), progress=progress, desc=org.name or "runs"
+    )
     turned_by = np.empty_like(curve)
     turned_by[:, sort] = curve
     stats, start = {}, 0
     for kind, names, sizes in kinds:
         sl = slice(start, start + len(names))
-        stats[kind] = GroupStats(names=names, agents=sizes, turned=g_count[:, sl],
-                                 first=g_first[:, sl], t50=g_q[:, sl, 0], t90=g_q[:, sl, 1])
+        stats[kind] = GroupStats(
+            names=names,
+            agents=sizes,
+            turned=g_count[:, sl],
+            first=g_first[:, sl],
+            t50=g_q[:, sl, 0],
+            t90=g_q[:, sl, 1],
+        )
         start += len(names)
-    return Summary(organisation=org, model=model, shock=shock, seed=entropy_of(ss),
-                   origins=origins, n=org.n, present=total, quantiles=q_out, t_all=last,
-                   turned=turned, grid=grid, turned_by=turned_by, groups=stats)
+    return Summary(
+        organisation=org,
+        model=model,
+        shock=shock,
+        seed=entropy_of(ss),
+        origins=origins,
+        n=org.n,
+        present=total,
+        quantiles=q_out,
+        t_all=last,
+        turned=turned,
+        grid=grid,
+        turned_by=turned_by,
+        groups=stats,
+    )

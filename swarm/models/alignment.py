@@ -170,12 +170,16 @@ class Alignment:
             raise ValueError(f"dim must be 2 or 3, got {self.dim}")
         put("record_every", check_int("record_every", self.record_every, low=1))
         if self.inertia == 0.0 and self.friction == 0.0:
-            raise ValueError("friction must be > 0 when inertia is 0 (an overdamped model "
-                             "needs friction), got friction=0.0")
+            raise ValueError(
+                "friction must be > 0 when inertia is 0 (an overdamped model "
+                "needs friction), got friction=0.0"
+            )
         if self.dt > self.max_dt * (1 + 1e-12):
-            raise ValueError(f"dt must be at most {self.max_dt:.6g} for a stable step with "
-                             f"coupling={self.coupling:g}, inertia={self.inertia:g}, "
-                             f"friction={self.friction:g}; got dt={self.dt:g}")
+            raise ValueError(
+                f"dt must be at most {self.max_dt:.6g} for a stable step with "
+                f"coupling={self.coupling:g}, inertia={self.inertia:g}, "
+                f"friction={self.friction:g}; got dt={self.dt:g}"
+            )
 
     @property
     def max_dt(self) -> float:
@@ -235,17 +239,28 @@ class Alignment:
         parts = [f"alignment ({kind}, {self.dim}D)", f"J={self.coupling:g}"]
         if self.inertia > 0:
             parts.append(f"chi={self.inertia:g}")
-        parts += [f"eta={self.friction:g}", f"noise={self.noise:g}",
-                  f"turn {math.degrees(self.angle):.0f} deg"]
+        parts += [
+            f"eta={self.friction:g}",
+            f"noise={self.noise:g}",
+            f"turn {math.degrees(self.angle):.0f} deg",
+        ]
         return ", ".join(parts)
 
-    def _simulate(self, org: Organisation, shock: Shock, runs: int,
-                  ss: np.random.SeedSequence, *, record: str | None = None,
-                  progress: bool | None = None) -> AlignmentResult:
+    def _simulate(
+        self,
+        org: Organisation,
+        shock: Shock,
+        runs: int,
+        ss: np.random.SeedSequence,
+        *,
+        record: str | None = None,
+        progress: bool | None = None,
+    ) -> AlignmentResult:
         """Step ``runs`` replicates through the shared batch runner (see :func:`swarm.simulate`)."""
         if record is not None:
-            raise ValueError(f"record must be None for the Alignment model (it keeps no "
-                             f"tree), got {record!r}")
+            raise ValueError(
+                f"record must be None for the Alignment model (it keeps no tree), got {record!r}"
+            )
         return _simulate_alignment(org, self, shock, runs, ss, progress)
 
 
@@ -278,8 +293,14 @@ class AlignmentResult(Result):
         ['time', 'mean', 'lo', 'hi']
         """
         lo, hi = np.quantile(self.order_parameter, [0.05, 0.95], axis=0)
-        return pd.DataFrame({"time": self.record_times,
-                             "mean": self.order_parameter.mean(axis=0), "lo": lo, "hi": hi})
+        return pd.DataFrame(
+            {
+                "time": self.record_times,
+                "mean": self.order_parameter.mean(axis=0),
+                "lo": lo,
+                "hi": hi,
+            }
+        )
 
     def distances(self) -> np.ndarray:
         """Hops from each run's nearest origin to every agent along the watch graph.
@@ -332,22 +353,38 @@ class AlignmentResult(Result):
             sel = d == k
             a, tt = amp[sel], t[sel]
             turned = tt[np.isfinite(tt)]
-            rows.append({"distance": int(k), "agents": sel.sum() / self.runs,
-                         "amplitude": float(a.mean()),
-                         "relative": float(a.mean() / self.model.angle),
-                         "amplitude_lo": float(np.quantile(a, 0.05)),
-                         "amplitude_hi": float(np.quantile(a, 0.95)),
-                         "reach": float(np.isfinite(tt).mean()),
-                         "t_median": float(np.median(turned)) if turned.size else np.inf})
+            rows.append(
+                {
+                    "distance": int(k),
+                    "agents": sel.sum() / self.runs,
+                    "amplitude": float(a.mean()),
+                    "relative": float(a.mean() / self.model.angle),
+                    "amplitude_lo": float(np.quantile(a, 0.05)),
+                    "amplitude_hi": float(np.quantile(a, 0.95)),
+                    "reach": float(np.isfinite(tt).mean()),
+                    "t_median": float(np.median(turned)) if turned.size else np.inf,
+                }
+            )
         return pd.DataFrame(rows).set_index("distance")
 
 
-def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs: int,
-                        ss: np.random.SeedSequence, progress: bool | None) -> AlignmentResult:
+def _simulate_alignment(
+    org: Organisation,
+    model: Alignment,
+    shock: Shock,
+    runs: int,
+    ss: np.random.SeedSequence,
+    progress: bool | None,
+) -> AlignmentResult:
     """Run the alignment kernel through the shared runner; seeds and origins as for the cascade."""
-    check_simulation(org.n, runs, per_cell=40, per_run=16 * (model.steps // model.record_every + 1),
-                     what=org.name or "simulate", reduce="use fewer runs or agents, a shorter "
-                     "max_time or a larger record_every")
+    check_simulation(
+        org.n,
+        runs,
+        per_cell=40,
+        per_run=16 * (model.steps // model.record_every + 1),
+        what=org.name or "simulate",
+        reduce="use fewer runs or agents, a shorter max_time or a larger record_every",
+    )
     g = org._kernel
     origins, keys = run_keys(org, shock, ss.spawn(runs), 1)
     keys = np.ascontiguousarray(keys[:, 0])  # one counter-based noise stream per run
@@ -361,23 +398,46 @@ def _simulate_alignment(org: Organisation, model: Alignment, shock: Shock, runs:
     absent = np.zeros(0, dtype=np.bool_)
     if org.absent is not None:  # kernel numbering: kernel agent k is public order[k]
         absent = np.ascontiguousarray(org.absent if g["order"] is None else org.absent[g["order"]])
-    args = (g["in_ptr"], g["in_idx"], model.dim, model.coupling, model.noise, model.inertia,
-            model.friction, model.dt, model.angle, steps, model.record_every, absent)
-    runs_kernel, agents_kernel = ((_alignment_runs_2d, _alignment_run_agents_2d)  # the plane
-                                  if model.dim == 2 else (_alignment_runs, _alignment_run_agents))
+    args = (
+        g["in_ptr"],
+        g["in_idx"],
+        model.dim,
+        model.coupling,
+        model.noise,
+        model.inertia,
+        model.friction,
+        model.dt,
+        model.angle,
+        steps,
+        model.record_every,
+        absent,
+    )
+    runs_kernel, agents_kernel = (
+        (_alignment_runs_2d, _alignment_run_agents_2d)  # the plane
+        if model.dim == 2
+        else (_alignment_runs, _alignment_run_agents)
+    )
     by_agents = _by_agents(n, runs)
 
     def step(lo: int, hi: int) -> None:
         if by_agents:
             agents_kernel(*args, k_origins[lo], keys[lo], times[lo], min_dot[lo], order[lo])
         else:
-            runs_kernel(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], min_dot[lo:hi],
-                        order[lo:hi])
+            runs_kernel(
+                *args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], min_dot[lo:hi], order[lo:hi]
+            )
 
-    run_batches(runs, step, batch=1 if by_agents else BATCH, progress=progress,
-                desc=org.name or "runs")
+    run_batches(
+        runs, step, batch=1 if by_agents else BATCH, progress=progress, desc=org.name or "runs"
+    )
     return AlignmentResult(
-        arrival_times=to_public(org, times), organisation=org, model=model, shock=shock,
-        seed=entropy_of(ss), origins=origins, order_parameter=order,
+        arrival_times=to_public(org, times),
+        organisation=org,
+        model=model,
+        shock=shock,
+        seed=entropy_of(ss),
+        origins=origins,
+        order_parameter=order,
         record_times=np.arange(records) * model.record_every * model.dt,
-        amplitude=np.arccos(np.clip(to_public(org, min_dot), -1.0, 1.0)))
+        amplitude=np.arccos(np.clip(to_public(org, min_dot), -1.0, 1.0)),
+    )

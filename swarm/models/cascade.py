@@ -85,27 +85,38 @@ class Cascade:
                 raise ValueError(f"latency keys must be channel names {CHANNELS}; got {bad}")
             for ch, law in lat.items():
                 if not isinstance(law, LatencyLaw):
-                    raise TypeError(f"latency[{ch!r}] must be a latency law (Constant, "
-                                    f"Exponential, LogNormal, Scheduled), got {law!r}")
+                    raise TypeError(
+                        f"latency[{ch!r}] must be a latency law (Constant, "
+                        f"Exponential, LogNormal, Scheduled), got {law!r}"
+                    )
             object.__setattr__(self, "latency", dict(lat))
         elif not isinstance(lat, LatencyLaw):
-            raise TypeError("latency must be a latency law (Constant, Exponential, LogNormal, "
-                            f"Scheduled) or a mapping channel -> law, got {lat!r}")
+            raise TypeError(
+                "latency must be a latency law (Constant, Exponential, LogNormal, "
+                f"Scheduled) or a mapping channel -> law, got {lat!r}"
+            )
         object.__setattr__(self, "p", check_float("p", self.p, low=0.0, high=1.0))
-        object.__setattr__(self, "ignore", check_float("ignore", self.ignore, low=0.0,
-                                                       high=1.0))
+        object.__setattr__(self, "ignore", check_float("ignore", self.ignore, low=0.0, high=1.0))
         t = self.threshold
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"threshold must be an int count or a float fraction, got {t!r}")
         if isinstance(t, numbers.Integral):
             object.__setattr__(self, "threshold", check_int("threshold", t, low=1))
         else:
-            object.__setattr__(self, "threshold", check_float(
-                "threshold (a float is a fraction of the agents watched; pass an int for a "
-                "count)", t, low=0.0, high=1.0, low_open=True))
+            object.__setattr__(
+                self,
+                "threshold",
+                check_float(
+                    "threshold (a float is a fraction of the agents watched; pass an int for a "
+                    "count)",
+                    t,
+                    low=0.0,
+                    high=1.0,
+                    low_open=True,
+                ),
+            )
         if self.window is not None:
-            window = check_float("window", self.window,
-                                 low=0.0, low_open=True, allow_inf=True)
+            window = check_float("window", self.window, low=0.0, low_open=True, allow_inf=True)
             object.__setattr__(self, "window", None if math.isinf(window) else window)
 
     def law_of(self, channel: str) -> LatencyLaw | None:
@@ -128,9 +139,11 @@ class Cascade:
             law = self.law_of(ch)
             if law is None:
                 if code in used_channels:
-                    raise ValueError(f"latency has no law for channel {ch!r}, which this "
-                                     f"organisation uses; give one for each of "
-                                     f"{[CHANNELS[c] for c in sorted(used_channels)]}")
+                    raise ValueError(
+                        f"latency has no law for channel {ch!r}, which this "
+                        f"organisation uses; give one for each of "
+                        f"{[CHANNELS[c] for c in sorted(used_channels)]}"
+                    )
                 continue
             kind[code] = law._kind
             a[code], b[code] = law._params()
@@ -152,8 +165,12 @@ class Cascade:
 
     @property
     def _simple(self) -> bool:
-        return (self.threshold == 1 and isinstance(self.threshold, int)
-                and self.window is None and self.ignore == 0.0)
+        return (
+            self.threshold == 1
+            and isinstance(self.threshold, int)
+            and self.window is None
+            and self.ignore == 0.0
+        )
 
     def describe(self) -> str:
         """One line for tables and plot titles."""
@@ -175,27 +192,35 @@ class Cascade:
     #: ``simulate(..., keep="summary")`` reduces this model's runs inside the batch.
     _keeps_summary = True
 
-    def _simulate(self, org: Organisation, shock: Shock, runs: int,
-                  ss: np.random.SeedSequence, *, record: str | None = None,
-                  progress: bool | None = None, keep: str = "times",
-                  grid: np.ndarray | None = None) -> Result | Summary:
+    def _simulate(
+        self,
+        org: Organisation,
+        shock: Shock,
+        runs: int,
+        ss: np.random.SeedSequence,
+        *,
+        record: str | None = None,
+        progress: bool | None = None,
+        keep: str = "times",
+        grid: np.ndarray | None = None,
+    ) -> Result | Summary:
         """Run ``runs`` cascades through the shared batch runner (see :func:`swarm.simulate`)."""
         if keep != "summary":  # a summary holds no runs x n matrix: O(n) per thread
-            check_simulation(org.n, runs, per_cell=40 if record else 16,
-                             what=org.name or "simulate")
+            check_simulation(
+                org.n, runs, per_cell=40 if record else 16, what=org.name or "simulate"
+            )
         args = kernel_args(org, self)
         origins, keys = run_keys(org, shock, ss.spawn(runs), 3)
         k_origins = kernel_origins(org, origins)
         if keep == "summary":
-            return summarise(org, self, shock, ss, args, origins, k_origins, keys, grid,
-                             progress)
+            return summarise(org, self, shock, ss, args, origins, k_origins, keys, grid, progress)
         times = np.empty((runs, org.n), dtype=np.float64)
         informed = np.empty((runs, org.n), dtype=np.int32) if record else None
         # the kernel always writes informers: without record="tree", one reused scratch batch
         scratch = None if record else np.empty((min(BATCH, runs), org.n), dtype=np.int32)
 
         def step(lo: int, hi: int) -> None:
-            inf_out = informed[lo:hi] if record else scratch[:hi - lo]
+            inf_out = informed[lo:hi] if record else scratch[: hi - lo]
             _cascade_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], inf_out)
 
         run_batches(runs, step, progress=progress, desc=org.name or "runs")
@@ -204,10 +229,18 @@ class Cascade:
             informed = to_public(org, informed)
             order = org._kernel["order"]
             if order is not None:  # int32 throughout: half the memory of int64
-                informed = np.where(informed >= 0, order.astype(np.int32)[np.maximum(informed, 0)],
-                                    np.int32(-1))
-        return Result(arrival_times=times, organisation=org, model=self, shock=shock,
-                      seed=entropy_of(ss), origins=origins, informed_by=informed)
+                informed = np.where(
+                    informed >= 0, order.astype(np.int32)[np.maximum(informed, 0)], np.int32(-1)
+                )
+        return Result(
+            arrival_times=times,
+            organisation=org,
+            model=self,
+            shock=shock,
+            seed=entropy_of(ss),
+            origins=origins,
+            informed_by=informed,
+        )
 
 
 def kernel_args(org: Organisation, model: Cascade) -> tuple:
@@ -223,14 +256,30 @@ def kernel_args(org: Organisation, model: Cascade) -> tuple:
     scale = 1.0 if g["unit_scale"] or g["out_scale"].size == 0 else float(g["out_scale"].max())
     check_time_range(used, org.n - 1, scale)
     window = np.inf if model.window is None else float(model.window)
-    return (g["out_ptr"], g["out_idx"], g["out_scale"], g["out_chan"], g["out_slot"],
-            g["in_ptr"], g["in_idx"], model._thresholds(g["attention"]), window,
-            model._simple, one_law, g["unit_scale"], law_kind, law_a, law_b, model.p,
-            model.ignore)
+    return (
+        g["out_ptr"],
+        g["out_idx"],
+        g["out_scale"],
+        g["out_chan"],
+        g["out_slot"],
+        g["in_ptr"],
+        g["in_idx"],
+        model._thresholds(g["attention"]),
+        window,
+        model._simple,
+        one_law,
+        g["unit_scale"],
+        law_kind,
+        law_a,
+        law_b,
+        model.p,
+        model.ignore,
+    )
 
 
-def _edge_delays(org: Organisation, model: Cascade, shock: Shock, seed,
-                 run: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _edge_delays(
+    org: Organisation, model: Cascade, shock: Shock, seed, run: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The draws of run ``run`` of ``simulate(org, model, shock, runs > run, seed)``.
 
     Returns ``(origins, delays)``: the run's origins (public numbering) and
@@ -242,15 +291,17 @@ def _edge_delays(org: Organisation, model: Cascade, shock: Shock, seed,
     g = org._kernel
     origins, keys = run_keys(org, shock, normalise_seed(seed).spawn(run + 1)[run:], 3)
     law_kind, law_a, law_b, _ = model._law_tables(g["channels_used"])
-    out, _ = _draw_edges(keys[0], g["out_scale"], g["out_chan"], law_kind, law_a, law_b,
-                         model.p, model.ignore)
+    out, _ = _draw_edges(
+        keys[0], g["out_scale"], g["out_chan"], law_kind, law_a, law_b, model.p, model.ignore
+    )
     kernel_in = np.empty_like(out)
     kernel_in[g["out_slot"]] = out  # the receiver's view, kernel numbering
     if g["order"] is None:
         return origins[0], kernel_in
     w = org.watch
-    _, _, edge = _permute_csr(w.indptr.astype(np.int64), w.indices.astype(np.int32),
-                              g["order"], g["inverse"])
+    _, _, edge = _permute_csr(
+        w.indptr.astype(np.int64), w.indices.astype(np.int32), g["order"], g["inverse"]
+    )
     delays = np.empty_like(kernel_in)
     delays[edge] = kernel_in
     return origins[0], delays

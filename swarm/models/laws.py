@@ -23,8 +23,16 @@ import numpy as np
 from .._checks import check_float
 from .._kernels.cascade import CONSTANT, EXPONENTIAL, LOGNORMAL, SCHEDULED
 
-__all__ = ["Constant", "Exponential", "Latency", "LatencyLaw", "LogNormal", "Scheduled",
-           "check_time_range", "parse_law"]
+__all__ = [
+    "Constant",
+    "Exponential",
+    "Latency",
+    "LatencyLaw",
+    "LogNormal",
+    "Scheduled",
+    "check_time_range",
+    "parse_law",
+]
 
 
 class LatencyLaw:
@@ -88,8 +96,9 @@ class Exponential(LatencyLaw):
     _kind = EXPONENTIAL
 
     def __post_init__(self):
-        object.__setattr__(self, "mean", check_float("Exponential.mean", self.mean, low=0.0,
-                                                     low_open=True))
+        object.__setattr__(
+            self, "mean", check_float("Exponential.mean", self.mean, low=0.0, low_open=True)
+        )
 
     def _params(self):
         return self.mean, 0.0
@@ -119,13 +128,14 @@ class LogNormal(LatencyLaw):
     _kind = LOGNORMAL
 
     def __post_init__(self):
-        object.__setattr__(self, "median", check_float("LogNormal.median", self.median,
-                                                       low=0.0, low_open=True))
+        object.__setattr__(
+            self, "median", check_float("LogNormal.median", self.median, low=0.0, low_open=True)
+        )
         object.__setattr__(self, "sigma", check_float("LogNormal.sigma", self.sigma, low=0.0))
 
     @property
     def mean(self) -> float:
-        return self.median * math.exp(self.sigma ** 2 / 2)
+        return self.median * math.exp(self.sigma**2 / 2)
 
     def _params(self):
         return self.median, self.sigma
@@ -158,8 +168,9 @@ class Scheduled(LatencyLaw):
     _kind = SCHEDULED
 
     def __post_init__(self):
-        object.__setattr__(self, "period", check_float("Scheduled.period", self.period,
-                                                       low=0.0, low_open=True))
+        object.__setattr__(
+            self, "period", check_float("Scheduled.period", self.period, low=0.0, low_open=True)
+        )
         object.__setattr__(self, "phase", check_float("Scheduled.phase", self.phase))
 
     @property
@@ -206,19 +217,28 @@ def check_time_range(laws: Mapping[str, LatencyLaw], hops: int, max_scale: float
                 f"latency {_law_text(law)} ({channel}): delays over up to {hops} hops "
                 f"(latency scale up to {max_scale:g}) can reach {bound:.3g}, beyond the range "
                 "of float64 times; an overflow would read as 'never reached'. Give the delays "
-                "in a larger time unit (smaller values)")
+                "in a larger time unit (smaller values)"
+            )
     periods = [law.period for law in laws.values() if isinstance(law, Scheduled)]
     if periods:
-        longest = max(law._max_delay() * (1.0 if isinstance(law, Scheduled) else max_scale)
-                      for law in laws.values()) * max(hops, 1)
-        if longest / min(periods) > 2.0 ** 50:
+        longest = max(
+            law._max_delay() * (1.0 if isinstance(law, Scheduled) else max_scale)
+            for law in laws.values()
+        ) * max(hops, 1)
+        if longest / min(periods) > 2.0**50:
             raise ValueError(
                 f"latency: meetings every {min(periods):g} cannot be counted exactly over "
                 f"times up to {longest:.3g} ({hops} hops); use a longer period or shorter "
-                "delays on the other channels")
+                "delays on the other channels"
+            )
 
-_BY_NAME = {"exponential": Exponential, "constant": Constant, "lognormal": LogNormal,
-            "scheduled": Scheduled}
+
+_BY_NAME = {
+    "exponential": Exponential,
+    "constant": Constant,
+    "lognormal": LogNormal,
+    "scheduled": Scheduled,
+}
 
 
 def parse_law(text: str) -> LatencyLaw:
@@ -237,8 +257,10 @@ def parse_law(text: str) -> LatencyLaw:
         raise TypeError(f"a latency law as text must be a string, got {text!r}")
     name, *args = text.split(":")
     if name not in _BY_NAME:
-        raise ValueError(f"latency {text!r}: the law must be one of {', '.join(_BY_NAME)} "
-                         "(e.g. exponential:1 or scheduled:8)")
+        raise ValueError(
+            f"latency {text!r}: the law must be one of {', '.join(_BY_NAME)} "
+            "(e.g. exponential:1 or scheduled:8)"
+        )
     try:
         return _BY_NAME[name](*(float(a) for a in args))
     except (TypeError, ValueError) as err:

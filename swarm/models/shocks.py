@@ -63,8 +63,10 @@ class Shock:
                 raise ValueError("origin must name at least one agent id, got an empty sequence")
             object.__setattr__(self, "origin", tuple(ids))
         else:
-            raise TypeError("origin must be 'top', 'bottom', 'random', a department name or a "
-                            f"sequence of agent ids; got {o!r}")
+            raise TypeError(
+                "origin must be 'top', 'bottom', 'random', a department name or a "
+                f"sequence of agent ids; got {o!r}"
+            )
 
     @property
     def varies(self) -> bool:
@@ -76,8 +78,9 @@ class Shock:
         o = self.origin
         if isinstance(o, tuple):
             return f"agents {', '.join(map(str, o[:5]))}{'...' if len(o) > 5 else ''}"
-        where = {"top": "at the top", "bottom": "on the front line",
-                 "random": "at random"}.get(o, f"in department {o}")
+        where = {"top": "at the top", "bottom": "on the front line", "random": "at random"}.get(
+            o, f"in department {o}"
+        )
         team = " (one team)" if self.together and self.size > 1 else ""
         return f"{self.size} origin{'s' if self.size > 1 else ''} {where}{team}"
 
@@ -95,21 +98,25 @@ class Shock:
             idx = org.index_of(o)
             if away is not None and away[idx].any():
                 who = org.ids[idx[away[idx]][0]]
-                raise ValueError(f"origin names agent {who!r}, who is absent from this "
-                                 "organisation (see swarm.remove); pick someone present")
+                raise ValueError(
+                    f"origin names agent {who!r}, who is absent from this "
+                    "organisation (see swarm.remove); pick someone present"
+                )
             return idx
         if o == "random":
             pool = None if away is None else org.present
         elif o == "top":
             if org.level is None:
-                raise ValueError(f"origin 'top' needs management levels, and the "
-                                 f"{org.name or 'given'} organisation has none; use 'random', "
-                                 "a department or agent ids")
+                raise ValueError(
+                    f"origin 'top' needs management levels, and the "
+                    f"{org.name or 'given'} organisation has none; use 'random', "
+                    "a department or agent ids"
+                )
             jitter = rng.random(org.n)
             ranked = np.lexsort((jitter, org.level))
             if away is not None:
                 ranked = ranked[~away[ranked]]
-            return np.sort(ranked[:self._check_size(ranked.size, "the people present")])
+            return np.sort(ranked[: self._check_size(ranked.size, "the people present")])
         elif o == "bottom":
             if org.manager is not None:
                 is_manager = np.zeros(org.n, dtype=bool)
@@ -118,16 +125,20 @@ class Shock:
             elif org.level is not None:
                 pool = np.flatnonzero(org.level == org.level.max())
             else:
-                raise ValueError(f"origin 'bottom' needs levels or managers, and the "
-                                 f"{org.name or 'given'} organisation has neither; use "
-                                 "'random', a department or agent ids")
+                raise ValueError(
+                    f"origin 'bottom' needs levels or managers, and the "
+                    f"{org.name or 'given'} organisation has neither; use "
+                    "'random', a department or agent ids"
+                )
         else:
             names = org.department_names or ()
             if o not in names:
                 shown = ", ".join(map(repr, names[:8])) + (", ..." if len(names) > 8 else "")
-                raise ValueError(f"origin must be 'top', 'bottom', 'random' or a department "
-                                 f"name ({shown or 'this organisation has no departments'}); "
-                                 f"got {o!r}")
+                raise ValueError(
+                    f"origin must be 'top', 'bottom', 'random' or a department "
+                    f"name ({shown or 'this organisation has no departments'}); "
+                    f"got {o!r}"
+                )
             pool = np.flatnonzero(org.department == names.index(o))
         if away is not None and o != "random":
             pool = pool[~away[pool]]
@@ -137,8 +148,9 @@ class Shock:
 
     def _check_size(self, available: int, what: str) -> int:
         if self.size > available:
-            raise ValueError(f"size must be at most the {available} agents of {what}, "
-                             f"got {self.size}")
+            raise ValueError(
+                f"size must be at most the {available} agents of {what}, got {self.size}"
+            )
         return self.size
 
 
@@ -152,13 +164,14 @@ def _team(org: Organisation, first: int, size: int) -> np.ndarray:
     while len(team) < size and frontier:
         nxt = set()
         for a in frontier:
-            nxt.update(w.indices[w.indptr[a]:w.indptr[a + 1]].tolist())
-            nxt.update(cols.indices[cols.indptr[a]:cols.indptr[a + 1]].tolist())
+            nxt.update(w.indices[w.indptr[a] : w.indptr[a + 1]].tolist())
+            nxt.update(cols.indices[cols.indptr[a] : cols.indptr[a + 1]].tolist())
         ring = sorted(nxt - seen)
         seen.update(ring)
-        team.extend(ring[:size - len(team)])
+        team.extend(ring[: size - len(team)])
         frontier = ring
     if len(team) < size:
-        raise ValueError(f"size {size} exceeds the {len(team)} agents connected to agent "
-                         f"{org.ids[first]!r}")
+        raise ValueError(
+            f"size {size} exceeds the {len(team)} agents connected to agent {org.ids[first]!r}"
+        )
     return np.sort(np.array(team, dtype=np.int64))

@@ -10,5 +10,15 @@ from .curves import department_bars, draw_organisation, heatmap, response_curves
 from .sweep import adoption_curve, scenario_bars, sweep_lines
 from .tree import transmission_tree
 
-__all__ = ["PALETTE", "adoption_curve", "department_bars", "draw_organisation", "heatmap",
-           "response_curves", "save_figure", "scenario_bars", "sweep_lines", "transmission_tree"]
+__all__ = [
+    "PALETTE",
+    "adoption_curve",
+    "department_bars",
+    "draw_organisation",
+    "heatmap",
+    "response_curves",
+    "save_figure",
+    "scenario_bars",
+    "sweep_lines",
+    "transmission_tree",
+]

@@ -13,8 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["PALETTE", "pyplot", "save_figure"]
 
 #: Okabe & Ito (2008) colour-blind safe palette, black last.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 
 def pyplot():
@@ -22,7 +21,9 @@ def pyplot():
     import matplotlib
 
     if not os.environ.get("DISPLAY") and matplotlib.get_backend().lower() not in (
-            "agg", "module://matplotlib_inline.backend_inline"):
+        "agg",
+        "module://matplotlib_inline.backend_inline",
+    ):
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -20,9 +20,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["department_bars", "draw_organisation", "heatmap", "response_curves"]
 
-def response_curves(curves: Mapping[str, pd.DataFrame], *, unit: str = "hours",
-                    ax: Axes | None = None, title: str | None = None,
-                    logx: bool = False) -> Axes:
+
+def response_curves(
+    curves: Mapping[str, pd.DataFrame],
+    *,
+    unit: str = "hours",
+    ax: Axes | None = None,
+    title: str | None = None,
+    logx: bool = False,
+) -> Axes:
     """Draw fraction turned against time, one line (median) and band per curve.
 
     Parameters
@@ -54,10 +60,16 @@ def response_curves(curves: Mapping[str, pd.DataFrame], *, unit: str = "hours",
         _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
     for k, (name, c) in enumerate(curves.items()):
         colour = PALETTE[k % len(PALETTE)]
-        ax.fill_between(c["time"], 100 * c["lo"], 100 * c["hi"], color=colour, alpha=0.2,
-                        linewidth=0, step="post")
-        ax.step(c["time"], 100 * c["median"], where="post", color=colour, linewidth=2,
-                label=name)
+        ax.fill_between(
+            c["time"],
+            100 * c["lo"],
+            100 * c["hi"],
+            color=colour,
+            alpha=0.2,
+            linewidth=0,
+            step="post",
+        )
+        ax.step(c["time"], 100 * c["median"], where="post", color=colour, linewidth=2, label=name)
     ax.set_xlabel(f"time ({unit})")
     ax.set_ylabel("staff turned (%)")
     ax.set_ylim(0, 101)
@@ -77,9 +89,15 @@ def _first_positive(curves) -> float:
     return float(min(vals)) if vals else 1.0
 
 
-def draw_organisation(org, times: np.ndarray | None = None, *, ax: Axes | None = None,
-                      unit: str | None = None, max_agents: int = 5000,
-                      title: str | None = None) -> Axes:
+def draw_organisation(
+    org,
+    times: np.ndarray | None = None,
+    *,
+    ax: Axes | None = None,
+    unit: str | None = None,
+    max_agents: int = 5000,
+    title: str | None = None,
+) -> Axes:
     """Draw who watches whom, agents coloured by when they turned.
 
     Social-space positions where the organisation has them, else a tree
@@ -114,29 +132,39 @@ def draw_organisation(org, times: np.ndarray | None = None, *, ax: Axes | None =
     from matplotlib.collections import LineCollection
 
     if org.n > max_agents:
-        raise ValueError(f"org has {org.n} agents; draw_organisation shows at most "
-                         f"max_agents={max_agents} (raise it, or draw a smaller organisation)")
+        raise ValueError(
+            f"org has {org.n} agents; draw_organisation shows at most "
+            f"max_agents={max_agents} (raise it, or draw a smaller organisation)"
+        )
     plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6), layout="constrained")
     xy = layout(org)
     w = org.watch.tocoo()
     segs = np.stack([xy[w.col], xy[w.row]], axis=1)
-    ax.add_collection(LineCollection(segs, colors="#999999", linewidths=0.4, alpha=0.5,
-                                     zorder=1))
+    ax.add_collection(LineCollection(segs, colors="#999999", linewidths=0.4, alpha=0.5, zorder=1))
     size = max(4.0, 3000.0 / max(org.n, 1))
     if times is None:
         ax.scatter(xy[:, 0], xy[:, 1], s=size, color=PALETTE[0], zorder=2)
     else:
         times = np.asarray(times, dtype=float)
         if times.shape != (org.n,):
-            raise ValueError(f"times must hold one value per agent ({org.n}), "
-                             f"got shape {times.shape}")
+            raise ValueError(
+                f"times must hold one value per agent ({org.n}), got shape {times.shape}"
+            )
         reached = np.isfinite(times)
-        ax.scatter(xy[~reached, 0], xy[~reached, 1], s=size, facecolors="none",
-                   edgecolors="#999999", zorder=2, label="never reached")
-        sc = ax.scatter(xy[reached, 0], xy[reached, 1], s=size, c=times[reached],
-                        cmap="cividis", zorder=3)
+        ax.scatter(
+            xy[~reached, 0],
+            xy[~reached, 1],
+            s=size,
+            facecolors="none",
+            edgecolors="#999999",
+            zorder=2,
+            label="never reached",
+        )
+        sc = ax.scatter(
+            xy[reached, 0], xy[reached, 1], s=size, c=times[reached], cmap="cividis", zorder=3
+        )
         cb = ax.figure.colorbar(sc, ax=ax, shrink=0.8)
         cb.set_label(f"turned after ({unit or org.time_unit})")
         if (~reached).any():
@@ -150,8 +178,9 @@ def draw_organisation(org, times: np.ndarray | None = None, *, ax: Axes | None =
     return ax
 
 
-def department_bars(table: pd.DataFrame, *, unit: str = "hours", ax: Axes | None = None,
-                    title: str | None = None) -> Axes:
+def department_bars(
+    table: pd.DataFrame, *, unit: str = "hours", ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Horizontal bars of t50 and t90 per department, slowest at the top.
 
     Parameters
@@ -183,8 +212,16 @@ def department_bars(table: pd.DataFrame, *, unit: str = "hours", ax: Axes | None
     return ax
 
 
-def heatmap(table: pd.DataFrame, x: str, y: str, value: str, *, unit: str | None = None,
-            ax: Axes | None = None, title: str | None = None) -> Axes:
+def heatmap(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    *,
+    unit: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
     """A sweep as a heatmap: ``value`` over the grid of ``x`` and ``y``.
 
     Parameters
@@ -207,10 +244,12 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, *, unit: str | None
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
     im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="cividis")
-    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v)
-                                         for v in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v)
-                                         for v in grid.index])
+    ax.set_xticks(
+        range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns]
+    )
+    ax.set_yticks(
+        range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index]
+    )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     cb = ax.figure.colorbar(im, ax=ax)
@@ -218,4 +257,3 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, *, unit: str | None
     if title:
         ax.set_title(title, fontsize=10)
     return ax
-

@@ -21,9 +21,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["adoption_curve", "scenario_bars", "sweep_lines"]
 
 #: Plain-language names of the metrics, for axis labels and legends.
-METRIC_LABELS = {"t10": "10 % of staff turned", "t50": "half the staff turned",
-                 "t90": "90 % of staff turned", "t_all": "everyone turned",
-                 "synchrony": "t10 to t90"}
+METRIC_LABELS = {
+    "t10": "10 % of staff turned",
+    "t50": "half the staff turned",
+    "t90": "90 % of staff turned",
+    "t_all": "everyone turned",
+    "synchrony": "t10 to t90",
+}
 
 
 def _metric_label(metric: str) -> str:
@@ -38,10 +42,18 @@ def _check_columns(table: pd.DataFrame, needed: list[str], what: str) -> None:
         raise ValueError(f"{what}: table lacks column(s) {missing} (has {list(table.columns)})")
 
 
-def sweep_lines(table: pd.DataFrame, x: str, y: str | Sequence[str] = "t90", *,
-                by: str | None = None,
-                unit: str = "hours", xlabel: str | None = None, percent: bool = False,
-                ax: Axes | None = None, title: str | None = None) -> Axes:
+def sweep_lines(
+    table: pd.DataFrame,
+    x: str,
+    y: str | Sequence[str] = "t90",
+    *,
+    by: str | None = None,
+    unit: str = "hours",
+    xlabel: str | None = None,
+    percent: bool = False,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
     """A metric against a swept setting, one line (and 5-95 % band) per group.
 
     Parameters
@@ -95,17 +107,33 @@ def sweep_lines(table: pd.DataFrame, x: str, y: str | Sequence[str] = "t90", *,
         for j, metric in enumerate(metrics):
             colour = PALETTE[(k if by else j) % len(PALETTE)]
             if f"{metric}_lo" in g.columns and f"{metric}_hi" in g.columns:
-                ax.fill_between(xs, g[f"{metric}_lo"].to_numpy(dtype=float),
-                                g[f"{metric}_hi"].to_numpy(dtype=float), color=colour,
-                                alpha=0.15, linewidth=0)
-            parts = ([str(name)] if by else []) + ([_metric_label(metric)]
-                                                   if len(metrics) > 1 or not by else [])
-            ax.plot(xs, g[metric].to_numpy(dtype=float), "o", color=colour, markersize=4,
-                    linewidth=2, linestyle=styles[j % len(styles)] if by else "-",
-                    label=": ".join(parts))
+                ax.fill_between(
+                    xs,
+                    g[f"{metric}_lo"].to_numpy(dtype=float),
+                    g[f"{metric}_hi"].to_numpy(dtype=float),
+                    color=colour,
+                    alpha=0.15,
+                    linewidth=0,
+                )
+            parts = ([str(name)] if by else []) + (
+                [_metric_label(metric)] if len(metrics) > 1 or not by else []
+            )
+            ax.plot(
+                xs,
+                g[metric].to_numpy(dtype=float),
+                "o",
+                color=colour,
+                markersize=4,
+                linewidth=2,
+                linestyle=styles[j % len(styles)] if by else "-",
+                label=": ".join(parts),
+            )
     ax.set_xlabel(xlabel or (f"{x} (%)" if percent else x))
-    ax.set_ylabel(f"time until {_metric_label(metrics[0])} ({unit})" if len(metrics) == 1
-                  else f"time ({unit})")
+    ax.set_ylabel(
+        f"time until {_metric_label(metrics[0])} ({unit})"
+        if len(metrics) == 1
+        else f"time ({unit})"
+    )
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     has_band = any(f"{m}_lo" in table.columns for m in metrics)
@@ -115,10 +143,16 @@ def sweep_lines(table: pd.DataFrame, x: str, y: str | Sequence[str] = "t90", *,
     return ax
 
 
-def adoption_curve(table: pd.DataFrame, y: str | Sequence[str] = "t90", *,
-                   fraction: str = "fraction",
-                   by: str | None = None, unit: str = "hours", ax: Axes | None = None,
-                   title: str | None = None) -> Axes:
+def adoption_curve(
+    table: pd.DataFrame,
+    y: str | Sequence[str] = "t90",
+    *,
+    fraction: str = "fraction",
+    by: str | None = None,
+    unit: str = "hours",
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
     """Response time against the share of staff on the internal network.
 
     :func:`sweep_lines` with the adoption fraction (0..1) on the x axis,
@@ -145,15 +179,29 @@ def adoption_curve(table: pd.DataFrame, y: str | Sequence[str] = "t90", *,
     >>> ax.get_lines()[0].get_xdata().tolist()
     [0.0, 50.0, 100.0]
     """
-    ax = sweep_lines(table, fraction, y, by=by, unit=unit, percent=True, ax=ax, title=title,
-                     xlabel="staff on the internal network (%)")
+    ax = sweep_lines(
+        table,
+        fraction,
+        y,
+        by=by,
+        unit=unit,
+        percent=True,
+        ax=ax,
+        title=title,
+        xlabel="staff on the internal network (%)",
+    )
     ax.set_xlim(-2, 102)
     return ax
 
 
-def scenario_bars(table: pd.DataFrame, metrics: tuple[str, ...] = ("t50", "t90"), *,
-                  unit: str = "hours", ax: Axes | None = None,
-                  title: str | None = None) -> Axes:
+def scenario_bars(
+    table: pd.DataFrame,
+    metrics: tuple[str, ...] = ("t50", "t90"),
+    *,
+    unit: str = "hours",
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
     """Horizontal bars of response times, one group per scenario, in table order.
 
     Parameters
@@ -190,9 +238,15 @@ def scenario_bars(table: pd.DataFrame, metrics: tuple[str, ...] = ("t50", "t90")
             lo = table[f"{metric}_lo"].to_numpy(dtype=float)
             hi = table[f"{metric}_hi"].to_numpy(dtype=float)
             err = np.vstack([vals - lo, hi - vals])
-        ax.barh(y + 0.4 - height * (j + 0.5), vals, height=height, xerr=err,
-                color=PALETTE[j % len(PALETTE)], label=_metric_label(metric),
-                error_kw={"ecolor": "#444444", "capsize": 3, "linewidth": 1})
+        ax.barh(
+            y + 0.4 - height * (j + 0.5),
+            vals,
+            height=height,
+            xerr=err,
+            color=PALETTE[j % len(PALETTE)],
+            label=_metric_label(metric),
+            error_kw={"ecolor": "#444444", "capsize": 3, "linewidth": 1},
+        )
     ax.set_yticks(y, [str(i) for i in table.index])
     ax.set_xlabel(f"time ({unit})")
     ax.grid(axis="x", alpha=0.3)

@@ -53,14 +53,16 @@ def per_run(times: np.ndarray) -> pd.DataFrame:
     # a run that never reaches 90 % has no finite synchrony (inf, not inf - inf)
     with np.errstate(invalid="ignore"):
         sync = np.where(np.isinf(t90), np.inf, t90 - t10)
-    return pd.DataFrame({
-        "t10": t10,
-        "t50": t50,
-        "t90": t90,
-        "t_all": times.max(axis=1) if times.shape[1] else np.full(times.shape[0], np.nan),
-        "synchrony": sync,
-        "reach": np.isfinite(times).mean(axis=1) if times.shape[1] else np.nan,
-    })
+    return pd.DataFrame(
+        {
+            "t10": t10,
+            "t50": t50,
+            "t90": t90,
+            "t_all": times.max(axis=1) if times.shape[1] else np.full(times.shape[0], np.nan),
+            "synchrony": sync,
+            "reach": np.isfinite(times).mean(axis=1) if times.shape[1] else np.nan,
+        }
+    )
 
 
 def spread(runs: pd.DataFrame, *, low: float = 0.05, high: float = 0.95) -> dict[str, float]:

@@ -57,12 +57,13 @@ def _slowest(table, label: str) -> str | None:
     if np.isinf(t90).any():
         worst = table.index[int(np.argmin(table["reach"].to_numpy()))]
         row = table.loc[worst]
-        return (f"{label(worst)} was reached least: {_pct(row['reach'])} of its people on "
-                "average.")
+        return f"{label(worst)} was reached least: {_pct(row['reach'])} of its people on average."
     worst = table.index[int(np.argmax(t90))]
     row = table.loc[worst]
-    return (f"{label(worst)} was last: 90 % of its people had turned after "
-            f"{number(row['t90'])} {row['unit']}.")
+    return (
+        f"{label(worst)} was last: 90 % of its people had turned after "
+        f"{number(row['t90'])} {row['unit']}."
+    )
 
 
 def result_report(res: Result) -> str:
@@ -87,24 +88,32 @@ def result_report(res: Result) -> str:
     runs = f"{res.runs} simulated run{'s' if res.runs != 1 else ''}"
     out = []
     if math.isfinite(s["t90"]):
-        spread = ("" if res.runs == 1 else
-                  f"; {number(s['t90_lo'])} to {number(s['t90_hi'])} {unit} in 90 % of runs")
-        out.append(f"In {runs} on {res.name} ({people}), half of the staff had turned after "
-                   f"{number(s['t50'])} {unit} and 90 % after {number(s['t90'])} {unit} "
-                   f"(median{spread}).")
+        spread = (
+            ""
+            if res.runs == 1
+            else f"; {number(s['t90_lo'])} to {number(s['t90_hi'])} {unit} in 90 % of runs"
+        )
+        out.append(
+            f"In {runs} on {res.name} ({people}), half of the staff had turned after "
+            f"{number(s['t50'])} {unit} and 90 % after {number(s['t90'])} {unit} "
+            f"(median{spread})."
+        )
     elif math.isfinite(s["t50"]):
-        out.append(f"In {runs} on {res.name} ({people}), half of the staff had turned after "
-                   f"{number(s['t50'])} {unit} (median), but in most runs 90 % were never "
-                   "reached.")
+        out.append(
+            f"In {runs} on {res.name} ({people}), half of the staff had turned after "
+            f"{number(s['t50'])} {unit} (median), but in most runs 90 % were never "
+            "reached."
+        )
     else:
-        out.append(f"In {runs} on {res.name} ({people}), in most runs the news never reached "
-                   "half of the staff.")
+        out.append(
+            f"In {runs} on {res.name} ({people}), in most runs the news never reached "
+            "half of the staff."
+        )
     reach = float(s["reach"])
     if reach == 1.0:
         out.append("Everyone was reached in every run.")
     else:
-        out.append(f"On average {_pct(reach)} of the staff were reached; the rest never "
-                   "heard.")
+        out.append(f"On average {_pct(reach)} of the staff were reached; the rest never heard.")
     if org.level is not None and int(org.level.max()) > 0:
         deepest = int(org.level.max())
         sentence = _slowest(res.by_level(), lambda lv: _level_name(int(lv), deepest))
@@ -135,21 +144,25 @@ def comparison_report(cmp: Comparison) -> str:
     t90 = table["t90"].to_numpy(dtype=float)
     out = []
     if not np.isfinite(t90).any():
-        out.append("In none of the structures did the news reach 90 % of the staff in most "
-                   "runs.")
+        out.append("In none of the structures did the news reach 90 % of the staff in most runs.")
         best = None
     else:
         best = table.index[int(np.nanargmin(np.where(np.isfinite(t90), t90, np.nan)))]
-        out.append(f"{best[0].upper() + best[1:]} was fastest: 90 % of the staff had turned "
-                   f"after {number(table.loc[best, 't90'])} {unit}.")
+        out.append(
+            f"{best[0].upper() + best[1:]} was fastest: 90 % of the staff had turned "
+            f"after {number(table.loc[best, 't90'])} {unit}."
+        )
     for name, row in table.iterrows():
         if name == best:
             continue
         cap = name[0].upper() + name[1:]
         if math.isfinite(row["t90"]):
-            out.append(f"{cap} took {number(row['t90'])} {unit}, "
-                       f"{row['t90_ratio']:.1f} times as long.")
+            out.append(
+                f"{cap} took {number(row['t90'])} {unit}, {row['t90_ratio']:.1f} times as long."
+            )
         else:
-            out.append(f"{cap} never reached 90 % of the staff in most runs (on average "
-                       f"{_pct(row['reach'])} were reached).")
+            out.append(
+                f"{cap} never reached 90 % of the staff in most runs (on average "
+                f"{_pct(row['reach'])} were reached)."
+            )
     return " ".join(out)

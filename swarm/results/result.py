@@ -126,8 +126,9 @@ class Result:
         grid = np.asarray(grid, dtype=float)
         frac = _m.fraction_turned(t, grid)
         lo, med, hi = np.quantile(frac, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
-        return pd.DataFrame({"time": grid, "mean": frac.mean(axis=0), "median": med,
-                             "lo": lo, "hi": hi})
+        return pd.DataFrame(
+            {"time": grid, "mean": frac.mean(axis=0), "median": med, "lo": lo, "hi": hi}
+        )
 
     def _breakdown(self, codes: np.ndarray, names, label: str) -> pd.DataFrame:
         rows = []
@@ -137,12 +138,17 @@ class Result:
             if cols.size == 0:
                 continue
             sub = self.arrival_times[:, cols]
-            rows.append({label: nm, "agents": cols.size,
-                         "reach": float(np.isfinite(sub).mean()),
-                         "first": float(np.median(sub.min(axis=1))),
-                         "t50": float(np.median(_m.time_to_fraction(sub, 0.5))),
-                         "t90": float(np.median(_m.time_to_fraction(sub, 0.9))),
-                         "unit": self.unit})
+            rows.append(
+                {
+                    label: nm,
+                    "agents": cols.size,
+                    "reach": float(np.isfinite(sub).mean()),
+                    "first": float(np.median(sub.min(axis=1))),
+                    "t50": float(np.median(_m.time_to_fraction(sub, 0.5))),
+                    "t90": float(np.median(_m.time_to_fraction(sub, 0.9))),
+                    "unit": self.unit,
+                }
+            )
         return pd.DataFrame(rows).set_index(label)
 
     def by_department(self) -> pd.DataFrame:
@@ -152,8 +158,9 @@ class Result:
         """
         org = self.organisation
         if org.department is None:
-            raise ValueError(f"by_department needs departments; the {self.name} organisation "
-                             "has none")
+            raise ValueError(
+                f"by_department needs departments; the {self.name} organisation has none"
+            )
         return self._breakdown(org.department, org.department_names, "department")
 
     def by_level(self) -> pd.DataFrame:
@@ -207,8 +214,9 @@ class Result:
         2      1    0.0     0.0
         """
         if self.informed_by is None:
-            raise ValueError("messengers() needs the transmission tree: simulate with "
-                             "record='tree'")
+            raise ValueError(
+                "messengers() needs the transmission tree: simulate with record='tree'"
+            )
         if "messengers" not in self._cache:
             inf = np.ascontiguousarray(self.informed_by, dtype=np.int32)
             score = _subtree_sizes(inf).mean(axis=0)
@@ -221,12 +229,23 @@ class Result:
                 origin[np.unique(row)] += 1.0
             origin /= self.runs
             org = self.organisation
-            dept = ([None] * self.n if org.department is None
-                    else [org.department_names[c] for c in org.department.tolist()])
+            dept = (
+                [None] * self.n
+                if org.department is None
+                else [org.department_names[c] for c in org.department.tolist()]
+            )
             level = [None] * self.n if org.level is None else org.level.tolist()
-            table = pd.DataFrame({"id": org.ids, "agent": np.arange(self.n),
-                                  "department": dept, "level": level, "score": score,
-                                  "direct": direct, "origin": origin})
+            table = pd.DataFrame(
+                {
+                    "id": org.ids,
+                    "agent": np.arange(self.n),
+                    "department": dept,
+                    "level": level,
+                    "score": score,
+                    "direct": direct,
+                    "origin": origin,
+                }
+            )
             table = table.iloc[np.lexsort((np.arange(self.n), -direct, -score))]
             table.index = pd.RangeIndex(1, self.n + 1, name="rank")
             self._cache["messengers"] = table
@@ -249,8 +268,10 @@ class Result:
         return _plot({self.name: self.curve()}, self.unit, path, ax, logx, title)
 
     def __repr__(self) -> str:
-        return (f"Result({self.name!r}: {self.runs} runs x {self.n} agents, "
-                f"t50 {np.median(self.metrics()['t50']):.3g} {self.unit})")
+        return (
+            f"Result({self.name!r}: {self.runs} runs x {self.n} agents, "
+            f"t50 {np.median(self.metrics()['t50']):.3g} {self.unit})"
+        )
 
 
 class Comparison(Mapping):
@@ -318,8 +339,10 @@ class Comparison(Mapping):
         """
         if any(not hasattr(r, "arrival_times") for r in self._results.values()):
             return {name: r.curve() for name, r in self._results.items()}
-        ends = [r.arrival_times[np.isfinite(r.arrival_times)].max(initial=0.0)
-                for r in self._results.values()]
+        ends = [
+            r.arrival_times[np.isfinite(r.arrival_times)].max(initial=0.0)
+            for r in self._results.values()
+        ]
         grid = np.linspace(0.0, max(max(ends), 1e-9), points)
         return {name: r.curve(grid) for name, r in self._results.items()}
 
@@ -331,8 +354,10 @@ class Comparison(Mapping):
 
         first = next(iter(self._results.values()))
         if title is None:
-            title = f"{first.n} agents, {first.runs} runs; {first.model.describe()}; " \
-                    f"shock {first.shock.describe()}"
+            title = (
+                f"{first.n} agents, {first.runs} runs; {first.model.describe()}; "
+                f"shock {first.shock.describe()}"
+            )
         return _plot(self.curves(), self.unit, path, ax, logx, title)
 
     def __repr__(self) -> str:

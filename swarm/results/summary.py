@@ -21,11 +21,11 @@ class GroupStats:
     """Per run and group: count turned, first turn, t50 and t90 (groups as in ``names``)."""
 
     names: list
-    agents: np.ndarray     # (groups,) present members
-    turned: np.ndarray     # (runs, groups) int64
-    first: np.ndarray      # (runs, groups)
-    t50: np.ndarray        # (runs, groups)
-    t90: np.ndarray        # (runs, groups)
+    agents: np.ndarray  # (groups,) present members
+    turned: np.ndarray  # (runs, groups) int64
+    first: np.ndarray  # (runs, groups)
+    t50: np.ndarray  # (runs, groups)
+    t90: np.ndarray  # (runs, groups)
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,9 +106,16 @@ class Summary:
         t10, t50, t90 = self.quantiles.T
         with np.errstate(invalid="ignore"):
             sync = np.where(np.isinf(t90), np.inf, t90 - t10)
-        return pd.DataFrame({"t10": t10.copy(), "t50": t50.copy(), "t90": t90.copy(),
-                             "t_all": self.t_all.copy(), "synchrony": sync,
-                             "reach": self.turned.astype(np.float64) / self.present})
+        return pd.DataFrame(
+            {
+                "t10": t10.copy(),
+                "t50": t50.copy(),
+                "t90": t90.copy(),
+                "t_all": self.t_all.copy(),
+                "synchrony": sync,
+                "reach": self.turned.astype(np.float64) / self.present,
+            }
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row: median and 5-95 % range over runs of each metric (as ``Result.summary``)."""
@@ -123,33 +130,42 @@ class Summary:
         ``grid`` may only repeat the kept grid (the times were not kept).
         """
         if grid is not None and not np.array_equal(np.asarray(grid, dtype=float), self.grid):
-            raise ValueError("this Summary kept the response curve on its own grid only "
-                             f"({self.grid.size} times from {self.grid[0]:g} to "
-                             f"{self.grid[-1]:g}); simulate with keep='summary', grid=... "
-                             "to choose it")
+            raise ValueError(
+                "this Summary kept the response curve on its own grid only "
+                f"({self.grid.size} times from {self.grid[0]:g} to "
+                f"{self.grid[-1]:g}); simulate with keep='summary', grid=... "
+                "to choose it"
+            )
         frac = self.turned_by / max(self.present, 1)
         lo, med, hi = np.quantile(frac, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
-        return pd.DataFrame({"time": self.grid, "mean": frac.mean(axis=0), "median": med,
-                             "lo": lo, "hi": hi})
+        return pd.DataFrame(
+            {"time": self.grid, "mean": frac.mean(axis=0), "median": med, "lo": lo, "hi": hi}
+        )
 
     def _breakdown(self, kind: str, label: str) -> pd.DataFrame:
         g = self.groups[kind]
         rows = []
         for c, nm in enumerate(g.names):
             size = int(g.agents[c])
-            rows.append({label: nm, "agents": size,
-                         "reach": float(g.turned[:, c].sum() / (self.runs * size)),
-                         "first": float(np.median(g.first[:, c])),
-                         "t50": float(np.median(g.t50[:, c])),
-                         "t90": float(np.median(g.t90[:, c])),
-                         "unit": self.unit})
+            rows.append(
+                {
+                    label: nm,
+                    "agents": size,
+                    "reach": float(g.turned[:, c].sum() / (self.runs * size)),
+                    "first": float(np.median(g.first[:, c])),
+                    "t50": float(np.median(g.t50[:, c])),
+                    "t90": float(np.median(g.t90[:, c])),
+                    "unit": self.unit,
+                }
+            )
         return pd.DataFrame(rows).set_index(label)
 
     def by_department(self) -> pd.DataFrame:
         """Per department: head count, reach, median first turn, t50, t90 (as ``Result``'s)."""
         if "department" not in self.groups:
-            raise ValueError(f"by_department needs departments; the {self.name} organisation "
-                             "has none")
+            raise ValueError(
+                f"by_department needs departments; the {self.name} organisation has none"
+            )
         return self._breakdown("department", "department")
 
     def by_level(self) -> pd.DataFrame:
@@ -167,5 +183,7 @@ class Summary:
         return response_curves({self.name: self.curve()}, unit=self.unit, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
-        return (f"Summary({self.name!r}: {self.runs} runs x {self.n} agents, "
-                f"t50 {np.median(self.quantiles[:, 1]):.3g} {self.unit})")
+        return (
+            f"Summary({self.name!r}: {self.runs} runs x {self.n} agents, "
+            f"t50 {np.median(self.quantiles[:, 1]):.3g} {self.unit})"
+        )

@@ -36,15 +36,50 @@ MAX_BYTES = 256 * 2**20
 #: Headings understood for each role, compared after :func:`_key` (case, spaces,
 #: underscores, hyphens and dots ignored). Earlier entries win when several match.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "employeeid", "employeenumber", "employeeno", "empid", "empno",
-           "personid", "personnelnumber", "personnelno", "staffid", "staffnumber",
-           "workerid", "userid", "employee"),
-    "manager": ("manager", "managerid", "manageremployeeid", "managernumber", "supervisorid",
-                "supervisor", "reportstoid", "reportsto", "linemanagerid", "linemanager",
-                "bossid", "parentid"),
-    "department": ("department", "dept", "departmentname", "deptname", "orgunit",
-                   "organisationalunit", "organizationalunit", "organisationunit",
-                   "organizationunit", "unit", "division", "businessunit"),
+    "id": (
+        "id",
+        "employeeid",
+        "employeenumber",
+        "employeeno",
+        "empid",
+        "empno",
+        "personid",
+        "personnelnumber",
+        "personnelno",
+        "staffid",
+        "staffnumber",
+        "workerid",
+        "userid",
+        "employee",
+    ),
+    "manager": (
+        "manager",
+        "managerid",
+        "manageremployeeid",
+        "managernumber",
+        "supervisorid",
+        "supervisor",
+        "reportstoid",
+        "reportsto",
+        "linemanagerid",
+        "linemanager",
+        "bossid",
+        "parentid",
+    ),
+    "department": (
+        "department",
+        "dept",
+        "departmentname",
+        "deptname",
+        "orgunit",
+        "organisationalunit",
+        "organizationalunit",
+        "organisationunit",
+        "organizationunit",
+        "unit",
+        "division",
+        "businessunit",
+    ),
     "source": ("source", "sender", "from", "src", "fromid", "senderid"),
     "target": ("target", "recipient", "receiver", "to", "dst", "toid", "recipientid"),
 }
@@ -77,8 +112,11 @@ class Source:
         """
         if self.path is None:
             label = k if index is None else index[k]
-            return f"row {label!r} (index)" if not isinstance(label, numbers.Integral) \
+            return (
+                f"row {label!r} (index)"
+                if not isinstance(label, numbers.Integral)
                 else f"row {label}"
+            )
         return f"row {k + 2}"
 
 
@@ -87,9 +125,15 @@ def _key(name) -> str:
     return re.sub(r"[\s_\-.]+", "", str(name)).lower()
 
 
-def read_table(table, *, what: str = "table", sep: str | None = None,
-               encoding: str | None = None, sheet: str | int | None = None,
-               max_bytes: int | None = None) -> tuple[pd.DataFrame, Source]:
+def read_table(
+    table,
+    *,
+    what: str = "table",
+    sep: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    max_bytes: int | None = None,
+) -> tuple[pd.DataFrame, Source]:
     """A table from a file or a DataFrame, and where it came from.
 
     Parameters
@@ -126,8 +170,10 @@ def read_table(table, *, what: str = "table", sep: str | None = None,
     if isinstance(table, pd.DataFrame):
         return table.copy(), Source(None)
     if not isinstance(table, (str, os.PathLike)):
-        raise TypeError(f"{what} must be a file path (CSV, TSV, TXT or XLSX) or a pandas "
-                        f"DataFrame, got {type(table).__name__}")
+        raise TypeError(
+            f"{what} must be a file path (CSV, TSV, TXT or XLSX) or a pandas "
+            f"DataFrame, got {type(table).__name__}"
+        )
     path = os.fspath(table)
     limit = MAX_BYTES if max_bytes is None else int(max_bytes)
     data = _read_bytes(path, what, limit)
@@ -139,16 +185,22 @@ def read_table(table, *, what: str = "table", sep: str | None = None,
     if data[:4] == b"PK\x03\x04" or ext in (".xlsx", ".xlsm"):
         df = _read_xlsx(data, path, what, sheet)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or ext == ".xls":
-        raise ValueError(f"{what}: {path!r} is an old Excel .xls workbook, which is not read; "
-                         "save it as .xlsx or CSV")
+        raise ValueError(
+            f"{what}: {path!r} is an old Excel .xls workbook, which is not read; "
+            "save it as .xlsx or CSV"
+        )
     else:
         if sheet is not None:
-            raise ValueError(f"{what}: sheet={sheet!r} applies to .xlsx workbooks only, and "
-                             f"{path!r} is a text file")
+            raise ValueError(
+                f"{what}: sheet={sheet!r} applies to .xlsx workbooks only, and "
+                f"{path!r} is a text file"
+            )
         df = _read_text(data, path, what, sep, encoding)
     if df.columns.size == 0:
-        raise ValueError(f"{what}: {path!r} is empty; it needs a header row (the column "
-                         "names) and one row per record")
+        raise ValueError(
+            f"{what}: {path!r} is empty; it needs a header row (the column "
+            "names) and one row per record"
+        )
     return df, where
 
 
@@ -160,14 +212,19 @@ def _read_bytes(path: str, what: str, limit: int) -> bytes:
     except OSError as err:
         raise ValueError(f"{what}: cannot open {path!r} ({err.strerror})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise ValueError(f"{what}: {path!r} is a directory; give the path of a CSV, TSV, TXT "
-                         "or XLSX file")
+        raise ValueError(
+            f"{what}: {path!r} is a directory; give the path of a CSV, TSV, TXT or XLSX file"
+        )
     if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"{what}: {path!r} is not a regular file (a device, pipe or socket); "
-                         "give the path of a CSV, TSV, TXT or XLSX file")
+        raise ValueError(
+            f"{what}: {path!r} is not a regular file (a device, pipe or socket); "
+            "give the path of a CSV, TSV, TXT or XLSX file"
+        )
     if st.st_size > limit:
-        raise ValueError(f"{what}: {path!r} is {st.st_size:,} bytes, more than the "
-                         f"{limit:,}-byte limit for a table")
+        raise ValueError(
+            f"{what}: {path!r} is {st.st_size:,} bytes, more than the "
+            f"{limit:,}-byte limit for a table"
+        )
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
@@ -185,8 +242,9 @@ def _gunzip(data: bytes, path: str, what: str, limit: int) -> bytes:
     except (OSError, EOFError):
         raise ValueError(f"{what}: {path!r} is a damaged gzip file") from None
     if len(out) > limit:
-        raise ValueError(f"{what}: {path!r} unpacks to more than the {limit:,}-byte limit for "
-                         "a table")
+        raise ValueError(
+            f"{what}: {path!r} unpacks to more than the {limit:,}-byte limit for a table"
+        )
     return out
 
 
@@ -195,19 +253,24 @@ def _decode(data: bytes, path: str, what: str, encoding: str | None) -> str:
         try:
             return data.decode(encoding)
         except LookupError:
-            raise ValueError(f"{what}: encoding {encoding!r} is unknown; try 'utf-8', "
-                             "'cp1252' or 'latin-1'") from None
+            raise ValueError(
+                f"{what}: encoding {encoding!r} is unknown; try 'utf-8', 'cp1252' or 'latin-1'"
+            ) from None
         except UnicodeDecodeError as err:
-            raise ValueError(f"{what}: {path!r} is not valid {encoding} (byte {err.start}); "
-                             "leave encoding=None to detect it, or try 'utf-8', 'cp1252' or "
-                             "'latin-1'") from None
+            raise ValueError(
+                f"{what}: {path!r} is not valid {encoding} (byte {err.start}); "
+                "leave encoding=None to detect it, or try 'utf-8', 'cp1252' or "
+                "'latin-1'"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise ValueError(f"{what}: {path!r} holds binary data, not a text table; give a CSV, "
-                         "TSV, TXT or XLSX file")
+        raise ValueError(
+            f"{what}: {path!r} holds binary data, not a text table; give a CSV, "
+            "TSV, TXT or XLSX file"
+        )
     for enc in ("utf-8", "cp1252"):
         try:
             return data.decode(enc)
@@ -237,8 +300,9 @@ def _sniff(text: str) -> str:
     return best
 
 
-def _read_text(data: bytes, path: str, what: str, sep: str | None,
-               encoding: str | None) -> pd.DataFrame:
+def _read_text(
+    data: bytes, path: str, what: str, sep: str | None, encoding: str | None
+) -> pd.DataFrame:
     text = _decode(data, path, what, encoding)
     if not text.strip():
         return pd.DataFrame()
@@ -247,15 +311,26 @@ def _read_text(data: bytes, path: str, what: str, sep: str | None,
     elif not isinstance(sep, str) or not sep:
         raise ValueError(f"sep must be a separator such as ',', ';' or '\\t', got {sep!r}")
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         skip_blank_lines=True, engine="python" if len(sep) > 1 else "c")
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            engine="python" if len(sep) > 1 else "c",
+        )
     except pd.errors.ParserError as err:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
-        detail = (f"line {m.group(2)} has {m.group(3)} fields where the header has "
-                  f"{m.group(1)}" if m else "its rows do not line up with the header")
-        raise ValueError(f"{what}: cannot read {path!r} as a table separated by "
-                         f"{_SEP_NAMES.get(sep, repr(sep))}s: {detail}; check the "
-                         "separator (sep=) and quoting") from None
+        detail = (
+            f"line {m.group(2)} has {m.group(3)} fields where the header has {m.group(1)}"
+            if m
+            else "its rows do not line up with the header"
+        )
+        raise ValueError(
+            f"{what}: cannot read {path!r} as a table separated by "
+            f"{_SEP_NAMES.get(sep, repr(sep))}s: {detail}; check the "
+            "separator (sep=) and quoting"
+        ) from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     df.columns = [str(c).strip() for c in df.columns]
@@ -283,27 +358,37 @@ def _read_xlsx(data: bytes, path: str, what: str, sheet) -> pd.DataFrame:
         import openpyxl
         import openpyxl.utils.exceptions
     except ImportError:  # pragma: no cover - a declared dependency
-        raise ValueError(f"{what}: reading {path!r} needs openpyxl (pip install openpyxl)") \
-            from None
+        raise ValueError(
+            f"{what}: reading {path!r} needs openpyxl (pip install openpyxl)"
+        ) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError,
-            openpyxl.utils.exceptions.InvalidFileException):  # a damaged or foreign file
-        raise ValueError(f"{what}: {path!r} is not a readable .xlsx workbook; save it again "
-                         "from Excel, or export it as CSV") from None
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        openpyxl.utils.exceptions.InvalidFileException,
+    ):  # a damaged or foreign file
+        raise ValueError(
+            f"{what}: {path!r} is not a readable .xlsx workbook; save it again "
+            "from Excel, or export it as CSV"
+        ) from None
     try:
         names = book.sheetnames
         if sheet is None:
             ws = book[names[0]]
         elif isinstance(sheet, numbers.Integral) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(names):
-                raise ValueError(f"sheet: {path!r} has {len(names)} sheet(s) "
-                                 f"{names}; sheet={sheet} is out of range (0-based)")
+                raise ValueError(
+                    f"sheet: {path!r} has {len(names)} sheet(s) "
+                    f"{names}; sheet={sheet} is out of range (0-based)"
+                )
             ws = book[names[sheet]]
         elif isinstance(sheet, str):
             if sheet not in names:
-                raise ValueError(f"sheet: {path!r} has no sheet {sheet!r}; its sheets are "
-                                 f"{names}")
+                raise ValueError(f"sheet: {path!r} has no sheet {sheet!r}; its sheets are {names}")
             ws = book[sheet]
         else:
             raise TypeError(f"sheet must be a sheet name or a 0-based position, got {sheet!r}")
@@ -319,10 +404,16 @@ def _read_xlsx(data: bytes, path: str, what: str, sheet) -> pd.DataFrame:
     return pd.DataFrame(body, columns=[c.strip() for c in header[:width]], dtype=str)
 
 
-def find_columns(df: pd.DataFrame, where: Source, need: Mapping[str, str | None],
-                 optional: Sequence[str] = (), *, columns: Mapping[str, str] | None = None,
-                 defaults: Mapping[str, str] | None = None, what: str = "table"
-                 ) -> dict[str, str | None]:
+def find_columns(
+    df: pd.DataFrame,
+    where: Source,
+    need: Mapping[str, str | None],
+    optional: Sequence[str] = (),
+    *,
+    columns: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    what: str = "table",
+) -> dict[str, str | None]:
     """The column of ``df`` that plays each role.
 
     ``need`` maps a role (``"id"``, ``"manager"``...) to the name the caller
@@ -334,17 +425,20 @@ def find_columns(df: pd.DataFrame, where: Source, need: Mapping[str, str | None]
     columns = dict(columns or {})
     unknown = sorted(set(columns) - set(need))
     if unknown:
-        raise ValueError(f"columns: unknown role {unknown[0]!r}; the roles here are "
-                         f"{', '.join(map(repr, need))}")
+        raise ValueError(
+            f"columns: unknown role {unknown[0]!r}; the roles here are {', '.join(map(repr, need))}"
+        )
     for role, col in columns.items():
         if not isinstance(col, str):
             raise TypeError(f"columns[{role!r}] must be a column name (a string), got {col!r}")
     if where.path is not None and df.columns.size < 2:
         # one column: not read as a table (wrong separator, or not a table at all); its
         # "heading" is the file's first line, which is not ours to show
-        raise ValueError(f"{what}: {where} reads as a single column, not a table; a table "
-                         "has a header row with its columns separated by commas, semicolons, "
-                         "tabs or pipes (give sep= if it uses another separator)")
+        raise ValueError(
+            f"{what}: {where} reads as a single column, not a table; a table "
+            "has a header row with its columns separated by commas, semicolons, "
+            "tabs or pipes (give sep= if it uses another separator)"
+        )
     keyed: dict[str, list[str]] = {}
     for c in df.columns:
         keyed.setdefault(_key(c), []).append(c)
@@ -355,8 +449,10 @@ def find_columns(df: pd.DataFrame, where: Source, need: Mapping[str, str | None]
         if given is not None and (defaults or {}).get(role) != given:
             hits = keyed.get(_key(given), [])
             if not hits:
-                raise ValueError(f"{what}: {where} has no column {given!r} (for the {role}); "
-                                 f"its columns are {list(map(str, df.columns))}")
+                raise ValueError(
+                    f"{what}: {where} has no column {given!r} (for the {role}); "
+                    f"its columns are {list(map(str, df.columns))}"
+                )
             found[role] = hits[0]
             continue
         names = ((given,) if given is not None else ()) + ALIASES.get(role, (role,))
@@ -366,11 +462,13 @@ def find_columns(df: pd.DataFrame, where: Source, need: Mapping[str, str | None]
         found[role] = hit
     if missing:
         roles = " and the ".join(missing)
-        raise ValueError(f"{what}: {where} has no column for the {roles}; its columns are "
-                         f"{list(map(str, df.columns))}. Name "
-                         f"{'it' if len(missing) == 1 else 'them'} with columns="
-                         f"{{{', '.join(f'{r!r}: ...' for r in missing)}}} (or the CLI's "
-                         f"--{missing[0]}-column)")
+        raise ValueError(
+            f"{what}: {where} has no column for the {roles}; its columns are "
+            f"{list(map(str, df.columns))}. Name "
+            f"{'it' if len(missing) == 1 else 'them'} with columns="
+            f"{{{', '.join(f'{r!r}: ...' for r in missing)}}} (or the CLI's "
+            f"--{missing[0]}-column)"
+        )
     return found
 
 

@@ -24,8 +24,9 @@ FORMAL = CHANNELS.index("formal")
 COLLEAGUE = CHANNELS.index("colleague")
 
 
-def _from_pairs(n: int, watcher: np.ndarray, watched: np.ndarray, channel: np.ndarray,
-                **attrs) -> Organisation:
+def _from_pairs(
+    n: int, watcher: np.ndarray, watched: np.ndarray, channel: np.ndarray, **attrs
+) -> Organisation:
     """Build an Organisation from edge arrays (no duplicates expected)."""
     key = watcher.astype(np.int64) * n + watched
     order = np.argsort(key, kind="stable")
@@ -45,20 +46,20 @@ def _tree(n: int, span: int):
     level = np.zeros(n, dtype=np.int64)
     first, size, depth = 1, span, 1
     while first < n:  # level d holds agents [first, first + span**d)
-        level[first:first + size] = depth
+        level[first : first + size] = depth
         first += size
         size *= span
         depth += 1
     # department: the branch under the top (agent 0 is "top")
     branch = np.zeros(n, dtype=np.int64)
     if n > 1:
-        branch[1:min(n, span + 1)] = np.arange(1, min(n, span + 1))
+        branch[1 : min(n, span + 1)] = np.arange(1, min(n, span + 1))
         idx = np.arange(span + 1, n)
         anc = idx.copy()
         while anc.size and anc.max() > span:
             deep = anc > span
             anc[deep] = (anc[deep] - 1) // span
-        branch[span + 1:] = anc
+        branch[span + 1 :] = anc
     names = ["top"] + [f"branch {b}" for b in range(1, min(n, span + 1))]
     return parent, level, branch, names
 
@@ -104,8 +105,9 @@ def hierarchy(n: int, seed: SeedLike = None, *, span: int = 7, departments=None)
     if departments is not None:
         sizes = _department_sizes(n, departments)
         if isinstance(sizes, int):
-            raise TypeError("departments of a hierarchy must be a sequence of sizes; "
-                            f"got {departments!r}")
+            raise TypeError(
+                f"departments of a hierarchy must be a sequence of sizes; got {departments!r}"
+            )
         return _department_rakes(sizes, span)
     parent, level, branch, names = _tree(n, span)
     child = np.arange(1, n)
@@ -113,8 +115,17 @@ def hierarchy(n: int, seed: SeedLike = None, *, span: int = 7, departments=None)
     watcher = np.concatenate([child, par])
     watched = np.concatenate([par, child])
     channel = np.full(watcher.size, FORMAL, dtype=np.int8)
-    return _from_pairs(n, watcher, watched, channel, level=level, department=branch,
-                       department_names=names, manager=parent, name="hierarchy")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=branch,
+        department_names=names,
+        manager=parent,
+        name="hierarchy",
+    )
 
 
 def _department_rakes(sizes: list[int], span: int) -> Organisation:
@@ -125,7 +136,7 @@ def _department_rakes(sizes: list[int], span: int) -> Organisation:
     dept = np.repeat(np.arange(len(sizes)), sizes)
     for lo, size in zip(starts.tolist(), sizes):
         local = _tree(size, span)[0]
-        parent[lo + 1:lo + size] = lo + local[1:]
+        parent[lo + 1 : lo + size] = lo + local[1:]
     head_parent = _tree(len(sizes), span)[0]
     parent[starts[1:]] = starts[head_parent[1:]]
     level = np.zeros(n, dtype=np.int64)
@@ -136,9 +147,17 @@ def _department_rakes(sizes: list[int], span: int) -> Organisation:
     watcher = np.concatenate([child, parent[child]])
     watched = np.concatenate([parent[child], child])
     channel = np.full(watcher.size, FORMAL, dtype=np.int8)
-    return _from_pairs(n, watcher, watched, channel, level=level, department=dept,
-                       department_names=_dept_names(len(sizes)), manager=parent,
-                       name="hierarchy")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=dept,
+        department_names=_dept_names(len(sizes)),
+        manager=parent,
+        name="hierarchy",
+    )
 
 
 def linking_pin(n: int, seed: SeedLike = None, *, group_size: int = 7) -> Organisation:
@@ -187,8 +206,17 @@ def linking_pin(n: int, seed: SeedLike = None, *, group_size: int = 7) -> Organi
     watcher, watched = a[valid], b[valid]
     formal = (parent[watcher] == watched) | (parent[watched] == watcher)
     channel = np.where(formal, FORMAL, COLLEAGUE).astype(np.int8)
-    return _from_pairs(n, watcher, watched, channel, level=level, department=branch,
-                       department_names=names, manager=parent, name="linking pin")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=branch,
+        department_names=names,
+        manager=parent,
+        name="linking pin",
+    )
 
 
 def _space(n, seed, dim, departments):
@@ -201,11 +229,18 @@ def _department_sizes(n: int, departments) -> int | list[int]:
     if np.isscalar(departments) or isinstance(departments, bool):
         return check_int("departments", departments, low=1, high=n)
     sizes = np.asarray(departments)
-    if sizes.ndim != 1 or sizes.size == 0 or sizes.dtype.kind not in "iu" or sizes.min() < 1 \
-            or sizes.sum() != n:
-        raise ValueError(f"departments must be a count or positive integer sizes summing to "
-                         f"n = {n}; got {list(np.asarray(departments).ravel()[:5])}"
-                         f"{'...' if np.size(departments) > 5 else ''}")
+    if (
+        sizes.ndim != 1
+        or sizes.size == 0
+        or sizes.dtype.kind not in "iu"
+        or sizes.min() < 1
+        or sizes.sum() != n
+    ):
+        raise ValueError(
+            f"departments must be a count or positive integer sizes summing to "
+            f"n = {n}; got {list(np.asarray(departments).ravel()[:5])}"
+            f"{'...' if np.size(departments) > 5 else ''}"
+        )
     return [int(x) for x in sizes]
 
 
@@ -213,8 +248,15 @@ def _dept_names(departments: int) -> list[str]:
     return [f"dept {d + 1}" for d in range(departments)]
 
 
-def networked(n: int, seed: SeedLike = None, *, k: int = 7, dim: int = 2, departments: int = 1,
-              positions: np.ndarray | None = None) -> Organisation:
+def networked(
+    n: int,
+    seed: SeedLike = None,
+    *,
+    k: int = 7,
+    dim: int = 2,
+    departments: int = 1,
+    positions: np.ndarray | None = None,
+) -> Organisation:
     """The flock: everyone watches their ``k`` nearest colleagues in social space.
 
     The topological rule of starlings (Ballerini et al. 2008, PNAS
@@ -262,8 +304,9 @@ def networked(n: int, seed: SeedLike = None, *, k: int = 7, dim: int = 2, depart
         pos = np.asarray(positions, dtype=np.float64)
         pos = pos[:, None] if pos.ndim == 1 else pos
         if pos.shape[0] != n or not np.all(np.isfinite(pos)):
-            raise ValueError(f"positions must be a finite (n, d) array with n = {n}, "
-                             f"got shape {pos.shape}")
+            raise ValueError(
+                f"positions must be a finite (n, d) array with n = {n}, got shape {pos.shape}"
+            )
         dept, names = np.zeros(n, dtype=np.int64), ["dept 1"]
     idx = np.int32 if n * k < 2**31 - 1 else np.int64  # the CSR's index type
     nbr = _k_nearest_grid(pos, k, by_index=True, dtype=idx) if 1 <= pos.shape[1] <= 3 else None
@@ -272,12 +315,19 @@ def networked(n: int, seed: SeedLike = None, *, k: int = 7, dim: int = 2, depart
     indptr = np.arange(0, n * k + 1, k, dtype=idx)
     w = sp.csr_array((np.ones(n * k), nbr.reshape(-1), indptr), shape=(n, n))
     del nbr
-    return Organisation(w, channel=np.full(n * k, COLLEAGUE, dtype=np.int8), position=pos,
-                        department=dept, department_names=names, name="networked")
+    return Organisation(
+        w,
+        channel=np.full(n * k, COLLEAGUE, dtype=np.int8),
+        position=pos,
+        department=dept,
+        department_names=names,
+        name="networked",
+    )
 
 
-def silos(n: int, seed: SeedLike = None, *, departments=8, k: int = 7,
-          dim: int = 2) -> Organisation:
+def silos(
+    n: int, seed: SeedLike = None, *, departments=8, k: int = 7, dim: int = 2
+) -> Organisation:
     """Silos: everyone watches their ``k`` nearest colleagues inside their own department.
 
     The same social space and departments as :func:`networked` with the
@@ -343,6 +393,15 @@ def silos(n: int, seed: SeedLike = None, *, departments=8, k: int = 7,
     level[heads] = 0
     manager = heads[dept]
     manager[heads] = -1
-    return _from_pairs(n, watcher, watched, channel, level=level,
-                       department=dept, department_names=_dept_names(departments),
-                       position=pos, manager=manager, name="silos")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=dept,
+        department_names=_dept_names(departments),
+        position=pos,
+        manager=manager,
+        name="silos",
+    )

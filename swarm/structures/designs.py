@@ -51,8 +51,9 @@ def _cliques(groups):
     return a[ok], b[ok]
 
 
-def small_world(n: int, seed: SeedLike = None, *, k: int = 7, rewire: float = 0.1,
-                dim: int = 2) -> Organisation:
+def small_world(
+    n: int, seed: SeedLike = None, *, k: int = 7, rewire: float = 0.1, dim: int = 2
+) -> Organisation:
     """The networked organisation with weak ties: some watches point anywhere.
 
     Everyone first watches their ``k`` nearest colleagues in social space,
@@ -114,14 +115,21 @@ def small_world(n: int, seed: SeedLike = None, *, k: int = 7, rewire: float = 0.
         again = np.zeros(key.size, dtype=bool)
         again[order[1:]] = key[order[1:]] == key[order[:-1]]
         todo = np.flatnonzero(again)
-    return _from_pairs(n, watcher, watched, np.full(n * k, COLLEAGUE, dtype=np.int8),
-                       position=pos, department=dept, department_names=_dept_names(1),
-                       name="small world")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        np.full(n * k, COLLEAGUE, dtype=np.int8),
+        position=pos,
+        department=dept,
+        department_names=_dept_names(1),
+        name="small world",
+    )
 
 
 def _subtree_rows(node, t, span, n):
     """First index and size of the descendants ``t`` levels below ``node`` (clipped to n)."""
-    width = span ** t
+    width = span**t
     first = node * width + (width - 1) // (span - 1)
     size = np.clip(np.minimum(first + width, n) - first, 0, None)
     return first, size
@@ -140,7 +148,7 @@ def _multiscale_draw(m, heads, head_level, span, n, depth, lam, zeta, rng):
     k2 = (rng.random(m) * (kids - 1)).astype(np.int64)
     k2 += k2 >= k1
     c1, c2 = a * span + 1 + k1, a * span + 1 + k2
-    d = np.arange(1, depth + 1)                        # steps below a
+    d = np.arange(1, depth + 1)  # steps below a
     f1, s1 = _subtree_rows(c1[:, None], d[None, :] - 1, span, n)
     f2, s2 = _subtree_rows(c2[:, None], d[None, :] - 1, span, n)
     x = np.sqrt(d[:, None] ** 2 + d[None, :] ** 2 - 2.0)
@@ -160,20 +168,27 @@ def _multiscale_links(n, span, level, parent, links, lam, zeta, rng):
     reports = np.bincount(parent[1:], minlength=n)
     heads = np.flatnonzero(reports >= 2)  # common managers: two branches at least
     if heads.size == 0:
-        raise ValueError(f"links: a rake of {n} people with this span has no manager of two "
-                         "reports, so there is nowhere to add a cross-link; ask for links=0")
+        raise ValueError(
+            f"links: a rake of {n} people with this span has no manager of two "
+            "reports, so there is nowhere to add a cross-link; ask for links=0"
+        )
     head_level = level[heads]  # breadth-first order: already sorted by level
     depth = int(level.max())
     found = np.empty(0, dtype=np.int64)  # in order of drawing
-    seen = np.empty(0, dtype=np.int64)   # the same, sorted
+    seen = np.empty(0, dtype=np.int64)  # the same, sorted
     for _ in range(200):
         need = links - found.size
         if need <= 0:
             break
         m = 4 * need + 64  # generous: the senior pairs fill up and repeat
-        key = np.concatenate([_multiscale_draw(min(m - s, 65536), heads, head_level, span, n,
-                                               depth, lam, zeta, rng)
-                              for s in range(0, m, 65536)])
+        key = np.concatenate(
+            [
+                _multiscale_draw(
+                    min(m - s, 65536), heads, head_level, span, n, depth, lam, zeta, rng
+                )
+                for s in range(0, m, 65536)
+            ]
+        )
         _, first = np.unique(key, return_index=True)  # distinct, in order of drawing
         key = key[np.sort(first)]
         pos = np.minimum(np.searchsorted(seen, key), max(seen.size - 1, 0))
@@ -181,15 +196,24 @@ def _multiscale_links(n, span, level, parent, links, lam, zeta, rng):
         found = np.concatenate([found, new])
         seen = np.sort(found)
     if found.size < links:
-        raise ValueError(f"links: could only place {found.size} distinct cross-links of the "
-                         f"{links} asked for with lam={lam} and zeta={zeta} in {n} people; "
-                         "ask for fewer or raise lam and zeta")
+        raise ValueError(
+            f"links: could only place {found.size} distinct cross-links of the "
+            f"{links} asked for with lam={lam} and zeta={zeta} in {n} people; "
+            "ask for fewer or raise lam and zeta"
+        )
     found = found[:links]
     return found // n, found % n
 
 
-def multiscale(n: int, seed: SeedLike = None, *, span: int = 7, links: int | None = None,
-               lam: float = 1.0, zeta: float = 1.0) -> Organisation:
+def multiscale(
+    n: int,
+    seed: SeedLike = None,
+    *,
+    span: int = 7,
+    links: int | None = None,
+    lam: float = 1.0,
+    zeta: float = 1.0,
+) -> Organisation:
     """A hierarchy with cross-links at every scale (Dodds, Watts & Sabel 2003).
 
     The backbone is the rake of :func:`swarm.hierarchy` (everyone watches
@@ -248,19 +272,34 @@ def multiscale(n: int, seed: SeedLike = None, *, span: int = 7, links: int | Non
     links = check_int("links", links, low=0, high=free)
     child = np.arange(1, n, dtype=np.int64)
     rng = np.random.default_rng(normalise_seed(seed))
-    a, b = (_multiscale_links(n, span, level, parent, links, lam, zeta, rng) if links
-            else (np.empty(0, np.int64), np.empty(0, np.int64)))
+    a, b = (
+        _multiscale_links(n, span, level, parent, links, lam, zeta, rng)
+        if links
+        else (np.empty(0, np.int64), np.empty(0, np.int64))
+    )
     w1, v1 = _both_ways(child, parent[1:])
     w2, v2 = _both_ways(a, b)
     watcher = np.concatenate([w1, w2])
     watched = np.concatenate([v1, v2])
-    channel = np.concatenate([np.full(w1.size, FORMAL, np.int8),
-                              np.full(w2.size, COLLEAGUE, np.int8)])
-    return _from_pairs(n, watcher, watched, channel, level=level, department=branch,
-                       department_names=names, manager=parent, name="multiscale")
+    channel = np.concatenate(
+        [np.full(w1.size, FORMAL, np.int8), np.full(w2.size, COLLEAGUE, np.int8)]
+    )
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=branch,
+        department_names=names,
+        manager=parent,
+        name="multiscale",
+    )
 
 
-def matrix(n: int, seed: SeedLike = None, *, span: int = 7, projects: int | None = None) -> Organisation:
+def matrix(
+    n: int, seed: SeedLike = None, *, span: int = 7, projects: int | None = None
+) -> Organisation:
     """The matrix organisation: a line manager and a project lead for everyone on the floor.
 
     The line is the rake of :func:`swarm.hierarchy`. The front line (people
@@ -316,8 +355,17 @@ def matrix(n: int, seed: SeedLike = None, *, span: int = 7, projects: int | None
     watcher = np.concatenate([w1, w2])
     watched = np.concatenate([v1, v2])
     channel = np.full(watcher.size, FORMAL, dtype=np.int8)
-    return _from_pairs(n, watcher, watched, channel, level=level, department=branch,
-                       department_names=names, manager=parent, name="matrix")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=branch,
+        department_names=names,
+        manager=parent,
+        name="matrix",
+    )
 
 
 def _derangement(m: int, rng) -> np.ndarray:
@@ -328,8 +376,9 @@ def _derangement(m: int, rng) -> np.ndarray:
             return p
 
 
-def team_of_teams(n: int, seed: SeedLike = None, *, team_size: int = 7, liaisons: int = 1,
-                  span: int = 7) -> Organisation:
+def team_of_teams(
+    n: int, seed: SeedLike = None, *, team_size: int = 7, liaisons: int = 1, span: int = 7
+) -> Organisation:
     """Small teams whose members all watch each other, joined by embedded liaisons.
 
     McChrystal's *Team of Teams* (McChrystal, Collins, Silverman & Fussell
@@ -400,15 +449,26 @@ def team_of_teams(n: int, seed: SeedLike = None, *, team_size: int = 7, liaisons
             watched.append(b)
             channel.append(np.full(a.size, COLLEAGUE, np.int8))
     if n == 1:
-        watcher, watched, channel = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [
-            np.empty(0, np.int8)]
+        watcher, watched, channel = (
+            [np.empty(0, np.int64)],
+            [np.empty(0, np.int64)],
+            [np.empty(0, np.int8)],
+        )
     watcher, watched, channel = _unique_pairs(watcher, watched, channel)
     level = lead_level[team_of] + (np.arange(n) % team_size > 0)
     manager = lead[team_of]
     manager[lead[lead >= 0]] = np.where(lead_parent >= 0, lead[np.maximum(lead_parent, 0)], -1)
-    return _from_pairs(n, watcher, watched, channel, level=level,
-                       department=lead_branch[team_of], department_names=names,
-                       manager=manager, name="team of teams")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=lead_branch[team_of],
+        department_names=names,
+        manager=manager,
+        name="team of teams",
+    )
 
 
 def circles(n: int, seed: SeedLike = None, *, circle_size: int = 5) -> Organisation:
@@ -449,9 +509,17 @@ def circles(n: int, seed: SeedLike = None, *, circle_size: int = 5) -> Organisat
     span = circle_size - 1
     parent, level, branch, names = _tree(n, span)
     if n == 1:
-        return _from_pairs(1, np.empty(0, np.int64), np.empty(0, np.int64),
-                           np.empty(0, np.int8), level=level, department=branch,
-                           department_names=names, manager=parent, name="circles")
+        return _from_pairs(
+            1,
+            np.empty(0, np.int64),
+            np.empty(0, np.int64),
+            np.empty(0, np.int8),
+            level=level,
+            department=branch,
+            department_names=names,
+            manager=parent,
+            name="circles",
+        )
     heads = np.unique(parent[1:])
     first_child = heads * span + 1
     kids = first_child[:, None] + np.arange(span)[None, :]
@@ -468,5 +536,14 @@ def circles(n: int, seed: SeedLike = None, *, circle_size: int = 5) -> Organisat
     formal = (parent[a] == b) | (parent[b] == a)
     channel = np.where(formal, FORMAL, COLLEAGUE).astype(np.int8)
     watcher, watched, channel = _unique_pairs([a], [b], [channel])
-    return _from_pairs(n, watcher, watched, channel, level=level, department=branch,
-                       department_names=names, manager=parent, name="circles")
+    return _from_pairs(
+        n,
+        watcher,
+        watched,
+        channel,
+        level=level,
+        department=branch,
+        department_names=names,
+        manager=parent,
+        name="circles",
+    )

@@ -32,18 +32,32 @@ __all__ = ["from_edges"]
 FORMAL = CHANNELS.index("formal")
 
 #: Seconds in each time unit a ``latency="rate"`` scale can be expressed in.
-SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0,
-           "weeks": 604800.0}
+SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0, "weeks": 604800.0}
 
 
-def from_edges(table, people=None, *, columns: dict | None = None, sep: str | None = None,
-               encoding: str | None = None, sheet: str | int | None = None,
-               source: str = "source", target: str = "target",
-               weight: str | None = None, timestamp: str | None = None,
-               latency: str | None = "count", scale: str | None = None,
-               channel: str = "colleague", directed: bool = True, k: int | None = None,
-               id: str = "id", department: str = "department", manager: str = "manager",
-               name: str | None = "contacts", time_unit: str = "hours") -> Organisation:
+def from_edges(
+    table,
+    people=None,
+    *,
+    columns: dict | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    source: str = "source",
+    target: str = "target",
+    weight: str | None = None,
+    timestamp: str | None = None,
+    latency: str | None = "count",
+    scale: str | None = None,
+    channel: str = "colleague",
+    directed: bool = True,
+    k: int | None = None,
+    id: str = "id",
+    department: str = "department",
+    manager: str = "manager",
+    name: str | None = "contacts",
+    time_unit: str = "hours",
+) -> Organisation:
     """An Organisation from a contact table (e-mail, chat, meetings).
 
     Each row says that ``source`` contacted ``target``; information flows
@@ -145,11 +159,28 @@ def from_edges(table, people=None, *, columns: dict | None = None, sep: str | No
     >>> org.watch[1, 0], org.watch[2, 1]   # bob watches ann (2 mails), cy watches bob (1)
     (np.float64(0.6666666666666666), np.float64(1.3333333333333333))
     """
-    org, report = _build(table, people, columns=columns, sep=sep, encoding=encoding,
-                         sheet=sheet, source=source, target=target, weight=weight,
-                         timestamp=timestamp, latency=latency, scale=scale, channel=channel,
-                         directed=directed, k=k, id=id, department=department,
-                         manager=manager, name=name, time_unit=time_unit)
+    org, report = _build(
+        table,
+        people,
+        columns=columns,
+        sep=sep,
+        encoding=encoding,
+        sheet=sheet,
+        source=source,
+        target=target,
+        weight=weight,
+        timestamp=timestamp,
+        latency=latency,
+        scale=scale,
+        channel=channel,
+        directed=directed,
+        k=k,
+        id=id,
+        department=department,
+        manager=manager,
+        name=name,
+        time_unit=time_unit,
+    )
     said = []
     if report["self_loops"]:
         s = report["self_loops"]
@@ -171,8 +202,10 @@ def _ids(col: pd.Series, what: str, where: Source) -> list:
     out = labels(col)
     for k, v in enumerate(out):
         if v is None:
-            raise ValueError(f"{where.named()}: {where.row(k, col.index)}, column {col.name!r}: "
-                             f"the {what} is blank; every contact needs a {what}")
+            raise ValueError(
+                f"{where.named()}: {where.row(k, col.index)}, column {col.name!r}: "
+                f"the {what} is blank; every contact needs a {what}"
+            )
     return out
 
 
@@ -181,8 +214,10 @@ def _positive(col: pd.Series, what: str, where: str) -> np.ndarray:
     bad = ~(np.isfinite(vals) & (vals > 0))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{what}: {where.named()}, {where.row(row, col.index)}, column "
-                         f"{col.name!r}: values must be finite numbers > 0")
+        raise ValueError(
+            f"{what}: {where.named()}, {where.row(row, col.index)}, column "
+            f"{col.name!r}: values must be finite numbers > 0"
+        )
     return vals
 
 
@@ -196,12 +231,16 @@ def _seconds(col: pd.Series, where: str) -> np.ndarray:
     try:
         dates = pd.to_datetime(col)
     except (ValueError, TypeError):
-        raise ValueError(f"timestamp: {where.named()}, column {col.name!r} holds neither "
-                         "numbers (seconds) nor dates") from None
+        raise ValueError(
+            f"timestamp: {where.named()}, column {col.name!r} holds neither "
+            "numbers (seconds) nor dates"
+        ) from None
     if dates.isna().any():
-        raise ValueError(f"timestamp: {where.named()}, "
-                         f"{where.row(int(np.flatnonzero(dates.isna())[0]), col.index)}, "
-                         f"column {col.name!r}: the timestamp is blank")
+        raise ValueError(
+            f"timestamp: {where.named()}, "
+            f"{where.row(int(np.flatnonzero(dates.isna())[0]), col.index)}, "
+            f"column {col.name!r}: the timestamp is blank"
+        )
     return (dates - pd.Timestamp("1970-01-01", tz=dates.dt.tz)).dt.total_seconds().to_numpy()
 
 
@@ -213,9 +252,29 @@ def _sorted_labels(labels) -> list:
     return uniq
 
 
-def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, source, target,
-           weight, timestamp, latency, scale, channel,
-           directed, k, id, department, manager, name, time_unit) -> tuple[Organisation, dict]:
+def _build(
+    table,
+    people,
+    *,
+    columns=None,
+    sep=None,
+    encoding=None,
+    sheet=None,
+    source,
+    target,
+    weight,
+    timestamp,
+    latency,
+    scale,
+    channel,
+    directed,
+    k,
+    id,
+    department,
+    manager,
+    name,
+    time_unit,
+) -> tuple[Organisation, dict]:
     """from_edges without the warning: the Organisation and what was dropped or merged."""
     if latency is not None:
         check_choice("latency", latency, ("count", "rate"))
@@ -224,17 +283,28 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
     if not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True or False, got {directed!r}")
     df, where = read_table(table, what="table", sep=sep, encoding=encoding, sheet=sheet)
-    ends = find_columns(df, where, {"source": source, "target": target}, columns=columns,
-                        defaults={"source": "source", "target": "target"}, what="from_edges")
+    ends = find_columns(
+        df,
+        where,
+        {"source": source, "target": target},
+        columns=columns,
+        defaults={"source": "source", "target": "target"},
+        what="from_edges",
+    )
     src = _ids(df[ends["source"]], "source", where)
     dst = _ids(df[ends["target"]], "target", where)
     rows = len(src)
-    w = (_positive(_column(df, weight, "weight", where), "weight", where) if weight
-         else np.ones(rows))
+    w = (
+        _positive(_column(df, weight, "weight", where), "weight", where)
+        if weight
+        else np.ones(rows)
+    )
     if latency == "rate" and scale is None:
         if timestamp is None:
-            raise ValueError("latency='rate' needs timestamp= (the column of contact times); "
-                             "use latency='count' for counts alone")
+            raise ValueError(
+                "latency='rate' needs timestamp= (the column of contact times); "
+                "use latency='count' for counts alone"
+            )
         check_choice("time_unit (for latency='rate')", time_unit, tuple(SECONDS))
     ts = _seconds(_column(df, timestamp, "timestamp", where), where) if timestamp else None
     sc = _positive(_column(df, scale, "scale", where), "scale", where) if scale else None
@@ -244,31 +314,40 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
         names = [str(c).strip() for c in df[channel].tolist()]
         bad = sorted(set(names) - set(CHANNELS))
         if bad:
-            raise ValueError(f"channel: column {channel!r} of {where} holds {len(bad)} "
-                             f"unknown channel name(s); channels are {CHANNELS}")
+            raise ValueError(
+                f"channel: column {channel!r} of {where} holds {len(bad)} "
+                f"unknown channel name(s); channels are {CHANNELS}"
+            )
         chan = np.array([CHANNELS.index(c) for c in names], dtype=np.int8)
     else:
-        raise ValueError(f"channel must be one of {CHANNELS} or a column of {where} "
-                         f"(has {list(df.columns)}), got {channel!r}")
+        raise ValueError(
+            f"channel must be one of {CHANNELS} or a column of {where} "
+            f"(has {list(df.columns)}), got {channel!r}"
+        )
 
     # the people: from their table, else everyone who appears in a contact
     dept_codes = dept_names = parent = level = None
     if people is not None:
         pdf, pwhere = read_table(people, what="people")
-        pcols = find_columns(pdf, pwhere, {"id": id, "department": department,
-                                           "manager": manager}, optional=("manager",),
-                             defaults={"id": "id", "department": "department",
-                                       "manager": "manager"}, what="people")
+        pcols = find_columns(
+            pdf,
+            pwhere,
+            {"id": id, "department": department, "manager": manager},
+            optional=("manager",),
+            defaults={"id": "id", "department": "department", "manager": "manager"},
+            what="people",
+        )
         if len(pdf) == 0:
             raise ValueError(f"{pwhere.named('people')} has no people")
         ids = people_ids(pdf, pcols["id"], pwhere, pwhere.named("people"))
-        names_txt = department_labels(pdf[pcols["department"]], pwhere, pdf.index,
-                                      "from_edges", pcols["department"])
-        numeric = {str(d): d for d in labels(pdf[pcols["department"]])
-                   if isinstance(d, (int, float))}
+        names_txt = department_labels(
+            pdf[pcols["department"]], pwhere, pdf.index, "from_edges", pcols["department"]
+        )
+        numeric = {
+            str(d): d for d in labels(pdf[pcols["department"]]) if isinstance(d, (int, float))
+        }
         # numeric departments in numeric order, then named ones alphabetically
-        dept_names = sorted(set(names_txt), key=lambda d: (d not in numeric,
-                                                           numeric.get(d, 0), d))
+        dept_names = sorted(set(names_txt), key=lambda d: (d not in numeric, numeric.get(d, 0), d))
         code = {d: c for c, d in enumerate(dept_names)}
         dept_codes = np.array([code[d] for d in names_txt], dtype=np.int64)
     else:
@@ -279,11 +358,20 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
     n = len(ids)
     missing = [x for x in dict.fromkeys(src + dst) if find(pos, x) is None]
     if missing:
-        raise ValueError(f"{where.named()} names {len(missing)} people who are not in the "
-                         f"people table, e.g. {missing[:3]}; add them or filter the contacts")
+        raise ValueError(
+            f"{where.named()} names {len(missing)} people who are not in the "
+            f"people table, e.g. {missing[:3]}; add them or filter the contacts"
+        )
     if people is not None and pcols["manager"] is not None:
-        parent = _parents(labels(pdf[pcols["manager"]]), pos, ids, pwhere.named("people"),
-                          pcols["manager"], pwhere, pdf.index)
+        parent = _parents(
+            labels(pdf[pcols["manager"]]),
+            pos,
+            ids,
+            pwhere.named("people"),
+            pcols["manager"],
+            pwhere,
+            pdf.index,
+        )
         level = _depths(parent, ids, pwhere.named("people"))
         warn_tops(parent, ids, pwhere, "from_edges")
 
@@ -311,8 +399,10 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
     elif latency == "rate":
         span = (ts.max() - ts.min()) / SECONDS[time_unit] if ts.size else 0.0
         if not span > 0:
-            raise ValueError("latency='rate' needs contacts at two different times at least; "
-                             "all timestamps are equal")
+            raise ValueError(
+                "latency='rate' needs contacts at two different times at least; "
+                "all timestamps are equal"
+            )
         edge_scale = span / count
     else:
         edge_scale = np.ones(pairs.size)
@@ -336,8 +426,9 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
         fw = np.concatenate([child, parent[child]])
         fd = np.concatenate([parent[child], child])
         have = set((watcher * n + watched).tolist())
-        new = np.array([a * n + b not in have for a, b in zip(fw.tolist(), fd.tolist())],
-                       dtype=bool)
+        new = np.array(
+            [a * n + b not in have for a, b in zip(fw.tolist(), fd.tolist())], dtype=bool
+        )
         watcher = np.concatenate([watcher, fw[new]])
         watched = np.concatenate([watched, fd[new]])
         edge_scale = np.concatenate([edge_scale, np.ones(int(new.sum()))])
@@ -347,7 +438,16 @@ def _build(table, people, *, columns=None, sep=None, encoding=None, sheet=None, 
     np.cumsum(np.bincount(watcher, minlength=n), out=indptr[1:])
     mat = sp.csr_array((edge_scale[order], watched[order], indptr), shape=(n, n))
     out_ids = id_array(ids)
-    org = Organisation(mat, channel=edge_chan[order], level=level, department=dept_codes,
-                       department_names=dept_names, manager=parent, ids=out_ids, name=name,
-                       time_unit=time_unit, _order=locality_order(mat))
+    org = Organisation(
+        mat,
+        channel=edge_chan[order],
+        level=level,
+        department=dept_codes,
+        department_names=dept_names,
+        manager=parent,
+        ids=out_ids,
+        name=name,
+        time_unit=time_unit,
+        _order=locality_order(mat),
+    )
     return org, report

@@ -38,8 +38,10 @@ def spatial_partition(points: np.ndarray, parts) -> np.ndarray:
     if not np.isscalar(parts):
         sizes = np.asarray(parts, dtype=np.int64)
         if sizes.ndim != 1 or sizes.size == 0 or sizes.min() < 1 or sizes.sum() != n:
-            raise ValueError(f"parts as sizes must be positive and sum to the {n} points, "
-                             f"got {len(sizes)} sizes summing to {int(sizes.sum())}")
+            raise ValueError(
+                f"parts as sizes must be positive and sum to the {n} points, "
+                f"got {len(sizes)} sizes summing to {int(sizes.sum())}"
+            )
         parts = sizes.size
     labels = np.zeros(n, dtype=np.int64)
     stack = [(np.arange(n), parts, 0)]
@@ -51,10 +53,14 @@ def spatial_partition(points: np.ndarray, parts) -> np.ndarray:
         pts = points[idx]
         axis = int(np.argmax(pts.max(axis=0) - pts.min(axis=0))) if len(idx) else 0
         left_parts = p // 2
-        cut = ((len(idx) * left_parts) // p if sizes is None
-               else int(sizes[first:first + left_parts].sum()))
-        part = np.argpartition(pts[:, axis], cut - 1)[:cut] if 0 < cut < len(idx) else (
-            np.arange(cut))
+        cut = (
+            (len(idx) * left_parts) // p
+            if sizes is None
+            else int(sizes[first : first + left_parts].sum())
+        )
+        part = (
+            np.argpartition(pts[:, axis], cut - 1)[:cut] if 0 < cut < len(idx) else (np.arange(cut))
+        )
         mask = np.zeros(len(idx), dtype=bool)
         mask[part] = True
         stack.append((idx[mask], left_parts, first))
@@ -95,8 +101,14 @@ def _k_nearest_tree(points, k, tree=None, workers=-1):
     # rows where several points sit at the k-th distance, or duplicates hide self
     out = nbr[:, :k].copy()
     if suspect.any():
-        _fix_ties(points, tree, out, np.pad(dist, ((0, 0), (0, 1)), constant_values=np.inf),
-                  k, np.flatnonzero(suspect))
+        _fix_ties(
+            points,
+            tree,
+            out,
+            np.pad(dist, ((0, 0), (0, 1)), constant_values=np.inf),
+            k,
+            np.flatnonzero(suspect),
+        )
     # each row in increasing (squared distance, index), summed as the brute force sums
     d2 = ((points[out] - points[:, None, :]) ** 2).sum(axis=2)
     return np.take_along_axis(out, np.lexsort((out, d2)), axis=1)
@@ -110,8 +122,9 @@ _PER_CELL = 2.0
 _MAX_CELL_WORK = 48
 
 
-def _k_nearest_grid(points, k, *, by_index=False, dtype=np.int64, per_cell=_PER_CELL,
-                    max_work=_MAX_CELL_WORK):
+def _k_nearest_grid(
+    points, k, *, by_index=False, dtype=np.int64, per_cell=_PER_CELL, max_work=_MAX_CELL_WORK
+):
     """k nearest on a uniform grid (1-3 dimensions), or None if the points are too clustered.
 
     Rows in increasing (distance, index), or in increasing index with
@@ -139,7 +152,7 @@ def _k_nearest_grid(points, k, *, by_index=False, dtype=np.int64, per_cell=_PER_
     else:
         h, g = 1.0, np.ones(d, dtype=np.int64)
     g3 = np.ones(3, dtype=np.int64)
-    g3[3 - d:] = g
+    g3[3 - d :] = g
     cell, start, xs, ix = _bin(points, lo, 1.0 / h, g3)
     if max_work is not None and _grid_work(start) > max_work * n:
         return None
@@ -150,8 +163,9 @@ def _k_nearest_grid(points, k, *, by_index=False, dtype=np.int64, per_cell=_PER_
     return out
 
 
-def k_nearest(points: np.ndarray, k: int, *, tree: cKDTree | None = None,
-              workers: int = -1) -> np.ndarray:
+def k_nearest(
+    points: np.ndarray, k: int, *, tree: cKDTree | None = None, workers: int = -1
+) -> np.ndarray:
     """The ``k`` nearest other points of every point, ties to the lower index.
 
     In one to three dimensions a uniform grid (cell list) is searched, with

@@ -21,10 +21,19 @@ NO_DEPARTMENT = "(no department)"
 _DEFAULTS = {"id": "id", "manager": "manager", "department": "department"}
 
 
-def from_org_chart(table, *, columns: dict | None = None, sep: str | None = None,
-                   encoding: str | None = None, sheet: str | int | None = None,
-                   id: str = "id", manager: str = "manager", department: str = "department",
-                   name: str | None = "org chart", time_unit: str = "hours") -> Organisation:
+def from_org_chart(
+    table,
+    *,
+    columns: dict | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    id: str = "id",
+    manager: str = "manager",
+    department: str = "department",
+    name: str | None = "org chart",
+    time_unit: str = "hours",
+) -> Organisation:
     """The hierarchy of a real organisation, from an org-chart export.
 
     Each row is a person: their ``id``, their ``manager``'s id (blank for the
@@ -85,20 +94,29 @@ def from_org_chart(table, *, columns: dict | None = None, sep: str | None = None
     (['0012', '0013', '0014'], [0, 1, 1], ('board', 'sales'))
     """
     df, src = read_table(table, what="table", sep=sep, encoding=encoding, sheet=sheet)
-    cols = find_columns(df, src, {"id": id, "manager": manager, "department": department},
-                        columns=columns, defaults=_DEFAULTS, what="from_org_chart")
+    cols = find_columns(
+        df,
+        src,
+        {"id": id, "manager": manager, "department": department},
+        columns=columns,
+        defaults=_DEFAULTS,
+        what="from_org_chart",
+    )
     where = src.named()
     if len(df) == 0:
-        raise ValueError(f"{where} has a header row but no people; it needs one row per person"
-                         if src.path is not None else f"{where} has no people")
+        raise ValueError(
+            f"{where} has a header row but no people; it needs one row per person"
+            if src.path is not None
+            else f"{where} has no people"
+        )
     ids = people_ids(df, cols["id"], src, where)
     pos = position_lookup(ids)
     n = len(ids)
-    parent = _parents(labels(df[cols["manager"]]), pos, ids, where, cols["manager"], src,
-                      df.index)
+    parent = _parents(labels(df[cols["manager"]]), pos, ids, where, cols["manager"], src, df.index)
     level = _depths(parent, ids, where)
-    dep_raw = department_labels(df[cols["department"]], src, df.index, "from_org_chart",
-                                cols["department"])
+    dep_raw = department_labels(
+        df[cols["department"]], src, df.index, "from_org_chart", cols["department"]
+    )
     warn_tops(parent, ids, src, "from_org_chart")
     names = sorted(set(dep_raw))
     code = {d: c for c, d in enumerate(names)}
@@ -106,10 +124,18 @@ def from_org_chart(table, *, columns: dict | None = None, sep: str | None = None
     watcher = np.concatenate([child, parent[child]])
     watched = np.concatenate([parent[child], child])
     w = sp.csr_array((np.ones(watcher.size), (watcher, watched)), shape=(n, n))
-    return Organisation(w, channel=np.full(w.nnz, FORMAL, dtype=np.int8), level=level,
-                        department=np.array([code[d] for d in dep_raw]),
-                        department_names=names, manager=parent, ids=id_array(ids), name=name,
-                        time_unit=time_unit, _order=locality_order(w))
+    return Organisation(
+        w,
+        channel=np.full(w.nnz, FORMAL, dtype=np.int8),
+        level=level,
+        department=np.array([code[d] for d in dep_raw]),
+        department_names=names,
+        manager=parent,
+        ids=id_array(ids),
+        name=name,
+        time_unit=time_unit,
+        _order=locality_order(w),
+    )
 
 
 def id_array(ids: list) -> np.ndarray:
@@ -125,12 +151,16 @@ def people_ids(df: pd.DataFrame, column: str, src: Source, where: str) -> list:
     pos: dict = {}
     for k, i in enumerate(ids):
         if i is None:
-            raise ValueError(f"{where}: {src.row(k, df.index)}, column {column!r}: the id is "
-                             "blank; every person needs an id")
+            raise ValueError(
+                f"{where}: {src.row(k, df.index)}, column {column!r}: the id is "
+                "blank; every person needs an id"
+            )
         if i in pos:
-            raise ValueError(f"{where}: column {column!r}: id {i!r} appears twice "
-                             f"({src.row(pos[i], df.index)} and {src.row(k, df.index)}); ids "
-                             "must be unique")
+            raise ValueError(
+                f"{where}: column {column!r}: id {i!r} appears twice "
+                f"({src.row(pos[i], df.index)} and {src.row(k, df.index)}); ids "
+                "must be unique"
+            )
         pos[i] = k
     return ids
 
@@ -142,9 +172,13 @@ def department_labels(col: pd.Series, src: Source, index, who: str, column: str)
     if blank:
         rows = ", ".join(src.row(k, index).removeprefix("row ") for k in blank[:5])
         more = f" and {len(blank) - 5} more" if len(blank) > 5 else ""
-        warnings.warn(f"{who}: {len(blank)} of {len(raw)} people in {src} have a blank "
-                      f"{column!r} (rows {rows}{more}); they are grouped as the department "
-                      f"{NO_DEPARTMENT!r}", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{who}: {len(blank)} of {len(raw)} people in {src} have a blank "
+            f"{column!r} (rows {rows}{more}); they are grouped as the department "
+            f"{NO_DEPARTMENT!r}",
+            UserWarning,
+            stacklevel=3,
+        )
     return [NO_DEPARTMENT if d is None else str(d) for d in raw]
 
 
@@ -161,16 +195,23 @@ def warn_tops(parent: np.ndarray, ids: list, src: Source, who: str) -> None:
         root = up
     size = np.bincount(root, minlength=parent.size)
     order = tops[np.argsort(-size[tops], kind="stable")]
-    named = ", ".join(f"{ids[t]!r} ({size[t]} {'person' if size[t] == 1 else 'people'})"
-                      for t in order[:5].tolist())
+    named = ", ".join(
+        f"{ids[t]!r} ({size[t]} {'person' if size[t] == 1 else 'people'})"
+        for t in order[:5].tolist()
+    )
     more = f" and {tops.size - 5} more" if tops.size > 5 else ""
-    warnings.warn(f"{who}: {src} has {tops.size} tops (people with a blank manager): "
-                  f"{named}{more}; they head separate trees, and news cannot pass between "
-                  "them through the chain of command", UserWarning, stacklevel=3)
+    warnings.warn(
+        f"{who}: {src} has {tops.size} tops (people with a blank manager): "
+        f"{named}{more}; they head separate trees, and news cannot pass between "
+        "them through the chain of command",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
-def _parents(managers, pos: dict, ids: list, where: str, column: str, src: Source,
-             index) -> np.ndarray:
+def _parents(
+    managers, pos: dict, ids: list, where: str, column: str, src: Source, index
+) -> np.ndarray:
     """Each person's manager as a row index (-1: none), from manager labels.
 
     ``pos`` maps an id to its row; ``where`` starts every error message
@@ -182,13 +223,17 @@ def _parents(managers, pos: dict, ids: list, where: str, column: str, src: Sourc
             continue
         r = find(pos, m)
         if r is None:
-            raise ValueError(f"{where}: {src.row(k, index)}, column {column!r}: the manager "
-                             f"{m!r} of {ids[k]!r} is not in the table (a missing manager); "
-                             "a manager must have a row of their own, and the top a blank "
-                             "manager")
+            raise ValueError(
+                f"{where}: {src.row(k, index)}, column {column!r}: the manager "
+                f"{m!r} of {ids[k]!r} is not in the table (a missing manager); "
+                "a manager must have a row of their own, and the top a blank "
+                "manager"
+            )
         if r == k:
-            raise ValueError(f"{where}: {src.row(k, index)}, column {column!r}: {ids[k]!r} "
-                             "is their own manager; leave the top's manager blank")
+            raise ValueError(
+                f"{where}: {src.row(k, index)}, column {column!r}: {ids[k]!r} "
+                "is their own manager; leave the top's manager blank"
+            )
         parent[k] = r
     return parent
 
@@ -204,10 +249,12 @@ def _depths(parent: np.ndarray, ids: list, where: str) -> np.ndarray:
         k = start
         while level[k] < 0:
             if k in on_path:
-                cycle = [ids[p] for p in path[path.index(k):]]
+                cycle = [ids[p] for p in path[path.index(k) :]]
                 shown = ", ".join(map(repr, cycle[:5])) + (", ..." if len(cycle) > 5 else "")
-                raise ValueError(f"{where}: managers form a cycle (through {shown}); every "
-                                 "chain must end at a person with a blank manager")
+                raise ValueError(
+                    f"{where}: managers form a cycle (through {shown}); every "
+                    "chain must end at a person with a blank manager"
+                )
             path.append(k)
             on_path.add(k)
             k = parent[k]

@@ -12,5 +12,15 @@ from .contacts import Contacts, contacts
 from .nulls import NULLS, against_nulls
 from .replay import Replay, ReplayResult, replay
 
-__all__ = ["NULLS", "Calibration", "Contacts", "Replay", "ReplayResult", "against_nulls",
-           "calibrate", "contacts", "plot_calibration", "replay"]
+__all__ = [
+    "NULLS",
+    "Calibration",
+    "Contacts",
+    "Replay",
+    "ReplayResult",
+    "against_nulls",
+    "calibrate",
+    "contacts",
+    "plot_calibration",
+    "replay",
+]

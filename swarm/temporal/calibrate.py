@@ -125,8 +125,9 @@ def plot_calibration(cal: Calibration, path=None, *, axes=None):
             plain = FuncFormatter(lambda x, _: f"{x:g}")
             for axis in (ax.xaxis, ax.yaxis):
                 axis.set_major_formatter(plain)
-                axis.set_minor_formatter(FuncFormatter(
-                    lambda x, _: f"{x:g}" if f"{x:g}"[0] in "25" else ""))
+                axis.set_minor_formatter(
+                    FuncFormatter(lambda x, _: f"{x:g}" if f"{x:g}"[0] in "25" else "")
+                )
             ax.legend(frameon=False, fontsize=8)
         ax.set_xlabel(f"{q} predicted by the static model ({cal.unit})")
         ax.set_ylabel(f"{q} replayed on the real contacts ({cal.unit})")
@@ -137,9 +138,16 @@ def plot_calibration(cal: Calibration, path=None, *, axes=None):
     return fig
 
 
-def calibrate(contacts: Contacts, *, origins=50, starts=10, runs: int = 100,
-              latency: LatencyLaw | None = None, delay: float = 0.0,
-              seed: SeedLike = None) -> Calibration:
+def calibrate(
+    contacts: Contacts,
+    *,
+    origins=50,
+    starts=10,
+    runs: int = 100,
+    latency: LatencyLaw | None = None,
+    delay: float = 0.0,
+    seed: SeedLike = None,
+) -> Calibration:
     """Static model against replay: t50 and t90 predicted and replayed, origin by origin.
 
     The static model is ``simulate`` of ``Cascade(latency)`` on
@@ -191,8 +199,11 @@ def calibrate(contacts: Contacts, *, origins=50, starts=10, runs: int = 100,
     org = contacts._static
     if isinstance(origins, (int, np.integer)) and not isinstance(origins, bool):
         count = check_int("origins", origins, low=1)
-        senders = np.unique(contacts.source if contacts.directed else
-                            np.concatenate([contacts.source, contacts.target]))
+        senders = np.unique(
+            contacts.source
+            if contacts.directed
+            else np.concatenate([contacts.source, contacts.target])
+        )
         count = min(count, senders.size)
         who = np.sort(np.random.default_rng(pick).choice(senders, size=count, replace=False))
     else:
@@ -217,10 +228,17 @@ def calibrate(contacts: Contacts, *, origins=50, starts=10, runs: int = 100,
             row = {"origin": org.ids[o], "start": s}
             for q in ("t50", "t90"):
                 lo, med, hi = np.quantile(pred[q], [0.05, 0.5, 0.95], method="inverted_cdf")
-                row.update({f"{q}_predicted": float(med), f"{q}_lo": float(lo),
-                            f"{q}_hi": float(hi), f"{q}_replayed": float(got[q][k])})
+                row.update(
+                    {
+                        f"{q}_predicted": float(med),
+                        f"{q}_lo": float(lo),
+                        f"{q}_hi": float(hi),
+                        f"{q}_replayed": float(got[q][k]),
+                    }
+                )
             row["reach_predicted"] = reach_pred
             row["reach_replayed"] = float(np.isfinite(rep[k]).mean())
             rows.append(row)
-    return Calibration(table=pd.DataFrame(rows), name=contacts.name or "contacts",
-                       unit=contacts.time_unit)
+    return Calibration(
+        table=pd.DataFrame(rows), name=contacts.name or "contacts", unit=contacts.time_unit
+    )

@@ -77,31 +77,50 @@ class Contacts:
     ([1.0, 3.0, 5.0], [1, 0, 0])
     """
 
-    def __init__(self, source, target, time, *, ids=None, duration=None, directed: bool = True,
-                 time_unit: str = "hours", epoch: Any = 0.0, name: str | None = "contacts"):
+    def __init__(
+        self,
+        source,
+        target,
+        time,
+        *,
+        ids=None,
+        duration=None,
+        directed: bool = True,
+        time_unit: str = "hours",
+        epoch: Any = 0.0,
+        name: str | None = "contacts",
+    ):
         src = np.asarray(source)
         dst = np.asarray(target)
         t = np.asarray(time, dtype=np.float64)
         if src.ndim != 1 or src.shape != dst.shape or src.shape != t.shape:
-            raise ValueError(f"source, target and time must be 1-D and of one length, got shapes "
-                             f"{src.shape}, {dst.shape} and {t.shape}")
+            raise ValueError(
+                f"source, target and time must be 1-D and of one length, got shapes "
+                f"{src.shape}, {dst.shape} and {t.shape}"
+            )
         if src.size == 0:
             raise ValueError("contacts: need at least one contact, got none")
         for what, a in (("source", src), ("target", dst)):
             if a.dtype.kind not in "iu":
                 raise TypeError(f"{what} must hold integer indices into ids, got dtype {a.dtype}")
         if not np.isfinite(t).all():
-            raise ValueError(f"time must be finite, got {t[~np.isfinite(t)][0]} at contact "
-                             f"{int(np.flatnonzero(~np.isfinite(t))[0])}")
+            raise ValueError(
+                f"time must be finite, got {t[~np.isfinite(t)][0]} at contact "
+                f"{int(np.flatnonzero(~np.isfinite(t))[0])}"
+            )
         n = int(max(src.max(), dst.max())) + 1 if ids is None else len(ids)
         if min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n:
-            raise ValueError(f"source and target must index the {n} people in ids (0..{n - 1}), "
-                             f"got values from {min(src.min(), dst.min())} to "
-                             f"{max(src.max(), dst.max())}")
+            raise ValueError(
+                f"source and target must index the {n} people in ids (0..{n - 1}), "
+                f"got values from {min(src.min(), dst.min())} to "
+                f"{max(src.max(), dst.max())}"
+            )
         if (src == dst).any():
             k = int(np.flatnonzero(src == dst)[0])
-            raise ValueError(f"contact {k} goes from person {int(src[k])} to themselves; "
-                             "drop self-contacts (swarm.contacts does)")
+            raise ValueError(
+                f"contact {k} goes from person {int(src[k])} to themselves; "
+                "drop self-contacts (swarm.contacts does)"
+            )
         if not isinstance(directed, (bool, np.bool_)):
             raise TypeError(f"directed must be True or False, got {directed!r}")
         check_choice("time_unit", time_unit, tuple(SECONDS))
@@ -151,15 +170,25 @@ class Contacts:
         return self._time.shape[0]
 
     def __repr__(self) -> str:
-        return (f"Contacts({self._name!r}: {len(self):,} contacts between {self.n:,} people "
-                f"over {self.span:.4g} {self._time_unit}, "
-                f"{'directed' if self._directed else 'undirected'})")
+        return (
+            f"Contacts({self._name!r}: {len(self):,} contacts between {self.n:,} people "
+            f"over {self.span:.4g} {self._time_unit}, "
+            f"{'directed' if self._directed else 'undirected'})"
+        )
 
     def replace(self, **changes: Any) -> Contacts:
         """A copy with some constructor arguments changed (contacts are immutable)."""
-        args = {"source": self._source, "target": self._target, "time": self._time,
-                "ids": self._ids, "duration": self._duration, "directed": self._directed,
-                "time_unit": self._time_unit, "epoch": self._epoch, "name": self._name}
+        args = {
+            "source": self._source,
+            "target": self._target,
+            "time": self._time,
+            "ids": self._ids,
+            "duration": self._duration,
+            "directed": self._directed,
+            "time_unit": self._time_unit,
+            "epoch": self._epoch,
+            "name": self._name,
+        }
         bad = sorted(set(changes) - set(args))
         if bad:
             raise TypeError(f"replace() got unknown arguments {bad}; allowed: {sorted(args)}")
@@ -188,8 +217,7 @@ class Contacts:
         1       1       2      1
         """
         pairs, count = np.unique(self._pair_key(), return_counts=True)
-        return pd.DataFrame({"source": pairs // self.n, "target": pairs % self.n,
-                             "count": count})
+        return pd.DataFrame({"source": pairs // self.n, "target": pairs % self.n, "count": count})
 
     # ---- conversions --------------------------------------------------------
     def to_table(self) -> pd.DataFrame:
@@ -216,14 +244,21 @@ class Contacts:
             stamp = self._epoch + pd.to_timedelta(secs, unit="s")
         else:
             stamp = float(self._epoch) + secs
-        table = pd.DataFrame({"source": self._ids[self._source], "target": self._ids[self._target],
-                              "timestamp": stamp, "time": self._time})
+        table = pd.DataFrame(
+            {
+                "source": self._ids[self._source],
+                "target": self._ids[self._target],
+                "timestamp": stamp,
+                "time": self._time,
+            }
+        )
         if self._duration is not None:
             table["duration"] = self._duration * SECONDS[self._time_unit]
         return table
 
-    def to_organisation(self, *, latency: str | None = "rate", k: int | None = None,
-                        name: str | None = None):
+    def to_organisation(
+        self, *, latency: str | None = "rate", k: int | None = None, name: str | None = None
+    ):
         """The static network of these contacts: :func:`swarm.from_edges` on them.
 
         Each pair that was in touch becomes a watch edge (the receiver
@@ -253,14 +288,29 @@ class Contacts:
         >>> org.n, org.n_edges, float(org.watch[1, 0]), float(org.watch[2, 1])
         (3, 2, 2.0, 4.0)
         """
-        table = pd.DataFrame({"source": self._ids[self._source],
-                              "target": self._ids[self._target],
-                              "seconds": self._time * SECONDS[self._time_unit]})
-        kw = {"source": "source", "target": "target", "weight": None, "timestamp": "seconds",
-                  "latency": latency, "scale": None, "channel": "colleague",
-                  "directed": self._directed,
-                  "k": k, "id": "id", "department": "department", "manager": "manager",
-                  "name": self._name if name is None else name, "time_unit": self._time_unit}
+        table = pd.DataFrame(
+            {
+                "source": self._ids[self._source],
+                "target": self._ids[self._target],
+                "seconds": self._time * SECONDS[self._time_unit],
+            }
+        )
+        kw = {
+            "source": "source",
+            "target": "target",
+            "weight": None,
+            "timestamp": "seconds",
+            "latency": latency,
+            "scale": None,
+            "channel": "colleague",
+            "directed": self._directed,
+            "k": k,
+            "id": "id",
+            "department": "department",
+            "manager": "manager",
+            "name": self._name if name is None else name,
+            "time_unit": self._time_unit,
+        }
         org, _ = _build(table, None, **kw)
         if list(org.ids) != list(self._ids):  # mixed id types: from_edges orders them its way
             # one placeholder department (dropped below): a blank one would warn
@@ -293,8 +343,13 @@ class Contacts:
         [1.0, 2.0, 7.0]
         """
         rng = np.random.default_rng(normalise_seed(seed))
-        return self._null(self._source, self._target, rng.permutation(self._time),
-                          self._duration, "times shuffled")
+        return self._null(
+            self._source,
+            self._target,
+            rng.permutation(self._time),
+            self._duration,
+            "times shuffled",
+        )
 
     def uniform_times(self, seed: SeedLike = None) -> Contacts:
         """The same contacts at times drawn uniformly over the same span.
@@ -316,8 +371,9 @@ class Contacts:
         m = len(self)
         t0, t1 = self._time[0], self._time[-1]
         new = np.concatenate([[t0, t1][:m], rng.uniform(t0, t1, size=max(m - 2, 0))])
-        return self._null(self._source, self._target, new[rng.permutation(m)],
-                          self._duration, "uniform times")
+        return self._null(
+            self._source, self._target, new[rng.permutation(m)], self._duration, "uniform times"
+        )
 
     def shuffle_pairs(self, seed: SeedLike = None) -> Contacts:
         """Each pair's contact sequence kept, but given to a random pair.
@@ -347,9 +403,17 @@ class Contacts:
         return self._null(u, v, self._time, self._duration, "pairs shuffled")
 
     def _null(self, u, v, t, duration, what: str) -> Contacts:
-        return Contacts(u, v, t, ids=self._ids, duration=duration, directed=self._directed,
-                        time_unit=self._time_unit, epoch=self._epoch,
-                        name=f"{self._name or 'contacts'} ({what})")
+        return Contacts(
+            u,
+            v,
+            t,
+            ids=self._ids,
+            duration=duration,
+            directed=self._directed,
+            time_unit=self._time_unit,
+            epoch=self._epoch,
+            name=f"{self._name or 'contacts'} ({what})",
+        )
 
 
 def _parse_times(col: pd.Series, where: Source) -> tuple[np.ndarray, Any]:
@@ -374,20 +438,33 @@ def _parse_times(col: pd.Series, where: Source) -> tuple[np.ndarray, Any]:
                     raise
                 dates = pd.to_datetime(col, format="mixed", utc=True)
         except (ValueError, TypeError):  # pandas' message quotes the cell: not ours to show
-            raise ValueError(f"time: {where.named()}, column {col.name!r} holds neither "
-                             "numbers (seconds) nor dates") from None
+            raise ValueError(
+                f"time: {where.named()}, column {col.name!r} holds neither "
+                "numbers (seconds) nor dates"
+            ) from None
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna().to_numpy())[0])
-        raise ValueError(f"time: {where.named()}, {where.row(row, col.index)}, column "
-                         f"{col.name!r}: the time is blank")
+        raise ValueError(
+            f"time: {where.named()}, {where.row(row, col.index)}, column "
+            f"{col.name!r}: the time is blank"
+        )
     zero = dates.min()
     secs = (dates - zero).dt.total_seconds().to_numpy(dtype=float)
     return secs, pd.Timestamp(zero)
 
 
-def contacts(table, *, source: str = "source", target: str = "target", time: str = "time",
-             duration: str | None = None, directed: bool = True, time_unit: str = "hours",
-             duplicates: str = "drop", name: str | None = "contacts") -> Contacts:
+def contacts(
+    table,
+    *,
+    source: str = "source",
+    target: str = "target",
+    time: str = "time",
+    duration: str | None = None,
+    directed: bool = True,
+    time_unit: str = "hours",
+    duplicates: str = "drop",
+    name: str | None = "contacts",
+) -> Contacts:
     """Time-stamped contacts from a table: an e-mail, chat or call export.
 
     Reads the same tables as :func:`swarm.from_edges`: each row says that
@@ -457,8 +534,10 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
         bad = ~(np.isfinite(dur) & (dur >= 0))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"duration: {where.named()}, {where.row(row, df.index)}, column "
-                             f"{duration!r}: durations are numbers >= 0 (seconds)")
+            raise ValueError(
+                f"duration: {where.named()}, {where.row(row, df.index)}, column "
+                f"{duration!r}: durations are numbers >= 0 (seconds)"
+            )
     loop = np.array([a == b for a, b in zip(src, dst)], dtype=bool)
     keep = np.flatnonzero(~loop)
     if keep.size == 0:
@@ -491,8 +570,19 @@ def contacts(table, *, source: str = "source", target: str = "target", time: str
         said.append(f"dropped {d} duplicate row{'s' if d != 1 else ''} (same people, same time)")
     if said:
         warnings.warn("contacts: " + "; ".join(said), UserWarning, stacklevel=2)
-    out_ids = (np.array(ids, dtype=np.int64) if all(isinstance(i, int) for i in ids)
-               else np.array(ids + [None], dtype=object)[:-1])
-    return Contacts(u[first], v[first], (secs[first] - zero) / SECONDS[time_unit], ids=out_ids,
-                    duration=None if dur is None else dur[first] / SECONDS[time_unit],
-                    directed=directed, time_unit=time_unit, epoch=epoch, name=name)
+    out_ids = (
+        np.array(ids, dtype=np.int64)
+        if all(isinstance(i, int) for i in ids)
+        else np.array(ids + [None], dtype=object)[:-1]
+    )
+    return Contacts(
+        u[first],
+        v[first],
+        (secs[first] - zero) / SECONDS[time_unit],
+        ids=out_ids,
+        duration=None if dur is None else dur[first] / SECONDS[time_unit],
+        directed=directed,
+        time_unit=time_unit,
+        epoch=epoch,
+        name=name,
+    )

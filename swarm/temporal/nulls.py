@@ -22,8 +22,11 @@ from .replay import replay
 __all__ = ["NULLS", "against_nulls"]
 
 #: The null models, by the name tables use: the Contacts method of each.
-NULLS = {"times shuffled": "shuffle_times", "uniform times": "uniform_times",
-         "pairs shuffled": "shuffle_pairs"}
+NULLS = {
+    "times shuffled": "shuffle_times",
+    "uniform times": "uniform_times",
+    "pairs shuffled": "shuffle_pairs",
+}
 
 
 def _crossing(grid: np.ndarray, curve: np.ndarray, level: float) -> float:
@@ -32,9 +35,16 @@ def _crossing(grid: np.ndarray, curve: np.ndarray, level: float) -> float:
     return float(grid[hit[0]]) if hit.size else np.inf
 
 
-def against_nulls(contacts: Contacts, *, starts: int = 5, realisations: int = 5,
-                  nulls=tuple(NULLS), levels=(0.1, 0.25, 0.5), points: int = 400,
-                  seed: SeedLike = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def against_nulls(
+    contacts: Contacts,
+    *,
+    starts: int = 5,
+    realisations: int = 5,
+    nulls=tuple(NULLS),
+    levels=(0.1, 0.25, 0.5),
+    points: int = 400,
+    seed: SeedLike = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Replay the real contacts and their null models from every person; compare the spread.
 
     Every person is the origin once at each of ``starts`` start times,
@@ -101,8 +111,7 @@ def against_nulls(contacts: Contacts, *, starts: int = 5, realisations: int = 5,
     def mean_curve(c: Contacts) -> np.ndarray:
         total = np.zeros(points)
         for s in when.tolist():
-            total += _m.fraction_turned(replay(c, "each", start=s).arrival_times,
-                                        grid).mean(axis=0)
+            total += _m.fraction_turned(replay(c, "each", start=s).arrival_times, grid).mean(axis=0)
         return total / when.size
 
     curves = {"real": mean_curve(contacts)}

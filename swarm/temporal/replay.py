@@ -56,28 +56,38 @@ def _starts(contacts: Contacts, start) -> np.ndarray:
     """Start times as float in the contacts' unit, from numbers or dates."""
     if start is None:
         return np.array([contacts.time[0]])
-    vals = list(start) if isinstance(start, (list, tuple, np.ndarray, pd.Series,
-                                             pd.DatetimeIndex)) else [start]
+    vals = (
+        list(start)
+        if isinstance(start, (list, tuple, np.ndarray, pd.Series, pd.DatetimeIndex))
+        else [start]
+    )
     if not vals:
-        raise ValueError("start must be a time or a non-empty sequence of times, got an empty "
-                         "sequence")
+        raise ValueError(
+            "start must be a time or a non-empty sequence of times, got an empty sequence"
+        )
     out = []
     for v in vals:
         if isinstance(v, numbers.Real) and not isinstance(v, bool):
             out.append(check_float("start", v))
             continue
         if not isinstance(contacts.epoch, pd.Timestamp):
-            raise TypeError(f"start must be a number (the contacts' times are numbers in "
-                            f"{contacts.time_unit}), got {v!r}")
+            raise TypeError(
+                f"start must be a number (the contacts' times are numbers in "
+                f"{contacts.time_unit}), got {v!r}"
+            )
         try:
             stamp = pd.Timestamp(v)
         except (ValueError, TypeError):
-            raise ValueError(f"start must be a number of {contacts.time_unit} or a date, "
-                             f"got {v!r}") from None
+            raise ValueError(
+                f"start must be a number of {contacts.time_unit} or a date, got {v!r}"
+            ) from None
         epoch = contacts.epoch
         if (stamp.tz is None) != (epoch.tz is None):
-            stamp = (stamp.tz_localize(epoch.tz) if stamp.tz is None
-                     else stamp.tz_convert(epoch.tz).tz_localize(None))
+            stamp = (
+                stamp.tz_localize(epoch.tz)
+                if stamp.tz is None
+                else stamp.tz_convert(epoch.tz).tz_localize(None)
+            )
         out.append((stamp - epoch).total_seconds() / SECONDS[contacts.time_unit])
     return np.array(out, dtype=np.float64)
 
@@ -110,8 +120,10 @@ class Replay:
 
     def __post_init__(self):
         if not isinstance(self.contacts, Contacts):
-            raise TypeError(f"contacts must be swarm.Contacts (see swarm.contacts), got "
-                            f"{type(self.contacts).__name__}")
+            raise TypeError(
+                f"contacts must be swarm.Contacts (see swarm.contacts), got "
+                f"{type(self.contacts).__name__}"
+            )
         object.__setattr__(self, "delay", check_float("delay", self.delay, low=0.0))
         object.__setattr__(self, "p", check_float("p", self.p, low=0.0, high=1.0))
         object.__setattr__(self, "starts", _starts(self.contacts, self.start))
@@ -125,24 +137,36 @@ class Replay:
             parts.append(f"p {self.p:g}")
         return ", ".join(parts)
 
-    def _simulate(self, org: Organisation, shock: Shock | EachPerson, runs: int,
-                  ss: np.random.SeedSequence, *, record: str | None = None,
-                  progress: bool | None = None) -> ReplayResult:
+    def _simulate(
+        self,
+        org: Organisation,
+        shock: Shock | EachPerson,
+        runs: int,
+        ss: np.random.SeedSequence,
+        *,
+        record: str | None = None,
+        progress: bool | None = None,
+    ) -> ReplayResult:
         """``runs`` runs at each start time (see :func:`replay`), batch by batch."""
         c = self.contacts
         if org.n != c.n or not np.array_equal(np.asarray(org.ids), np.asarray(c.ids)):
-            raise ValueError(f"org must hold the contacts' {c.n} people in the order of "
-                             f"contacts.ids (use contacts.to_organisation()); got "
-                             f"{org.n} people")
+            raise ValueError(
+                f"org must hold the contacts' {c.n} people in the order of "
+                f"contacts.ids (use contacts.to_organisation()); got "
+                f"{org.n} people"
+            )
         n = org.n
         each = isinstance(shock, EachPerson)
         # times (8 bytes) and informers (4) per run, origin and start, held whole
-        check_simulation(n, runs * (n if each else 1) * self.starts.size, per_cell=12,
-                         what="replay")
+        check_simulation(
+            n, runs * (n if each else 1) * self.starts.size, per_cell=12, what="replay"
+        )
         children = ss.spawn(runs)
         if each:
-            keys = np.array([child.spawn(2)[1].generate_state(1, np.uint64)[0]
-                             for child in children], dtype=np.uint64)
+            keys = np.array(
+                [child.spawn(2)[1].generate_state(1, np.uint64)[0] for child in children],
+                dtype=np.uint64,
+            )
             per = np.tile(np.arange(n, dtype=np.int64)[:, None], (runs, 1))
             rep = np.repeat(np.arange(runs), n)
         else:
@@ -161,24 +185,55 @@ class Replay:
 
         def step(lo: int, hi: int) -> None:
             if bitsets:
-                _replay_each(*args, self.p, run_keys_[lo], run_starts[lo], firsts[lo],
-                             times[lo:hi], informed[lo:hi])
+                _replay_each(
+                    *args,
+                    self.p,
+                    run_keys_[lo],
+                    run_starts[lo],
+                    firsts[lo],
+                    times[lo:hi],
+                    informed[lo:hi],
+                )
             else:
-                _replay_runs(*args, self.delay, self.p, run_keys_[lo:hi], origins[lo:hi],
-                             run_starts[lo:hi], firsts[lo:hi], times[lo:hi], informed[lo:hi])
+                _replay_runs(
+                    *args,
+                    self.delay,
+                    self.p,
+                    run_keys_[lo:hi],
+                    origins[lo:hi],
+                    run_starts[lo:hi],
+                    firsts[lo:hi],
+                    times[lo:hi],
+                    informed[lo:hi],
+                )
 
         # bitsets: one block of n rows (one start, one run) per call
-        run_batches(total, step, batch=n if bitsets else 64, progress=progress,
-                    desc=c.name or "replay")
-        return ReplayResult(arrival_times=times, organisation=org, model=self, shock=shock,
-                            seed=entropy_of(ss), origins=origins,
-                            informed_by=informed if record else None,
-                            start=run_starts)
+        run_batches(
+            total, step, batch=n if bitsets else 64, progress=progress, desc=c.name or "replay"
+        )
+        return ReplayResult(
+            arrival_times=times,
+            organisation=org,
+            model=self,
+            shock=shock,
+            seed=entropy_of(ss),
+            origins=origins,
+            informed_by=informed if record else None,
+            start=run_starts,
+        )
 
 
-def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float = 0.0,
-           p: float = 1.0, start=None, runs: int = 1, seed: SeedLike = None,
-           progress: bool | None = None) -> ReplayResult:
+def replay(
+    contacts: Contacts,
+    shock: Shock | str | None = None,
+    *,
+    delay: float = 0.0,
+    p: float = 1.0,
+    start=None,
+    runs: int = 1,
+    seed: SeedLike = None,
+    progress: bool | None = None,
+) -> ReplayResult:
     """Replay news along time-stamped contacts: earliest arrival by time-respecting paths.
 
     ``arrival_times[r, i]`` is the earliest time person ``i`` could know in
@@ -246,5 +301,6 @@ def replay(contacts: Contacts, shock: Shock | str | None = None, *, delay: float
         shock = Shock() if shock is None else shock
         if not isinstance(shock, Shock):
             raise TypeError(f"shock must be a swarm.Shock or 'each', got {shock!r}")
-    return model._simulate(contacts._static, shock, runs, normalise_seed(seed), record="tree",
-                           progress=progress)
+    return model._simulate(
+        contacts._static, shock, runs, normalise_seed(seed), record="tree", progress=progress
+    )

@@ -12,8 +12,17 @@ from .interventions import add_linking_pins, adopt, champion, flatten, remove
 from .linking_pins import LinkingPins, find_linking_pins
 from .urgency import urgency
 
-__all__ = ["WHATIFS", "LinkingPins", "add_linking_pins", "adopt", "champion",
-           "find_linking_pins", "flatten", "remove", "urgency"]
+__all__ = [
+    "WHATIFS",
+    "LinkingPins",
+    "add_linking_pins",
+    "adopt",
+    "champion",
+    "find_linking_pins",
+    "flatten",
+    "remove",
+    "urgency",
+]
 
 #: The what-ifs a scenario may name, by name.
 WHATIFS: dict[str, Callable] = {

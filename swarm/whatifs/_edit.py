@@ -32,31 +32,34 @@ class Edges:
     channel: np.ndarray
 
     def keep(self, mask: np.ndarray) -> Edges:
-        return Edges(self.watcher[mask], self.watched[mask], self.scale[mask],
-                     self.channel[mask])
+        return Edges(self.watcher[mask], self.watched[mask], self.scale[mask], self.channel[mask])
 
     def add(self, watcher, watched, channel: int, scale=1.0) -> Edges:
         """Append edges (an existing watch relation keeps its own scale and channel)."""
         watcher = np.asarray(watcher, dtype=np.int64).ravel()
         watched = np.asarray(watched, dtype=np.int64).ravel()
         scale = np.broadcast_to(np.asarray(scale, dtype=np.float64), watcher.shape)
-        return Edges(np.concatenate([self.watcher, watcher]),
-                     np.concatenate([self.watched, watched]),
-                     np.concatenate([self.scale, scale]),
-                     np.concatenate([self.channel,
-                                     np.full(watcher.size, channel, dtype=np.int8)]))
+        return Edges(
+            np.concatenate([self.watcher, watcher]),
+            np.concatenate([self.watched, watched]),
+            np.concatenate([self.scale, scale]),
+            np.concatenate([self.channel, np.full(watcher.size, channel, dtype=np.int8)]),
+        )
 
 
 def edges(org: Organisation) -> Edges:
     """The organisation's watch edges in CSR order (public numbering)."""
     w = org.watch
     rows = np.repeat(np.arange(org.n, dtype=np.int64), np.diff(w.indptr))
-    return Edges(rows, w.indices.astype(np.int64), np.array(w.data, dtype=np.float64),
-                 np.array(org.channel, dtype=np.int8))
+    return Edges(
+        rows,
+        w.indices.astype(np.int64),
+        np.array(w.data, dtype=np.float64),
+        np.array(org.channel, dtype=np.int8),
+    )
 
 
-def rebuild(org: Organisation, e: Edges, *, new_wins: bool = False,
-            **changes) -> Organisation:
+def rebuild(org: Organisation, e: Edges, *, new_wins: bool = False, **changes) -> Organisation:
     """A new Organisation with edges ``e`` and the other fields of ``org`` (or ``changes``).
 
     Self-edges are dropped; of duplicate (watcher, watched) pairs the first
@@ -76,9 +79,20 @@ def rebuild(org: Organisation, e: Edges, *, new_wins: bool = False,
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(e.watcher, minlength=n), out=indptr[1:])
     w = sp.csr_array((e.scale, e.watched, indptr), shape=(n, n))
-    fields = {f: getattr(org, f) for f in ("level", "department", "department_names",
-                                           "position", "manager", "ids", "name", "time_unit",
-                                           "absent")}
+    fields = {
+        f: getattr(org, f)
+        for f in (
+            "level",
+            "department",
+            "department_names",
+            "position",
+            "manager",
+            "ids",
+            "name",
+            "time_unit",
+            "absent",
+        )
+    }
     fields.update(changes)
     return Organisation(w, channel=e.channel, _order=locality_order(w), **fields)
 
@@ -101,9 +115,11 @@ def group_of(org: Organisation, who: str, *, what: str) -> np.ndarray:
         return np.flatnonzero(present)
     mgr = managers_mask(org)
     if mgr is None:
-        raise ValueError(f"who={who!r} needs managers or levels, and the "
-                         f"{org.name or 'given'} organisation has neither; use who='random' "
-                         f"({what})")
+        raise ValueError(
+            f"who={who!r} needs managers or levels, and the "
+            f"{org.name or 'given'} organisation has neither; use who='random' "
+            f"({what})"
+        )
     return np.flatnonzero(present & (mgr if who == "managers" else ~mgr))
 
 

@@ -48,8 +48,9 @@ def _pct(fraction: float) -> str:
     return f"{100 * fraction:.3g} %"
 
 
-def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
-          seed: SeedLike = None) -> Organisation:
+def adopt(
+    org: Organisation, fraction: float, k: int = 7, who: str = "random", seed: SeedLike = None
+) -> Organisation:
     """Some staff take up the internal social network and follow each other on it.
 
     A share ``fraction`` of the group ``who`` adopts the fast channel; each
@@ -111,12 +112,14 @@ def adopt(org: Organisation, fraction: float, k: int = 7, who: str = "random",
     nbr = k_nearest(pos[adopters], kk)
     e = _edit.edges(org).add(np.repeat(adopters, kk), adopters[nbr].ravel(), _edit.SOCIAL)
     group_txt = {"random": "", "managers": " of managers", "frontline": " of the front line"}[who]
-    return _edit.rebuild(org, e, name=_edit.suffix(org, f"{_pct(fraction)}{group_txt} "
-                                                        "on the network"))
+    return _edit.rebuild(
+        org, e, name=_edit.suffix(org, f"{_pct(fraction)}{group_txt} on the network")
+    )
 
 
-def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
-                     seed: SeedLike = None) -> Organisation:
+def add_linking_pins(
+    org: Organisation, fraction: float, k: int = 7, seed: SeedLike = None
+) -> Organisation:
     """Some people also join a work group of another department: Likert's linking pins.
 
     A group is a manager and their direct reports. Each pin (a share
@@ -157,9 +160,11 @@ def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
     fraction = check_float("fraction", fraction, low=0.0, high=1.0)
     k = check_int("k", k, low=1)
     if org.department is None or org.manager is None:
-        raise ValueError(f"org must have departments and managers (its groups) to add linking "
-                         f"pins; the {org.name or 'given'} organisation lacks "
-                         f"{'departments' if org.department is None else 'managers'}")
+        raise ValueError(
+            f"org must have departments and managers (its groups) to add linking "
+            f"pins; the {org.name or 'given'} organisation lacks "
+            f"{'departments' if org.department is None else 'managers'}"
+        )
     c_pick, c_join = normalise_seed(seed).spawn(2)
     present = np.ones(org.n, dtype=bool) if org.absent is None else ~org.absent
     mgr, dept = org.manager, org.department
@@ -174,9 +179,11 @@ def add_linking_pins(org: Organisation, fraction: float, k: int = 7,
     if m == 0:
         return org
     if np.unique(dept[heads]).size < 2:
-        raise ValueError("org must have groups in at least two departments to add linking "
-                         f"pins; the {org.name or 'given'} organisation has them in "
-                         f"{np.unique(dept[heads]).size}")
+        raise ValueError(
+            "org must have groups in at least two departments to add linking "
+            f"pins; the {org.name or 'given'} organisation has them in "
+            f"{np.unique(dept[heads]).size}"
+        )
     pins = np.sort(people[np.random.default_rng(c_pick).permutation(people.size)[:m]])
     rng = np.random.default_rng(c_join)
     watcher, watched = [], []
@@ -241,8 +248,10 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
     layers = check_int("layers", layers, low=1)
     level = check_int("level", level, low=1)
     if org.manager is None or org.level is None:
-        raise ValueError(f"org must have managers and levels to flatten; the "
-                         f"{org.name or 'given'} organisation has no chain of command")
+        raise ValueError(
+            f"org must have managers and levels to flatten; the "
+            f"{org.name or 'given'} organisation has no chain of command"
+        )
     mgr, lev = org.manager.copy(), org.level.copy()
     e = _edit.edges(org)
     for done in range(layers):
@@ -250,16 +259,19 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
         has_reports[mgr[mgr >= 0]] = True
         layer = has_reports & (lev == level)
         if not layer.any():
-            raise ValueError(f"layers must be at most the management layers at or below "
-                             f"level {level} of this organisation; removed {done}, and nobody "
-                             f"at level {level} manages anyone now (got layers={layers})")
+            raise ValueError(
+                f"layers must be at most the management layers at or below "
+                f"level {level} of this organisation; removed {done}, and nobody "
+                f"at level {level} manages anyone now (got layers={layers})"
+            )
         if np.any(mgr[layer] < 0):
-            raise ValueError(f"level: the managers at level {level} have no manager to hand "
-                             "their reports to")
+            raise ValueError(
+                f"level: the managers at level {level} have no manager to hand their reports to"
+            )
         reports = layer[np.maximum(mgr, 0)] & (mgr >= 0)
         up = np.where(reports, mgr[np.maximum(mgr, 0)], -1)  # the new manager of each report
         formal = e.channel == _edit.FORMAL
-        r_up = formal & reports[e.watcher] & (e.watched == mgr[e.watcher])   # report -> boss
+        r_up = formal & reports[e.watcher] & (e.watched == mgr[e.watcher])  # report -> boss
         b_down = formal & reports[e.watched] & (e.watcher == mgr[e.watched])  # boss -> report
         # the new formal pair keeps the old pair's latency scales (1 where that edge is
         # missing, e.g. the removed manager was away)
@@ -268,8 +280,9 @@ def flatten(org: Organisation, layers: int = 1, *, level: int = 1) -> Organisati
         s_down[e.watched[b_down]] = e.scale[b_down]
         r = np.flatnonzero(reports)
         e = e.keep(~(r_up | b_down))
-        e = e.add(r, up[r], _edit.FORMAL, scale=s_up[r]).add(up[r], r, _edit.FORMAL,
-                                                              scale=s_down[r])
+        e = e.add(r, up[r], _edit.FORMAL, scale=s_up[r]).add(
+            up[r], r, _edit.FORMAL, scale=s_down[r]
+        )
         below = lev > level
         mgr = np.where(reports, up, mgr)
         lev = np.where(below, lev - 1, lev)
@@ -286,8 +299,9 @@ def _linking_pins(org: Organisation, count: int, seed: SeedLike) -> np.ndarray:
     return np.asarray(found.agents, dtype=np.int64)[:count]
 
 
-def remove(org: Organisation, fraction_or_ids, who: str = "random",
-           seed: SeedLike = None) -> Organisation:
+def remove(
+    org: Organisation, fraction_or_ids, who: str = "random", seed: SeedLike = None
+) -> Organisation:
     """Some people are away (leave, turnover): they neither pass nor receive news.
 
     The people removed stay in the head count, marked in ``org.absent``:
@@ -338,11 +352,14 @@ def remove(org: Organisation, fraction_or_ids, who: str = "random",
     x = fraction_or_ids
     away = np.zeros(org.n, dtype=bool) if org.absent is None else org.absent.copy()
     if isinstance(x, bool):
-        raise TypeError(f"fraction_or_ids must be a fraction, a count or a sequence of ids, "
-                        f"got {x!r}")
+        raise TypeError(
+            f"fraction_or_ids must be a fraction, a count or a sequence of ids, got {x!r}"
+        )
     if isinstance(x, (str, bytes)) or not isinstance(x, (numbers.Real, Sequence, np.ndarray)):
-        raise TypeError(f"fraction_or_ids must be a fraction, a count or a sequence of ids, "
-                        f"got {x!r} ({type(x).__name__})")
+        raise TypeError(
+            f"fraction_or_ids must be a fraction, a count or a sequence of ids, "
+            f"got {x!r} ({type(x).__name__})"
+        )
     if isinstance(x, numbers.Real):
         if who == "linking_pins":
             size = int((~away).sum())
@@ -365,8 +382,10 @@ def remove(org: Organisation, fraction_or_ids, who: str = "random",
             gone = group[rng.permutation(group.size)[:count]]
     else:
         if who != "random":
-            raise ValueError(f"who applies to a fraction or a count; with explicit ids leave it "
-                             f"at 'random', got who={who!r}")
+            raise ValueError(
+                f"who applies to a fraction or a count; with explicit ids leave it "
+                f"at 'random', got who={who!r}"
+            )
         ids = list(np.asarray(x).tolist()) if isinstance(x, np.ndarray) else list(x)
         if not ids:
             return org
@@ -374,13 +393,16 @@ def remove(org: Organisation, fraction_or_ids, who: str = "random",
         text = f"{len(ids)} named people away"
     away[gone] = True
     if away.all():
-        raise ValueError(f"fraction_or_ids would remove everyone ({org.n} people); at least one "
-                         "person must stay present")
+        raise ValueError(
+            f"fraction_or_ids would remove everyone ({org.n} people); at least one "
+            "person must stay present"
+        )
     return org.replace(absent=away, name=_edit.suffix(org, text))
 
 
-def champion(org: Organisation, who=None, seed: SeedLike = None, *,
-             budget: int | None = None) -> Organisation:
+def champion(
+    org: Organisation, who=None, seed: SeedLike = None, *, budget: int | None = None
+) -> Organisation:
     """One appointed person relays everything on the internal network.
 
     The pitfall the interview warns about ("a project owned by one person

@@ -54,12 +54,20 @@ class LinkingPins:
     result: Result
 
     def __repr__(self) -> str:
-        return (f"LinkingPins({len(self.agents)} of {self.result.name!r}: t90 {self.t90:.3g} -> "
-                f"{self.t90_without_all:.3g} {self.result.unit} without all of them)")
+        return (
+            f"LinkingPins({len(self.agents)} of {self.result.name!r}: t90 {self.t90:.3g} -> "
+            f"{self.t90_without_all:.3g} {self.result.unit} without all of them)"
+        )
 
 
-def find_linking_pins(org: Organisation, model: Cascade | None = None, shock: Shock | None = None,
-                 runs: int = 200, top: int = 10, seed: SeedLike = None) -> LinkingPins:
+def find_linking_pins(
+    org: Organisation,
+    model: Cascade | None = None,
+    shock: Shock | None = None,
+    runs: int = 200,
+    top: int = 10,
+    seed: SeedLike = None,
+) -> LinkingPins:
     """The people through whom the message passes, ranked and confirmed by removal.
 
     1. Simulate ``runs`` cascades with ``record="tree"`` and rank everyone
@@ -142,5 +150,11 @@ def find_linking_pins(org: Organisation, model: Cascade | None = None, shock: Sh
     table["reach_without"] = [r[1] for r in rows]
     table["unit"] = org.time_unit
     table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
-    return LinkingPins(agents=agents, ids=org.ids[agents], table=table, t90=t90,
-                       t90_without_all=float(np.median(m_all["t90"])), result=res)
+    return LinkingPins(
+        agents=agents,
+        ids=org.ids[agents],
+        table=table,
+        t90=t90,
+        t90_without_all=float(np.median(m_all["t90"])),
+        result=res,
+    )
