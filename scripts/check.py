@@ -1,11 +1,12 @@
-"""Every check CI runs, in one command: lint, format, the documentation, the tests.
+"""The checks CI runs before the tests: lint, format and the documentation.
 
-    python scripts/check.py                 # everything, as CI runs it
-    python scripts/check.py -- -m "not slow" -x   # arguments after -- go to pytest
+    python scripts/check.py && python -m pytest      # what CI runs (the README's command)
 
 Each step runs even when an earlier one failed, so one run shows every
-problem; the exit code is 0 only if all passed. pytest's exit code 5 (no
-tests collected) is a failure like any other non-zero code.
+problem; the exit code is 0 only if all passed. The test suite itself is
+run by ``python -m pytest`` after this script, so CI's log ends with
+pytest's own summary line (and its exit code 5, no tests collected, fails
+the command like any other).
 """
 
 from __future__ import annotations
@@ -18,53 +19,35 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def steps(pytest_args: list[str]) -> list[tuple[str, list[str]]]:
+def steps() -> list[tuple[str, list[str]]]:
     py = sys.executable
+    sphinx = [py, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "docs",
+              os.path.join("docs", "_build", "html")]  # fmt: skip
     return [
         ("ruff check", [py, "-m", "ruff", "check", "."]),
         ("ruff format --check", [py, "-m", "ruff", "format", "--check", "."]),
-        (
-            "docs (Sphinx, warnings as errors)",
-            [
-                py,
-                "-m",
-                "sphinx",
-                "-W",
-                "--keep-going",
-                "-q",
-                "-b",
-                "html",
-                "docs",
-                os.path.join("docs", "_build", "html"),
-            ],
-        ),
-        ("pytest", [py, "-m", "pytest", *pytest_args]),
+        ("docs (Sphinx, warnings as errors)", sphinx),
     ]
 
 
 def main(argv: list[str]) -> int:
-    pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
-    if argv and argv[0] != "--":
-        print(
-            f"usage: python scripts/check.py [-- PYTEST-ARGS...]; got {argv[0]!r}", file=sys.stderr
-        )
+    if argv:
+        print(f"usage: python scripts/check.py (no arguments); got {argv[0]!r}", file=sys.stderr)
         return 2
     failed = []
-    for name, cmd in steps(pytest_args):
+    for name, cmd in steps():
         print(f"==> {name}", flush=True)
         start = time.perf_counter()
         code = subprocess.call(cmd, cwd=ROOT)
         took = time.perf_counter() - start
-        print(
-            f"<== {name}: {'ok' if code == 0 else f'FAILED (exit code {code})'} in {took:.0f} s",
-            flush=True,
-        )
+        verdict = "ok" if code == 0 else f"FAILED (exit code {code})"
+        print(f"<== {name}: {verdict} in {took:.0f} s", flush=True)
         if code != 0:
             failed.append(name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1
-    print("all checks passed")
+    print("lint, format and docs passed; the tests follow")
     return 0
 
 
