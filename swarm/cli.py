@@ -10,7 +10,7 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -23,7 +23,8 @@ from .experiments.scenario_file import read_scenario
 from .experiments.store import StoreError
 from .experiments.sweep import sweep
 from .flock import Flock, animate, turning_wave, wave_figure
-from .models import Cascade, Constant, Exponential, LogNormal, Scheduled, Shock
+from .models import Cascade, Shock
+from .models.laws import parse_law
 from .plot._mpl import pyplot as _pyplot
 from .results import Comparison
 from .simulate import simulate
@@ -42,26 +43,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _latency(text: str):
-    """Parse a latency law written on the command line.
-
-    ``exponential:MEAN``, ``constant:V``, ``lognormal:MEDIAN:SIGMA`` or
-    ``scheduled:PERIOD[:PHASE]``.
-    """
-    kinds: dict[str, Callable] = {
-        "exponential": Exponential,
-        "constant": Constant,
-        "lognormal": LogNormal,
-        "scheduled": Scheduled,
-    }
-    name, *args = text.split(":")
-    if name not in kinds:
-        raise argparse.ArgumentTypeError(
-            f"latency {text!r}: law must be one of {', '.join(kinds)} (e.g. exponential:1)"
-        )
+    """A latency law written on the command line (:func:`swarm.models.laws.parse_law`)."""
     try:
-        return kinds[name](*(float(a) for a in args))
-    except (TypeError, ValueError) as err:
-        raise argparse.ArgumentTypeError(f"latency {text!r}: {err}") from None
+        return parse_law(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _threshold(text: str):
