@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -40,8 +41,6 @@ _AGENT_PARALLEL = 8192
 
 def _by_agents(n: int, runs: int) -> bool:
     """Whether to step each run's agents in parallel (same bits either way)."""
-    import numba
-
     return n >= _AGENT_PARALLEL and runs < numba.get_num_threads()
 
 

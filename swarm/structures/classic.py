@@ -39,6 +39,11 @@ def _from_pairs(
     return Organisation(w, channel=channel[order], **attrs)
 
 
+def _both_ways(a, b):
+    """Pairs (a, b) as two watch edges: a watches b and b watches a."""
+    return np.concatenate([a, b]), np.concatenate([b, a])
+
+
 def _tree(n: int, span: int):
     """Complete ``span``-ary tree in breadth-first order: parent and level."""
     parent = np.full(n, -1, dtype=np.int64)
@@ -110,10 +115,7 @@ def hierarchy(n: int, seed: SeedLike = None, *, span: int = 7, departments=None)
             )
         return _department_rakes(sizes, span)
     parent, level, branch, names = _tree(n, span)
-    child = np.arange(1, n)
-    par = parent[1:]
-    watcher = np.concatenate([child, par])
-    watched = np.concatenate([par, child])
+    watcher, watched = _both_ways(np.arange(1, n), parent[1:])
     channel = np.full(watcher.size, FORMAL, dtype=np.int8)
     return _from_pairs(
         n,

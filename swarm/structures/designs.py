@@ -20,7 +20,7 @@ import numpy as np
 
 from .._checks import SeedLike, check_float, check_int, normalise_seed
 from ..organisation import Organisation
-from .classic import COLLEAGUE, FORMAL, _dept_names, _from_pairs, _space, _tree
+from .classic import COLLEAGUE, FORMAL, _both_ways, _dept_names, _from_pairs, _space, _tree
 from .neighbours import k_nearest
 
 __all__ = ["circles", "matrix", "multiscale", "small_world", "team_of_teams"]
@@ -34,11 +34,6 @@ def _unique_pairs(watcher, watched, channel):
     n = int(max(watcher.max(initial=0), watched.max(initial=0))) + 1
     _, first = np.unique(watcher * n + watched, return_index=True)
     return watcher[first], watched[first], channel[first]
-
-
-def _both_ways(a, b):
-    """Pairs (a, b) as two watch edges: a watches b and b watches a."""
-    return np.concatenate([a, b]), np.concatenate([b, a])
 
 
 def _cliques(groups):
