@@ -80,17 +80,25 @@ def run(
     runs: int | None = None,
     scheduler=None,
     progress: bool | None = None,
+    skip=(),
 ) -> pd.DataFrame:
-    """Every cell of the atlas (computed or read from ``store``), smallest head count first."""
+    """Every cell of the atlas (computed or read from ``store``), smallest head count first.
+
+    ``skip`` names structures (the scenario file's labels) to leave out.
+    """
     sf = read_scenario(scenario_path)
     sc, grid = sf.scenario, dict(sf.grid)
+    unknown = sorted(set(skip) - set(sc.labels))
+    if unknown:
+        raise ValueError(f"skip: {unknown} are not structures of {scenario_path}: {sc.labels}")
     sizes = sorted(sizes or grid.pop(N_AXIS))
     grid.pop(N_AXIS, None)
     if max_n is not None:
         sizes = [n for n in sizes if n <= max_n]
     origins = grid.pop(SHOCK_AXIS, ["random"])
     flat = flat_labels(sc)
-    levelled = [lab for lab in sc.labels if lab not in flat]
+    levelled = [lab for lab in sc.labels if lab not in flat and lab not in skip]
+    flat = [lab for lab in flat if lab not in skip]
     groups = [(levelled, origins), (flat, ["random"])]
     backend = "dask" if scheduler else "local"
     frames = []
@@ -376,6 +384,7 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=None, help="runs per cell (default: the file's)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
     p.add_argument("--progress", action="store_true")
+    p.add_argument("--skip", default="", help="structures to leave out, comma-separated")
     args = p.parse_args(argv)
     sizes = None if args.sizes is None else [int(x) for x in args.sizes.split(",")]
     os.makedirs(args.out, exist_ok=True)
@@ -388,6 +397,7 @@ def main(argv=None) -> int:
         runs=args.runs,
         scheduler=args.scheduler,
         progress=args.progress or None,
+        skip=[x for x in args.skip.split(",") if x],
     )
     wall = time.perf_counter() - start
     table.to_csv(os.path.join(args.out, "atlas.csv"), index=False)
