@@ -12,7 +12,9 @@ the kernel's random numbers it takes them as pre-drawn inputs.
 - :func:`k_nearest_brute`, :func:`nearest_in_pool`: nearest neighbours by brute force;
 - :func:`time_to_fraction_ref`, :func:`per_run_ref`: response metrics from their definitions;
 - :func:`splitmix_uniform`, :func:`earliest_arrival` and the rest of the real-timing block:
-  replay of time-stamped contacts.
+  replay of time-stamped contacts;
+- :func:`dws_link_probabilities`, :func:`greedy_message_load`: Dodds, Watts & Sabel's link
+  step pair by pair, and their message-passing load.
 """
 
 from __future__ import annotations
@@ -446,3 +448,109 @@ def pair_reach(g, away):
     h.remove_nodes_from(list(away))
     m = h.number_of_nodes()
     return sum(len(c) ** 2 for c in nx.connected_components(h)) / m**2
+
+
+# ---- Dodds, Watts & Sabel 2003 (swarm.multiscale) ----
+
+
+def _line(parent, v):
+    """``v`` and its managers up to the top, ``v`` first."""
+    out = [v]
+    while parent[out[-1]] >= 0:
+        out.append(int(parent[out[-1]]))
+    return out
+
+
+def dws_link_probabilities(parent, lam, zeta):
+    """Exact chance P[i, j] that one draw of the DWS link step picks ``i`` then ``j``.
+
+    Straight from the definition (Dodds, Watts & Sabel 2003, PNAS 100:12516),
+    pair by pair: ``i`` uniform among the people who have a partner of
+    positive weight, then ``j`` with probability proportional to
+    ``exp(-D / lam) * exp(-x / zeta)``, ``D`` the depth (top = 0) of their
+    lowest common manager and ``x = sqrt(d_i**2 + d_j**2 - 2)`` with ``d_i``,
+    ``d_j`` the steps up to it. Pairs in one line (one manages the other,
+    directly or not) are not candidates. lam = 0 or zeta = 0 are the limits
+    (only D = 0, only x = 0); inf gives a factor 1.
+    """
+    n = len(parent)
+    lines = [_line(parent, v) for v in range(n)]
+    w = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i == j or j in lines[i] or i in lines[j]:
+                continue
+            common = next(a for a in lines[i] if a in lines[j])
+            D = len(lines[common]) - 1
+            di, dj = lines[i].index(common), lines[j].index(common)
+            x = math.sqrt(di * di + dj * dj - 2)
+            rank = (1.0 if D == 0 else 0.0) if lam == 0 else math.exp(-D / lam)
+            dist = (1.0 if x == 0 else 0.0) if zeta == 0 else math.exp(-x / zeta)
+            w[i, j] = rank * dist
+    total = w.sum(axis=1)
+    has = total > 0
+    p = np.zeros((n, n))
+    p[has] = w[has] / total[has, None] / has.sum()
+    return p
+
+
+def tree_distance_table(parent):
+    """``anc[v, d]``: v's manager at depth d (v itself at its own depth), -1 below v."""
+    lines = [_line(parent, v)[::-1] for v in range(len(parent))]
+    anc = np.full((len(parent), max(map(len, lines))), -1, dtype=np.int64)
+    for v, line in enumerate(lines):
+        anc[v, : len(line)] = line
+    return anc
+
+
+def greedy_message_load(org, parent, xi, messages, seed):
+    """Share of messages each person passes on, in Dodds, Watts & Sabel's exchange model.
+
+    Our reading of their information exchange (2003, PNAS 100:12516): a
+    message starts at a person drawn uniformly and is addressed to ``t``
+    with probability proportional to ``exp(-x / xi)`` (``x`` the
+    organisational distance above, taken as 0 where the formula goes
+    negative, for a report and their manager; ``xi = inf``: anyone). With
+    pseudo-global knowledge each holder knows the formal tree and their own
+    contacts, and hands the message to the contact nearest to ``t`` along the
+    tree (ties at random). The backbone guarantees one step of progress, so
+    every message arrives. Returns, per person, the share of messages they
+    passed on without being its source or target (their congestion
+    centrality rho).
+    """
+    rng = np.random.default_rng(seed)
+    anc = tree_distance_table(parent)
+    level = (anc >= 0).sum(axis=1) - 1
+    n = org.n
+    w = org.watch
+    contacts = [w.indices[w.indptr[v] : w.indptr[v + 1]] for v in range(n)]
+
+    def common_depth(u, t):  # depth of the lowest common manager of each u and t
+        return ((anc[u] == anc[t]) & (anc[u] >= 0)).sum(axis=-1) - 1
+
+    everyone = np.arange(n)
+    load = np.zeros(n)
+    for s in rng.integers(0, n, size=messages).tolist():
+        D = common_depth(everyone, s)
+        x = np.sqrt(np.maximum((level[s] - D) ** 2 + (level - D) ** 2 - 2, 0))
+        p = np.exp(-x / xi) if np.isfinite(xi) else np.ones(n)
+        p[s] = 0.0
+        t = int(rng.choice(n, p=p / p.sum()))
+        here = s
+        while here != t:
+            c = contacts[here]
+            hops = level[c] + level[t] - 2 * common_depth(c, t)
+            best = c[hops == hops.min()]
+            here = int(best[rng.integers(best.size)])
+            if here != t:
+                load[here] += 1
+    return load / messages
+
+
+def largest_component_share(g, away):
+    """Share of the whole organisation in the largest group still connected without ``away``."""
+    import networkx as nx
+
+    h = g.copy()
+    h.remove_nodes_from(list(away))
+    return max(len(c) for c in nx.connected_components(h)) / g.number_of_nodes()

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._checks import SeedLike, check_float, check_int, normalise_seed
 from ..organisation import Organisation
+from ._dws import _links as _dws_links
 from .classic import COLLEAGUE, FORMAL, _both_ways, _dept_names, _from_pairs, _space, _tree
 from .neighbours import k_nearest
 
@@ -122,112 +123,63 @@ def small_world(
     )
 
 
-def _subtree_rows(node, t, span, n):
-    """First index and size of the descendants ``t`` levels below ``node`` (clipped to n)."""
-    width = span**t
-    first = node * width + (width - 1) // (span - 1)
-    size = np.clip(np.minimum(first + width, n) - first, 0, None)
-    return first, size
-
-
-def _multiscale_draw(m, heads, head_level, span, n, depth, lam, zeta, rng):
-    """``m`` cross-links as keys ``min * n + max`` (self-pairs impossible)."""
-    levels = np.unique(head_level)
-    p_level = np.exp(-levels / lam)
-    D = levels[rng.choice(levels.size, size=m, p=p_level / p_level.sum())]
-    lo = np.searchsorted(head_level, D, side="left")
-    hi = np.searchsorted(head_level, D, side="right")
-    a = heads[lo + (rng.random(m) * (hi - lo)).astype(np.int64)]
-    kids = np.minimum(a * span + span, n - 1) - a * span  # reports of a (>= 2)
-    k1 = (rng.random(m) * kids).astype(np.int64)
-    k2 = (rng.random(m) * (kids - 1)).astype(np.int64)
-    k2 += k2 >= k1
-    c1, c2 = a * span + 1 + k1, a * span + 1 + k2
-    d = np.arange(1, depth + 1)  # steps below a
-    f1, s1 = _subtree_rows(c1[:, None], d[None, :] - 1, span, n)
-    f2, s2 = _subtree_rows(c2[:, None], d[None, :] - 1, span, n)
-    x = np.sqrt(d[:, None] ** 2 + d[None, :] ** 2 - 2.0)
-    w = np.exp(-x / zeta)[None] * ((s1[:, :, None] > 0) & (s2[:, None, :] > 0))
-    cum = np.cumsum(w.reshape(m, -1), axis=1)
-    r = rng.random(m) * cum[:, -1]
-    cls = np.minimum((cum <= r[:, None]).sum(axis=1), cum.shape[1] - 1)
-    di, dj = np.divmod(cls, depth)
-    rows = np.arange(m)
-    i = f1[rows, di] + (rng.random(m) * s1[rows, di]).astype(np.int64)
-    j = f2[rows, dj] + (rng.random(m) * s2[rows, dj]).astype(np.int64)
-    return np.minimum(i, j) * n + np.maximum(i, j)
-
-
-def _multiscale_links(n, span, level, parent, links, lam, zeta, rng):
-    """Draw ``links`` distinct cross-links (pairs a < b) of the multiscale model."""
-    reports = np.bincount(parent[1:], minlength=n)
-    heads = np.flatnonzero(reports >= 2)  # common managers: two branches at least
-    if heads.size == 0:
-        raise ValueError(
-            f"links: a rake of {n} people with this span has no manager of two "
-            "reports, so there is nowhere to add a cross-link; ask for links=0"
-        )
-    head_level = level[heads]  # breadth-first order: already sorted by level
-    depth = int(level.max())
-    found = np.empty(0, dtype=np.int64)  # in order of drawing
-    seen = np.empty(0, dtype=np.int64)  # the same, sorted
-    for _ in range(200):
-        need = links - found.size
-        if need <= 0:
-            break
-        m = 4 * need + 64  # generous: the senior pairs fill up and repeat
-        key = np.concatenate(
-            [
-                _multiscale_draw(
-                    min(m - s, 65536), heads, head_level, span, n, depth, lam, zeta, rng
-                )
-                for s in range(0, m, 65536)
-            ]
-        )
-        _, first = np.unique(key, return_index=True)  # distinct, in order of drawing
-        key = key[np.sort(first)]
-        pos = np.minimum(np.searchsorted(seen, key), max(seen.size - 1, 0))
-        new = key[seen[pos] != key] if seen.size else key
-        found = np.concatenate([found, new])
-        seen = np.sort(found)
-    if found.size < links:
-        raise ValueError(
-            f"links: could only place {found.size} distinct cross-links of the "
-            f"{links} asked for with lam={lam} and zeta={zeta} in {n} people; "
-            "ask for fewer or raise lam and zeta"
-        )
-    found = found[:links]
-    return found // n, found % n
-
-
 def multiscale(
     n: int,
     seed: SeedLike = None,
     *,
     span: int = 7,
     links: int | None = None,
-    lam: float = 1.0,
-    zeta: float = 1.0,
+    lam: float = 0.5,
+    zeta: float = 0.5,
 ) -> Organisation:
     """A hierarchy with cross-links at every scale (Dodds, Watts & Sabel 2003).
 
     The backbone is the rake of :func:`swarm.hierarchy` (everyone watches
     their manager and reports, on the ``formal`` channel). Cross-links are
-    added one at a time after Dodds, Watts & Sabel (2003, PNAS 100:12516):
-    a person ``i`` (not the top) is drawn at random, then a partner ``j``
-    with probability proportional to ``exp(-D / lam) * exp(-x / zeta)``,
-    where ``D`` is the level of their lowest common manager ``a`` (0 at the
-    top) and ``x = sqrt(d_i**2 + d_j**2 - 2)`` their organisational distance,
-    ``d_i`` and ``d_j`` the steps from each of them up to ``a`` (so
-    ``x = 0`` for two reports of one manager). Small ``lam`` puts the links
-    near the top (``a`` senior: links between far departments), small
-    ``zeta`` between close relatives; both large gives uniform random
-    links. Dodds, Watts and Sabel found that links at several scales at
-    once (their *multiscale* networks) relieve the busiest people and keep
-    the organisation connected when people fail, better than random links
-    of the same number. Partners ``j`` are never in ``i``'s own branch
-    below ``i`` and never already linked. Both ends watch each other, on
-    the ``colleague`` channel.
+    added one at a time as in Dodds, Watts & Sabel (2003, "Information
+    exchange and the robustness of organizational networks", PNAS
+    100:12516): a person ``i`` is drawn uniformly at random, then a partner
+    ``j`` with probability proportional to
+    ``exp(-D / lam) * exp(-x / zeta)``, where ``D`` is the depth of their
+    lowest common manager ``a`` (0 at the top) and
+    ``x = sqrt(d_i**2 + d_j**2 - 2)`` their organisational distance,
+    ``d_i`` and ``d_j`` the steps from each of them up to ``a`` (``x = 0``
+    for two reports of one manager). Small ``lam`` puts the common manager
+    near the top (``lam = 0``: links only between the top's departments,
+    their *random interdivisional* networks), small ``zeta`` puts the pair
+    close in the tree (``zeta = 0``: siblings only, *local team*);
+    ``lam = zeta = inf`` is their *random* network, and
+    ``lam = 0.1, zeta = 0.15`` their *core-periphery* one. The defaults
+    ``lam = zeta = 0.5`` are the centre of the region they call
+    *multiscale*, links at every scale of the organisation.
+
+    Choices the paper leaves open, made here: two people in one line (one
+    manages the other, directly or not) are never paired, as they share a
+    reporting line already (the formula gives no real ``x`` for a report
+    and their manager); so the top, whom everyone reports to, is never
+    ``i`` (it can be ``j`` of no one either), and an ``i`` with no partner of
+    positive weight (possible only with ``lam`` or ``zeta`` = 0) is drawn
+    again. A pair already linked is drawn again, ``i`` and ``j`` both. The
+    draw picks the class (``a``, ``d_j``) with probability proportional to
+    its weight times its head count, then ``j`` uniformly in it (exact, at
+    most ``depth**2`` classes a link: a million people build in seconds).
+
+    What Dodds, Watts and Sabel found, and what holds here (tests in
+    ``tests/test_designs.py``, on their tree of branching 5 and 6 levels,
+    3,906 people, with as many links as people): with messages mostly
+    between near colleagues, passed greedily along the tree by people who
+    know only the tree and their own contacts, multiscale networks relieve
+    the busiest person (0.07 of all messages against 0.10 with random
+    links, 0.22 on the bare tree), and, unlike core-periphery networks,
+    which relieve congestion as well, they stay connected when the busiest
+    people fail (98 busiest gone: 97 % still connected, as with random
+    links; core-periphery: 57 %). Their *ultrarobustness* is having both at
+    once. It is not more connectivity than random links: under random
+    absences (5 % away) and heavy targeted loss (10 %) random links keep
+    more people connected, and for uniform traffic on shortest paths
+    (betweenness) random links relieve the busiest person twice as well.
+    Multiscale links also gather on the top's direct reports: at 10^6
+    people with span 7 one of them watches about 160 others.
 
     Parameters
     ----------
@@ -236,16 +188,18 @@ def multiscale(
     seed : int, SeedSequence or None
         Seed of the cross-links.
     span : int, default 7
-        Direct reports per manager in the backbone (>= 2).
+        Direct reports per manager in the backbone (>= 2). Dodds, Watts and
+        Sabel used 5.
     links : int, optional
-        Cross-links to add. Default ``n - 1``, one per person, so that
-        people watch four others on average (capped at the pairs available
-        in a very small organisation). Links favour senior people, whose
-        attention grows with the head count: ``org.describe()`` shows it.
-    lam : float > 0 (may be ``inf``), default 1.0
-        How strongly links favour a senior common manager (rank).
-    zeta : float > 0 (may be ``inf``), default 1.0
-        How strongly links favour close relatives in the tree (distance).
+        Cross-links to add. Default ``n - 1``, one per person, as in their
+        main results (``m = N``), so that people watch four others on
+        average (capped at the pairs available in a very small organisation).
+    lam : float >= 0 (may be ``inf``), default 0.5
+        Scale of the rank term: how far below the top the common manager of
+        a linked pair tends to be.
+    zeta : float >= 0 (may be ``inf``), default 0.5
+        Scale of the distance term: how far apart in the tree a linked pair
+        tends to be.
 
     Examples
     --------
@@ -255,11 +209,14 @@ def multiscale(
     3.99
     >>> int(org.level.max()), org.n_edges == 2 * 399 + 2 * 399
     (3, True)
+    >>> random = swarm.multiscale(400, seed=1, lam=float("inf"), zeta=float("inf"))
+    >>> random.n_edges == org.n_edges
+    True
     """
     n = check_int("n", n, low=2)
     span = check_int("span", span, low=2)
-    lam = check_float("lam", lam, low=0.0, low_open=True, allow_inf=True)
-    zeta = check_float("zeta", zeta, low=0.0, low_open=True, allow_inf=True)
+    lam = check_float("lam", lam, low=0.0, allow_inf=True)
+    zeta = check_float("zeta", zeta, low=0.0, allow_inf=True)
     parent, level, branch, names = _tree(n, span)
     free = n * (n - 1) // 2 - int(level.sum())  # pairs in which neither manages the other
     if links is None:
@@ -268,7 +225,7 @@ def multiscale(
     child = np.arange(1, n, dtype=np.int64)
     rng = np.random.default_rng(normalise_seed(seed))
     a, b = (
-        _multiscale_links(n, span, level, parent, links, lam, zeta, rng)
+        _dws_links(n, span, level, parent, links, lam, zeta, rng)
         if links
         else (np.empty(0, np.int64), np.empty(0, np.int64))
     )
