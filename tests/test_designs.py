@@ -81,7 +81,15 @@ def _dws_draws(n, span, lam, zeta, m, seed):
 
 @pytest.mark.parametrize(
     "lam, zeta",
-    [(1.0, 1.0), (0.5, 0.5), (np.inf, 0.3), (0.3, np.inf), (0.0, np.inf), (np.inf, 0.0)],
+    [
+        (1.0, 1.0),
+        (0.5, 0.5),
+        (np.inf, 0.3),
+        (0.3, np.inf),
+        (0.0, np.inf),
+        (np.inf, 0.0),
+        (np.inf, 0.003),
+    ],
 )
 def test_multiscale_draws_follow_the_dws_probabilities(lam, zeta):
     """The class-then-member sampler gives each ordered pair exactly its DWS chance.
@@ -89,7 +97,9 @@ def test_multiscale_draws_follow_the_dws_probabilities(lam, zeta):
     56 people with span 3: a last level of 16 under 6 managers, the last of
     whom (18) has a single report, so the counts must clip the partial level
     right, and with zeta = 0 (siblings only) that report has no partner and
-    must never be drawn as i. 400,000 draws over the ~3,000 ordered pairs
+    must never be drawn as i; with zeta = 0.003 its partners' weights are
+    all below 1e-250 of a sibling's, which the kernel handles in logarithms
+    rather than let them underflow. 400,000 draws over the ~3,000 ordered pairs
     (about 130 a cell); cells expected below 5 are pooled. A p-value under
     1e-4 is a false alarm once in 10,000 runs per case; a wrong class weight
     or count moves whole classes and gives p-values far below it (the old

@@ -35,11 +35,26 @@ def _log_weight(D, x, lam, zeta):
 
 
 def _tables(depth, lam, zeta):
-    """Log-weights: ``rank[D]`` for a common manager at depth D, ``dist[d_i, d_j]``."""
+    """Log-weights ``rank[D]``, ``dist[d_i, d_j]``, and the weights scaled per level of ``i``.
+
+    ``scaled[l, D, d_j] = exp(rank[D] + dist[l - D, d_j] - top[l])`` where
+    ``top[l]`` is the largest log-weight a person at level ``l`` can meet
+    (0 where ``D >= l``: no such class).
+    """
     D = np.arange(depth, dtype=np.float64)
     d = np.arange(depth + 1, dtype=np.float64)
     x = np.sqrt(np.maximum(d[:, None] ** 2 + d[None, :] ** 2 - 2.0, 0.0))
-    return _log_weight(D, 0.0, lam, 1.0), _log_weight(0.0, x, 1.0, zeta)
+    rank = _log_weight(D, 0.0, lam, 1.0)
+    dist = _log_weight(0.0, x, 1.0, zeta)
+    lv = np.arange(depth + 1)[:, None, None]
+    Dg = np.arange(depth)[None, :, None]
+    dj = np.arange(depth + 1)[None, None, :]
+    ok = (Dg < lv) & (dj >= 1) & (Dg + dj <= depth)
+    logw = np.where(ok, rank[Dg] + dist[np.clip(lv - Dg, 0, depth), dj], -np.inf)
+    top = logw.max(axis=(1, 2), keepdims=True)
+    with np.errstate(invalid="ignore"):
+        scaled = np.where(ok & np.isfinite(top), np.exp(logw - top), 0.0)
+    return rank, dist, scaled
 
 
 def _draw(m, level, parent, span, lam, zeta, rng):
@@ -50,12 +65,22 @@ def _draw(m, level, parent, span, lam, zeta, rng):
     (possible only with lam or zeta = 0) comes back as -1, and dropping it
     is the same as drawing ``i`` again.
     """
-    rank, dist = _tables(int(level.max()), lam, zeta)
+    rank, dist, scaled = _tables(int(level.max()), lam, zeta)
     u = rng.random((3, m))
     i = np.empty(m, dtype=np.int64)
     j = np.empty(m, dtype=np.int64)
     _dws_draw(
-        level.astype(np.int64), parent.astype(np.int64), span, rank, dist, u[0], u[1], u[2], i, j
+        level.astype(np.int64),
+        parent.astype(np.int64),
+        span,
+        rank,
+        dist,
+        scaled,
+        u[0],
+        u[1],
+        u[2],
+        i,
+        j,
     )
     return i, j
 
