@@ -153,11 +153,11 @@ def multiscale(
     ``lam = zeta = 0.5`` are the centre of the region they call
     *multiscale*, links at every scale of the organisation.
 
-    Choices the paper leaves open, made here: two people in one line (one
+    Details this implementation fixes: two people in one line (one
     manages the other, directly or not) are never paired, as they share a
     reporting line already (the formula gives no real ``x`` for a report
-    and their manager); so the top, whom everyone reports to, is never
-    ``i`` (it can be ``j`` of no one either), and an ``i`` with no partner of
+    and their manager); so the top, in everyone's line, is never linked,
+    ``i`` is drawn among the others, and an ``i`` with no partner of
     positive weight (possible only with ``lam`` or ``zeta`` = 0) is drawn
     again. A pair already linked is drawn again, ``i`` and ``j`` both. The
     draw picks the class (``a``, ``d_j``) with probability proportional to
@@ -166,9 +166,10 @@ def multiscale(
 
     What Dodds, Watts and Sabel found, and what holds here (tests in
     ``tests/test_designs.py``, on their tree of branching 5 and 6 levels,
-    3,906 people, with as many links as people): with messages mostly
-    between near colleagues, passed greedily along the tree by people who
-    know only the tree and their own contacts, multiscale networks relieve
+    3,906 people, with as many links as people; their exchange model as we
+    read it, in ``tests/reference.py``): with messages mostly between near
+    colleagues (their ``xi = 1``), passed greedily along the tree by people
+    who know only the tree and their own contacts, multiscale networks relieve
     the busiest person (0.07 of all messages against 0.10 with random
     links, 0.22 on the bare tree), and, unlike core-periphery networks,
     which relieve congestion as well, they stay connected when the busiest
@@ -177,7 +178,8 @@ def multiscale(
     once. It is not more connectivity than random links: under random
     absences (5 % away) and heavy targeted loss (10 %) random links keep
     more people connected, and for uniform traffic on shortest paths
-    (betweenness) random links relieve the busiest person twice as well.
+    (betweenness) random links relieve the busiest person two to three
+    times as well.
     Multiscale links also gather on the top's direct reports: at 10^6
     people with span 7 one of them watches about 160 others.
 
