@@ -100,10 +100,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare hierarchy, silos, linking pin and networked structures",
         description="Build a hierarchy, silos, a linking-pin organisation and a networked "
-        "(7-nearest) organisation of the same head count, shock each, print the "
-        "summary table and write comparison.csv and comparison.png into --out.",
+        "(7-nearest) organisation of the same head count (or the designs named by "
+        "--structures), shock each, print the summary table and write comparison.csv "
+        "and comparison.png into --out.",
     )
     _add_common(cmp)
+    cmp.add_argument(
+        "--structures",
+        type=_structures,
+        default=",".join(CLASSIC),
+        metavar="NAMES",
+        help="comma-separated designs to compare, from " + ", ".join(DESIGNS) + ", or 'all' "
+        "(default: " + ",".join(CLASSIC) + ")",
+    )
     cmp.add_argument(
         "--k",
         type=int,
@@ -516,6 +525,40 @@ def _flock(args: argparse.Namespace) -> int:
     return 0
 
 
+CLASSIC = ("hierarchy", "linking_pin", "silos", "networked")
+DESIGNS = (*CLASSIC, "small_world", "multiscale", "matrix", "team_of_teams", "circles")
+
+
+def _structures(text: str) -> tuple[str, ...]:
+    """``--structures``: names from DESIGNS, comma-separated, or ``all``."""
+    if text.strip() == "all":
+        return DESIGNS
+    names = tuple(x.strip().replace("-", "_").replace(" ", "_") for x in text.split(","))
+    bad = [x for x in names if x not in DESIGNS]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no design; allowed: {', '.join(DESIGNS)} (comma-separated) or all"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def _build(name: str, n: int, seed: int, args: argparse.Namespace):
+    """One design for ``compare``, its options taken from the shared flags."""
+    k, span, dim = args.k, args.span, args.dim
+    makers = {
+        "hierarchy": lambda: st.hierarchy(n, seed, span=span),
+        "linking_pin": lambda: st.linking_pin(n, seed, group_size=span + 1),
+        "silos": lambda: st.silos(n, seed, departments=args.departments, k=k, dim=dim),
+        "networked": lambda: st.networked(n, seed, k=k, dim=dim, departments=args.departments),
+        "small_world": lambda: st.small_world(n, seed, k=k, dim=dim),
+        "multiscale": lambda: st.multiscale(n, seed, span=span),
+        "matrix": lambda: st.matrix(n, seed, span=span),
+        "team_of_teams": lambda: st.team_of_teams(n, seed, team_size=span),
+        "circles": lambda: st.circles(n, seed),
+    }
+    return makers[name]()
+
+
 def _compare(args: argparse.Namespace) -> int:
     if args.origin not in ("random", "top", "bottom"):
         raise ValueError(f"--origin must be random, top or bottom, got {args.origin!r}")
@@ -523,18 +566,15 @@ def _compare(args: argparse.Namespace) -> int:
     if n < 2:
         raise ValueError(f"--agents must be >= 2, got {n}")
     check_folder(args.out)  # before the simulation, not after
-    # all four structures and their results at once, before building the first
+    names = args.structures
+    # every structure and its results at once, before building the first
+    graphs = (970 + 130 * (max(args.k, args.span) + 1)) * max(1.0, len(names) / 4)
     preflight(
-        n * (970 + 130 * (args.k + 1) + 4 * 16 * max(args.runs, 1)),
-        f"compare of 4 structures x {n} agents x {args.runs} runs",
-        "use fewer --agents or --runs",
+        int(n * (graphs + len(names) * 16 * max(args.runs, 1))),
+        f"compare of {len(names)} structures x {n} agents x {args.runs} runs",
+        "use fewer --agents, --runs or --structures",
     )
-    orgs = {
-        "hierarchy": st.hierarchy(n, seed, span=args.span),
-        "linking pin": st.linking_pin(n, seed, group_size=args.span + 1),
-        "silos": st.silos(n, seed, departments=args.departments, k=args.k, dim=args.dim),
-        "networked": st.networked(n, seed, k=args.k, dim=args.dim, departments=args.departments),
-    }
+    orgs = {name.replace("_", " "): _build(name, n, seed, args) for name in names}
     latency = args.latency
     if args.formal_latency is not None:
         latency = {"formal": args.formal_latency, "colleague": args.latency, "social": args.latency}

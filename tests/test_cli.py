@@ -104,3 +104,51 @@ def test_bad_arguments_in_a_real_process():
     proc = _run("compare", "--agents", "0")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == ["error: --agents must be >= 2, got 0"]
+
+
+def test_compare_any_designs(tmp_path, capsys):
+    code = main(
+        [
+            "compare",
+            "--agents",
+            "200",
+            "--runs",
+            "4",
+            "--structures",
+            "circles, small-world,hierarchy",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    table = pd.read_csv(tmp_path / "comparison.csv", index_col=0)
+    assert table.index.tolist() == ["circles", "small world", "hierarchy"]
+    assert "circles" in capsys.readouterr().out
+
+
+def test_compare_all_nine_designs(tmp_path):
+    from swarm.cli import DESIGNS
+
+    args = ["compare", "--agents", "150", "--runs", "2", "--structures", "all"]
+    assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
+    table = pd.read_csv(tmp_path / "comparison.csv", index_col=0)
+    assert table.index.tolist() == [d.replace("_", " ") for d in DESIGNS]
+
+
+def test_nine_curves_stay_apart():
+    """With more curves than colours, a repeated colour comes with another line style."""
+    from swarm.plot.curves import response_curves
+
+    c = pd.DataFrame({"time": [0.0, 1.0], "median": [0.0, 1.0], "lo": [0.0, 1.0], "hi": [0.0, 1.0]})
+    ax = response_curves({f"c{i}": c for i in range(9)})
+    looks = [(line.get_color(), line.get_linestyle()) for line in ax.get_lines()]
+    assert len(looks) == 9 and len(set(looks)) == 9
+
+
+def test_compare_refuses_an_unknown_design(tmp_path, capsys):
+    code = main(["compare", "--structures", "rake", "--out", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'rake' names no design" in err and "team_of_teams" in err
+    assert not list(tmp_path.iterdir())

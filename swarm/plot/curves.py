@@ -60,6 +60,7 @@ def response_curves(
         _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
     for k, (name, c) in enumerate(curves.items()):
         colour = PALETTE[k % len(PALETTE)]
+        style = ("-", "--", ":")[k // len(PALETTE) % 3]  # a ninth curve repeats a colour
         ax.fill_between(
             c["time"],
             100 * c["lo"],
@@ -69,7 +70,15 @@ def response_curves(
             linewidth=0,
             step="post",
         )
-        ax.step(c["time"], 100 * c["median"], where="post", color=colour, linewidth=2, label=name)
+        ax.step(
+            c["time"],
+            100 * c["median"],
+            where="post",
+            color=colour,
+            linestyle=style,
+            linewidth=2,
+            label=name,
+        )
     ax.set_xlabel(f"time ({unit})")
     ax.set_ylabel("staff turned (%)")
     ax.set_ylim(0, 101)
