@@ -122,6 +122,32 @@ def run(
     return pd.concat(frames, ignore_index=True)
 
 
+CELL = ["structure", N_AXIS, ABSENT_AXIS, REGIME_AXIS, SHOCK_AXIS]
+
+
+def joined(paths, scenario_path: str = SCENARIO) -> pd.DataFrame:
+    """Earlier runs' ``atlas.csv`` tables as one, in the scenario file's order.
+
+    For an atlas computed in parts (say, one design again after its
+    generator changed, in a store of its own): the cells' seeds depend only
+    on the file's seed and the cell, so parts join exactly.
+    """
+    table = pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+    twice = table[table.duplicated(CELL, keep=False)]
+    if len(twice):
+        raise ValueError(
+            f"--from-csv: {len(twice)} rows name a cell twice, e.g. {twice.iloc[0][CELL].to_dict()}"
+        )
+    order = {lab: k for k, lab in enumerate(read_scenario(scenario_path).scenario.labels)}
+    rank = table["structure"].map(order).fillna(len(order))
+    return (
+        table.assign(_rank=rank)
+        .sort_values([N_AXIS, "_rank"], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
+
+
 def _regime(text: str) -> str:
     return REGIME_NAMES.get(text, text)
 
@@ -377,7 +403,7 @@ def figure(win: pd.DataFrame, path: str, labels) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scenario", default=SCENARIO)
-    p.add_argument("--store", required=True, help="results store (resumable)")
+    p.add_argument("--store", default=None, help="results store (resumable)")
     p.add_argument("--out", required=True, help="folder for the tables and the figure")
     p.add_argument("--sizes", default=None, help="head counts, comma-separated")
     p.add_argument("--max-n", type=int, default=None)
@@ -385,20 +411,39 @@ def main(argv=None) -> int:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
     p.add_argument("--progress", action="store_true")
     p.add_argument("--skip", default="", help="structures to leave out, comma-separated")
+    p.add_argument(
+        "--from-csv",
+        default=None,
+        metavar="CSV[,CSV...]",
+        help="compute nothing: redraw the tables and the figure from earlier runs' atlas.csv "
+        "(several are joined; a cell in two of them is an error)",
+    )
     args = p.parse_args(argv)
+    if (args.store is None) == (args.from_csv is None):
+        p.error("give either --store (compute) or --from-csv (redraw)")
     sizes = None if args.sizes is None else [int(x) for x in args.sizes.split(",")]
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
-    table = run(
-        args.scenario,
-        args.store,
-        sizes=sizes,
-        max_n=args.max_n,
-        runs=args.runs,
-        scheduler=args.scheduler,
-        progress=args.progress or None,
-        skip=[x for x in args.skip.split(",") if x],
-    )
+    if args.from_csv:
+        try:
+            table = joined([x for x in args.from_csv.split(",") if x])
+        except (OSError, ValueError) as err:
+            p.error(str(err))
+    else:
+        skip = [x for x in args.skip.split(",") if x]
+        labels = read_scenario(args.scenario).scenario.labels
+        if set(skip) - set(labels):
+            p.error(f"--skip: {sorted(set(skip) - set(labels))} are not in the file: {labels}")
+        table = run(
+            args.scenario,
+            args.store,
+            sizes=sizes,
+            max_n=args.max_n,
+            runs=args.runs,
+            scheduler=args.scheduler,
+            progress=args.progress or None,
+            skip=skip,
+        )
     wall = time.perf_counter() - start
     table.to_csv(os.path.join(args.out, "atlas.csv"), index=False)
     fit = fits(table)
@@ -416,7 +461,8 @@ def main(argv=None) -> int:
     info = {
         "cells": len(table),
         "wall_seconds": round(wall, 1),
-        "store_bytes": os.path.getsize(args.store),
+        "store_bytes": os.path.getsize(args.store) if args.store else None,
+        "from_csv": args.from_csv,
         "sizes": sorted(set(table[N_AXIS])),
         "runs": int(table["runs"].iloc[0]),
         "load_average": list(os.getloadavg()),
