@@ -91,16 +91,18 @@ def _draw_edges(keys, out_scale, out_chan, law_kind, law_a, law_b, p, ignore):
 
     The same values the kernel draws on the fly from ``keys`` (delay, pass
     and ignore streams); for references, tests and peers that need the
-    delays up front.
+    delays up front. ``out_scale`` may be empty: every scale is then 1 (an
+    organisation with unit scales need not store them).
     """
-    m = out_scale.shape[0]
+    m = out_chan.shape[0]
+    unit = out_scale.shape[0] != m
     delays = np.empty(m, dtype=np.float64)
     ignored = np.zeros(m, dtype=np.bool_)
     none = np.empty(0, dtype=np.float64)
     none_b = np.empty(0, dtype=np.bool_)
     for e in range(m):
         delays[e] = _delay(
-            e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, none, False, False
+            e, out_scale, out_chan, law_kind, law_a, law_b, p, keys, none, False, unit
         )
         ignored[e] = ignore > 0.0 and _ignored(e, ignore, keys, none_b)
     return delays, ignored
