@@ -169,6 +169,7 @@ def _bucket_cascade(
     origins,
     times,
     informed,
+    record,
     delta,
     nb,
     mode,
@@ -186,7 +187,9 @@ def _bucket_cascade(
 ):
     """Simple cascade (threshold 1, no window, nothing ignored) on a bucket queue.
 
-    ``mode`` is a constant at each call site, so its branches fold away:
+    ``record``: write each improved agent's informer into ``informed``
+    (otherwise empty). ``mode`` is a constant at each call site, so its
+    branches fold away:
     0, one drawn law with unit scales and p = 1 (the common case); 1,
     pre-drawn ``delays``; 2, anything else (channels, scales, p, meetings).
 
@@ -303,7 +306,8 @@ def _bucket_cascade(
             old = times[i]
             if a < old:  # re-read: an agent may appear twice among j's edges
                 times[i] = a
-                informed[i] = j
+                if record:
+                    informed[i] = j
                 _prefetch(out_ptr, i)
                 b = np.int64(a * inv) & mask
                 before = link[i, 1]
@@ -430,7 +434,8 @@ def _cascade_one(
     """One cascade from ``origins``; turn times into ``times`` (inf: never).
 
     ``informed[i]`` receives the agent whose signal completed ``i``'s count
-    (-1 for origins and agents never reached). Each edge's delay, pass and
+    (-1 for origins and agents never reached); an empty ``informed`` skips
+    those writes (``simulate`` without ``record="tree"``). Each edge's delay, pass and
     ignore draws come from the counter-based streams ``keys`` (uint64[3]),
     unless ``delays``/``ignored`` hold pre-drawn values (empty arrays: draw).
     ``simple`` selects the Dijkstra path (every threshold 1, no window,
@@ -441,9 +446,10 @@ def _cascade_one(
     each signal in time order and run on the 4-ary heap.
     """
     n = times.shape[0]
+    record = informed.shape[0] > 0  # an empty ``informed``: informers are not kept
     for i in range(n):
         times[i] = np.inf
-        informed[i] = -1
+    informed[:] = -1
     fast = simple and one_law and unit_scale and p == 1.0 and law_kind[0] != SCHEDULED
     if simple:
         predrawn = delays.shape[0] > 0
@@ -461,6 +467,7 @@ def _cascade_one(
                     origins,
                     times,
                     informed,
+                    record,
                     delta,
                     nb,
                     0,
@@ -488,6 +495,7 @@ def _cascade_one(
                     origins,
                     times,
                     informed,
+                    record,
                     delta,
                     nb,
                     1,
@@ -515,6 +523,7 @@ def _cascade_one(
                     origins,
                     times,
                     informed,
+                    record,
                     delta,
                     nb,
                     2,
@@ -564,7 +573,8 @@ def _cascade_one(
                 a = _arrival(t, d, law_kind[c], law_a[c], law_b[c])
                 if a < times[i]:
                     times[i] = a
-                    informed[i] = j
+                    if record:
+                        informed[i] = j
                     size = _heap_update(keys_h, vals_h, pos, size, a, i)
         return
     # general path: keep each signal's arrival in its receiver's row
@@ -600,7 +610,8 @@ def _cascade_one(
             )
             if cand < times[i]:
                 times[i] = cand
-                informed[i] = in_idx[slot]
+                if record:
+                    informed[i] = in_idx[slot]
                 size = _heap_update(keys_h, vals_h, pos, size, cand, i)
 
 
