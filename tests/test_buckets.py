@@ -8,6 +8,7 @@ from numba import njit
 
 import swarm
 from swarm._kernels.buckets import _array_buckets, _general_buckets, _law_buckets
+from swarm._kernels.prefetch import _prefetch
 
 from .reference import shortest_times
 from .test_engine import _core, _keys, _random_org
@@ -90,3 +91,29 @@ def test_ring_of_mixed_channels_covers_the_longest_step():
     assert delta == pytest.approx(0.125 / 4) and nb == 4096
     # one law in slot 0 only, unit scales: the others are not read
     assert _general(kind, a, b, True, True, scales) == (0.75, 8)
+
+
+@njit
+def _prefetched_sum(x, rows, idx):
+    """Sum of ``x[idx]``, prefetching every element and row first (past the end too)."""
+    s = 0.0
+    for k in range(idx.shape[0]):
+        _prefetch(x, idx[k])
+        _prefetch(rows, idx[k])
+        _prefetch(x, idx[k] + x.shape[0])  # a hint never faults
+    for k in range(idx.shape[0]):
+        s += x[idx[k]]
+    return s
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_prefetch_is_only_a_hint(dtype):
+    """The prefetch compiles for 1-D and 2-D arrays and int32/int64 indices, and changes nothing."""
+    rng = np.random.default_rng(3)
+    x = rng.random(1000)
+    rows = np.zeros((1000, 2), dtype=np.int32)
+    idx = rng.integers(0, 1000, 500).astype(dtype)
+    expected = 0.0
+    for v in x[idx].tolist():  # the same left-to-right sum
+        expected += v
+    assert _prefetched_sum(x, rows, idx) == expected

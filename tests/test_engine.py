@@ -291,3 +291,33 @@ def test_unreachable_agents_stay_inf():
     w = sp.csr_array(([1.0], ([1], [0])), shape=(3, 3))  # 1 watches 0; 2 watches nobody
     res = swarm.simulate(swarm.Organisation(w), swarm.Cascade(), swarm.Shock([0]), seed=1)
     assert np.isfinite(res.arrival_times[0, 1]) and np.isinf(res.arrival_times[0, 2])
+
+
+@pytest.mark.parametrize("model", [swarm.Cascade(), MODELS[0], MODELS[5], MODELS[-1]])
+def test_unit_scales_may_be_dropped_and_slots_narrowed(model):
+    """Without stored scales (empty ``out_scale``) and with int32 ``out_slot``, nothing changes.
+
+    An organisation whose scales are all 1 need not store them, and slots
+    fit in int32: the kernel and the draws read neither scale nor slot width
+    then, so times, informers and draws stay the same to the bit.
+    """
+    org = swarm.networked(300, seed=6, k=5)
+    g = org._kernel
+    assert g["unit_scale"]
+    args = list(kernel_args(org, model))
+    kind, a, b = args[12:15]
+    keys = _keys(11)
+    full = _draw_edges(keys, g["out_scale"], g["out_chan"], kind, a, b, model.p, model.ignore)
+    lean = _draw_edges(keys, np.empty(0), g["out_chan"], kind, a, b, model.p, model.ignore)
+    np.testing.assert_array_equal(full[0], lean[0])
+    np.testing.assert_array_equal(full[1], lean[1])
+    outs = []
+    origins = np.arange(0, org.n, 4)
+    for scale, slot in ((args[2], args[4]), (np.empty(0), args[4].astype(np.int32))):
+        args[2], args[4] = scale, slot
+        times, informed = np.empty(org.n), np.empty(org.n, dtype=np.int32)
+        _cascade_core(*args, keys, np.empty(0), np.empty(0, dtype=bool), origins, times, informed)
+        outs.append((times, informed))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])
+    assert np.isfinite(outs[0][0]).sum() > origins.size  # the cascade went somewhere

@@ -262,7 +262,7 @@ def _summary_blocks(
     for blk in prange(blocks):
         link, buf_e, buf_a = _scratch(n, out_ptr)
         times = np.empty(n, dtype=np.float64)
-        informed = np.empty(n, dtype=np.int32)
+        informed = np.empty(0, dtype=np.int32)  # no informers kept: not written
         buf = np.empty(n, dtype=np.float64)
         cand = np.empty(n, dtype=np.float64)
         hist = np.empty(grid.shape[0] + 1, dtype=np.int64)

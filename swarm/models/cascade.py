@@ -28,7 +28,7 @@ from .._memory import check_simulation
 from ..organisation import CHANNELS, Organisation
 from ..results.result import Result
 from ..results.summary import Summary
-from ._runner import BATCH, entropy_of, kernel_origins, run_batches, run_keys, to_public
+from ._runner import entropy_of, kernel_origins, run_batches, run_keys, to_public
 from ._summarise import summarise
 from .laws import Exponential, Latency, LatencyLaw, _law_text, check_time_range
 from .shocks import Shock
@@ -215,17 +215,17 @@ class Cascade:
         if keep == "summary":
             return summarise(org, self, shock, ss, args, origins, k_origins, keys, grid, progress)
         times = np.empty((runs, org.n), dtype=np.float64)
-        informed = np.empty((runs, org.n), dtype=np.int32) if record else None
-        # the kernel always writes informers: without record="tree", one reused scratch batch
-        scratch = None if record else np.empty((min(BATCH, runs), org.n), dtype=np.int32)
+        # without record="tree", no informers: the kernel skips those writes
+        informed = np.empty((runs, org.n if record else 0), dtype=np.int32)
 
         def step(lo: int, hi: int) -> None:
-            inf_out = informed[lo:hi] if record else scratch[: hi - lo]
-            _cascade_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], inf_out)
+            _cascade_runs(*args, k_origins[lo:hi], keys[lo:hi], times[lo:hi], informed[lo:hi])
 
         run_batches(runs, step, progress=progress, desc=org.name or "runs")
         times = to_public(org, times)
-        if record:
+        if not record:
+            informed = None
+        else:
             informed = to_public(org, informed)
             order = org._kernel["order"]
             if order is not None:  # int32 throughout: half the memory of int64
