@@ -7,10 +7,14 @@ only as far as it can see ahead; a prefetch starts the miss of a load the
 kernel knows it will issue soon, such as the next agent's edges in a queue.
 """
 
-from llvmlite import ir
+from llvmlite import binding, ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+# The intrinsic's name carries its pointer type: "p0" for LLVM's opaque
+# pointers (mandatory from LLVM 17), "p0i8" for the typed i8* of older ones.
+_NAME = "llvm.prefetch.p0" if binding.llvm_version_info[0] >= 17 else "llvm.prefetch.p0i8"
 
 
 @intrinsic
@@ -31,7 +35,7 @@ def _prefetch(typingctx, arr, idx):
         i8p = ir.IntType(8).as_pointer()
         i32 = ir.IntType(32)
         fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        fn = cgutils.get_or_insert_function(builder.module, fnty, _NAME)
         # read (0), highest temporal locality (3), data cache (1)
         builder.call(
             fn,
