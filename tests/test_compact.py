@@ -264,3 +264,29 @@ def test_networked_preflight_estimate_covers_the_peak():
     estimate = 50 * (k + 1)
     check_agents(n, estimate, "networked")  # fits on this machine
     assert peak / n < estimate, f"peak {peak / n:.0f} bytes per agent"
+
+
+def test_networked_keeps_about_136_bytes_per_person():
+    """What a networked organisation and its kernel arrays keep, at k = 7.
+
+    Per person: the watch indices (28 B) and row offsets (4), positions
+    (16), department (8) and ids (8); the kernel's two int64 offset arrays
+    (16), out-edge agents (28) and int32 slots (28): 136 B. Unit scales,
+    the single channel and the row lengths are not stored (before: 298 B).
+    """
+    org = swarm.networked(20_000, seed=3)
+    g = org._kernel
+    arrays = [org.watch.data, org.watch.indices, org.watch.indptr, org.channel]
+    arrays += [org.position, org.department, org.ids]
+    arrays += [v for v in g.values() if isinstance(v, np.ndarray)]
+    kept, seen = 0, []
+    for a in arrays:
+        if _stored_once(a) or any(np.shares_memory(a, b) for b in seen):
+            continue
+        seen.append(a)
+        kept += a.nbytes
+    assert kept / org.n <= 136 + 1  # + the last row offset of each offset array
+
+
+def _stored_once(a):
+    return a.ndim == 1 and a.size > 0 and a.strides[0] == 0
