@@ -130,6 +130,11 @@ class Organisation:
     Agents may be stored in a different order internally (for memory
     locality); everything public is in the order of ``ids``.
 
+    A latency scale or channel shared by every edge is stored once:
+    ``watch.data`` and ``channel`` are then read-only zero-stride views (the
+    same shape, dtype and values; ``.copy()`` gives an ordinary array): 9
+    bytes an edge saved, 630 MB at 10^7 people watching 7 each.
+
     Examples
     --------
     >>> import scipy.sparse as sp
