@@ -293,15 +293,13 @@ def cascade(n, repeats, gathers, per_draw):
     no_i = np.empty(0, dtype=np.bool_)
     no_d = np.empty(0)
 
+    from swarm.models.cascade import kernel_args
+
+    graph = kernel_args(org, model)[:7]  # the arrays simulate passes (compact where it can)
+
     def kernel(k, d):
         _cascade_core(
-            g["out_ptr"],
-            g["out_idx"],
-            g["out_scale"],
-            g["out_chan"],
-            g["out_slot"],
-            g["in_ptr"],
-            g["in_idx"],
+            *graph,
             thresh,
             np.inf,
             True,

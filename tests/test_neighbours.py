@@ -108,10 +108,13 @@ def test_leaf_order_is_scipys(pts, leafsize, tasks):
     """
     from scipy.spatial import cKDTree
 
-    from swarm._kernels.neighbours import _kd_leaf_order
+    from swarm._kernels.neighbours import _kd_leaf_order, _kd_leaf_sort
 
     want = cKDTree(pts, leafsize=leafsize, balanced_tree=False, compact_nodes=False).indices
     np.testing.assert_array_equal(_kd_leaf_order(pts, leafsize, tasks), want)
+    order, placed = _kd_leaf_sort(pts, leafsize, tasks)  # the points come along, exactly
+    np.testing.assert_array_equal(order, want)
+    np.testing.assert_array_equal(placed, pts[want])
 
 
 def test_leaf_order_on_many_points_and_a_deep_chain():

@@ -41,12 +41,14 @@ def _permute_csr(indptr, indices, order, inverse):
 
 
 @njit(cache=True)
-def _reverse_csr(indptr, indices, scale, chan):
-    """The transpose of a CSR, carrying per-edge scale and channel along.
+def _reverse_csr(indptr, indices, out_slot):
+    """The transpose of a CSR, with each entry's position in the original.
 
-    Returns (out_ptr, out_idx, out_scale, out_chan, out_slot): row ``j`` of
-    the result lists the rows ``i`` whose entry ``s`` points at ``j``, in
-    increasing ``i``; ``out_slot`` is that ``s``.
+    Returns (out_ptr, out_idx): row ``j`` of the result lists the rows ``i``
+    whose entry ``s`` points at ``j``, in increasing ``i``; ``out_slot`` (one
+    per entry, int32 or int64 as the caller allocated it) receives that ``s``.
+    Per-edge values follow with a gather ``values[out_slot]`` where they are
+    needed at all (a unit scale or a single channel is never gathered).
     """
     n = indptr.shape[0] - 1
     nnz = indices.shape[0]
@@ -57,16 +59,25 @@ def _reverse_csr(indptr, indices, scale, chan):
         out_ptr[j + 1] += out_ptr[j]
     fill = out_ptr[:-1].copy()
     out_idx = np.empty(nnz, dtype=np.int32)
-    out_scale = np.empty(nnz, dtype=np.float64)
-    out_chan = np.empty(nnz, dtype=np.int8)
-    out_slot = np.empty(nnz, dtype=np.int64)
     for i in range(n):
         for s in range(indptr[i], indptr[i + 1]):
             j = indices[s]
             p = fill[j]
             fill[j] = p + 1
             out_idx[p] = i
-            out_scale[p] = scale[s]
-            out_chan[p] = chan[s]
             out_slot[p] = s
-    return out_ptr, out_idx, out_scale, out_chan, out_slot
+    return out_ptr, out_idx
+
+
+@njit(cache=True)
+def _first_self_watch(indptr, indices):
+    """The first row ``i`` holding an entry ``i`` (self-watching), or -1.
+
+    The check without materialising a row index per entry (8 bytes an edge).
+    """
+    n = indptr.shape[0] - 1
+    for i in range(n):
+        for s in range(indptr[i], indptr[i + 1]):
+            if indices[s] == i:
+                return i
+    return -1

@@ -327,11 +327,22 @@ def _build_subtree(x, ind, start, end, lo, hi, leafsize):
             top += 1
 
 
-@njit(cache=True, parallel=True)
 def _kd_leaf_order(points, leafsize, tasks):
     """The permutation scipy's ``cKDTree(points, leafsize, balanced_tree=False,
     compact_nodes=False).indices`` holds: points in the order of the tree's leaves.
 
+    See ``_kd_leaf_sort``, which also returns the points in that order.
+    """
+    return _kd_leaf_sort(points, leafsize, tasks)[0]
+
+
+@njit(cache=True, parallel=True)
+def _kd_leaf_sort(points, leafsize, tasks):
+    """``(order, points[order])`` for the kd-tree leaf order of ``_kd_leaf_order``.
+
+    The points are permuted alongside their indices while the tree is
+    built, so the sorted copy comes for free: a gather ``points[order]``
+    afterwards reads memory at random (0.3 s at 2 x 10^6 points in 2-D).
     The nodes above about ``tasks`` subtrees are split serially, then the
     subtrees are built in parallel (disjoint slots: the same result for any
     thread count).
@@ -399,4 +410,4 @@ def _kd_leaf_order(points, leafsize, tasks):
             done_box[t, 1].copy(),
             leafsize,
         )
-    return ind
+    return ind, x

@@ -155,12 +155,12 @@ class Cascade:
             a[:], b[:] = law._params()
         return kind, a, b, one_law
 
-    def _thresholds(self, attention: np.ndarray) -> np.ndarray:
-        """Signals each agent needs, from its number of watched agents."""
+    def _thresholds(self, in_ptr: np.ndarray) -> np.ndarray:
+        """Signals each agent needs, from its number watched (row lengths of ``in_ptr``)."""
         t = self.threshold
         if isinstance(t, int):
-            return np.full(attention.shape[0], t, dtype=np.int32)
-        need = np.ceil(t * attention - 1e-9).astype(np.int32)
+            return np.full(in_ptr.shape[0] - 1, t, dtype=np.int32)
+        need = np.ceil(t * np.diff(in_ptr) - 1e-9).astype(np.int32)
         return np.maximum(need, 1)
 
     @property
@@ -243,6 +243,10 @@ class Cascade:
         )
 
 
+_NO_SCALES = np.empty(0, dtype=np.float64)
+_NO_CHANNELS = np.empty(0, dtype=np.int8)
+
+
 def kernel_args(org: Organisation, model: Cascade) -> tuple:
     """The cascade kernel's graph and model arguments for ``(org, model)``.
 
@@ -256,15 +260,20 @@ def kernel_args(org: Organisation, model: Cascade) -> tuple:
     scale = 1.0 if g["unit_scale"] or g["out_scale"].size == 0 else float(g["out_scale"].max())
     check_time_range(used, org.n - 1, scale)
     window = np.inf if model.window is None else float(model.window)
+    # The kernel reads no scale with unit_scale and no channel with one_law:
+    # it gets empty arrays then, rather than 9 bytes an edge of ones and a
+    # repeated code (and "out_slot" is int32 while the edges fit).
+    out_scale = _NO_SCALES if g["unit_scale"] else g["out_scale"]
+    out_chan = _NO_CHANNELS if one_law else g["out_chan"]
     return (
         g["out_ptr"],
         g["out_idx"],
-        g["out_scale"],
-        g["out_chan"],
+        out_scale,
+        out_chan,
         g["out_slot"],
         g["in_ptr"],
         g["in_idx"],
-        model._thresholds(g["attention"]),
+        model._thresholds(g["in_ptr"]),
         window,
         model._simple,
         one_law,
