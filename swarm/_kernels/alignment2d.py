@@ -35,15 +35,20 @@ block is skipped. (Where the turn has passed, headings keep changing in
 their last bits, so a block that was reached stays busy.)
 
 **Where the time goes** (10^4 agents of ``networked``, 7 watched each, 100
-noiseless overdamped steps from 100 origins, as ``benchmarks/peers.py``
-runs it; CPU time on this project's 2-core test machine): ``simulate``
-spends under 0.3 ms outside the kernel (seeds, origins, the memory check,
-the Result). In the kernel, the gather of watched headings was about 11 ms,
-the rotation of the agents that feel a torque about 6 ms, the lowest
-cosine and turn time about 1 ms and the order parameter (11 records) under
-0.1 ms; the headings of about half the agent-steps had not yet been reached
-by the turn. Skipping quiet blocks and reading the watched indices as
-unsigned (no negative-index wrap) took the kernel from about 20 to 12 ms.
+noiseless overdamped steps from a team of 100, as ``benchmarks/peers.py``
+runs it; CPU time on the project's 2-core test machine). ``simulate`` takes
+this kernel (``_alignment_run_agents_2d``, serial below ``_AGENTS_PARALLEL``)
+and spends under 0.3 ms outside it: seeds and origins, the memory check,
+mapping back to public order and the Result. The kernel took about 20 ms
+when it stepped every agent: the gather of the 7 watched headings of all
+10^4 agents each step, the torque, and a rotation for the 46 % of
+agent-steps with a non-zero torque (the rest had not been reached); the
+order parameter (11 records) costs under 0.1 ms. Skipping quiet blocks
+(43 % of block-steps here) and unsigned gathers took it to about 12 ms;
+three-term polynomials for turns under 2^-10, fused multiply-adds and no
+zero-divisor checks to about 10 ms, of which the rotation is about a
+third. Stepping a 10^4-agent run's blocks on 2 threads was slower whenever
+the other core was busy, so it stays serial.
 
 Signatures and outputs are those of ``_alignment_runs`` and
 ``_alignment_run_agents`` (the ``dim`` argument must be 2). A single run is
@@ -62,7 +67,7 @@ import types
 import numpy as np
 from numba import njit, prange
 
-from .alignment import _agent_normals, _constants
+from .alignment import _agent_normals, _constants, _polarisation, _start_headings
 
 _AGENTS_PARALLEL = 1 << 17
 _BLOCK = 32
@@ -239,39 +244,9 @@ _step_blocks = njit(cache=True, parallel=True, **_FAST)(_blocks_copy)
 
 
 @njit(inline="always")
-def _polarisation(h, absent):
-    """``|mean heading|`` of the agents present, summed in agent order."""
-    sx = 0.0
-    sy = 0.0
-    count = 0
-    check = absent.shape[0] > 0
-    for i in range(h.shape[0]):
-        if check and absent[i]:
-            continue
-        sx += h[i, 0]
-        sy += h[i, 1]
-        count += 1
-    return math.sqrt(sx * sx + sy * sy) / max(count, 1)
-
-
-@njit(inline="always")
 def _start(n, origins, angle, times, min_dot, order, absent):
-    """Headings along x, no spin; origins turned by ``angle`` and held, the absent held."""
-    h = np.zeros((n, 2))
-    held = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
-        h[i, 0] = 1.0
-        times[i] = np.inf
-        min_dot[i] = 1.0
-    for i in range(absent.shape[0]):
-        held[i] = absent[i]
-    for o in origins:
-        held[o] = True
-        h[o, 0] = math.cos(angle)
-        h[o, 1] = math.sin(angle)
-        times[o] = 0.0
-        min_dot[o] = math.cos(angle)
-    order[0] = _polarisation(h, absent)
+    """Plane headings as in ``alignment._start_headings``, scalar spins 0, second buffers."""
+    h, held = _start_headings(n, 2, origins, angle, times, min_dot, order, absent)
     return h, np.zeros(n), np.zeros((n, 2)), np.zeros(n), held
 
 
