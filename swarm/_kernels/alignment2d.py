@@ -234,7 +234,9 @@ def _step(
 # parallel loop over replicates, parallel over the blocks of one large run.
 # Both let LLVM fuse a multiply and an add into one rounding (FMA) and skip
 # the zero-divisor checks (no divisor here can be 0): the same bits for any
-# thread count, to rounding what the 3-vector kernel gives.
+# thread count, to rounding what the 3-vector kernel gives. (Whether a fused
+# multiply-add is used depends on the CPU numba compiles for, so the last bits
+# may differ between machines, as those of the library's cos and sin may.)
 _FAST = {"error_model": "numpy", "fastmath": {"contract"}}
 _step_serial = njit(cache=True, **_FAST)(_step)
 _blocks_copy = types.FunctionType(_step.__code__, _step.__globals__, "_step_blocks_2d")
