@@ -47,15 +47,15 @@ order parameter (11 records) costs under 0.1 ms. Skipping quiet blocks
 (43 % of block-steps here) and unsigned gathers took it to about 12 ms;
 three-term polynomials for turns under 2^-10, fused multiply-adds and no
 zero-divisor checks to about 10 ms, of which the rotation is about a
-third. Stepping a 10^4-agent run's blocks on 2 threads was slower whenever
-the other core was busy, so it stays serial.
+third. Stepping that run's blocks on 2 threads took the kernel from 9.5-9.7
+to 7.3-8.3 ms with the second core free (``simulate`` only 10.8 -> 9.6-10.4
+ms), but twice as long as one thread when other work kept that core busy:
+below ``_AGENTS_PARALLEL`` a single run stays on one thread.
 
 Signatures and outputs are those of ``_alignment_runs`` and
 ``_alignment_run_agents`` (the ``dim`` argument must be 2). A single run is
 stepped in parallel over its blocks only from ``_AGENTS_PARALLEL`` agents
-up: below that one thread finishes a step before a parallel region would
-have started (and on a machine with a busy core, the step waits for the
-slower thread). Blocks own their agents and their flag, so the bits do not
+up (see above). Blocks own their agents and their flag, so the bits do not
 depend on the thread count.
 
 Kernels import nothing from the package and take arrays and scalars only.
