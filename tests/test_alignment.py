@@ -353,32 +353,10 @@ def test_absent_people_neither_turn_nor_count_in_the_order():
 # ---- the plane kernel against the 3-vector kernel restricted to the plane ----------------
 
 
-@pytest.mark.parametrize(
-    "chi,eta,noise", [(0.0, 1.0, 0.0), (0.0, 0.6, 0.9), (1.2, 0.0, 0.0), (0.7, 1.5, 0.5)]
-)
-@pytest.mark.parametrize("parallel_agents", [False, True])
-def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_agents):
-    """Same draws, same steps: turn times, lowest cosines and order within 1e-12.
-
-    A directed random graph with an agent who watches nobody, absent people and
-    three runs from different origins; both the runs-parallel and the single-run
-    entry points (the latter forced to step its agents in parallel too).
-    """
-    from swarm._kernels import alignment as k3
-    from swarm._kernels import alignment2d as k2
-
-    G = nx.gnp_random_graph(300, 0.025, seed=5, directed=True)
-    G.add_node(300)
-    w = swarm.from_networkx(G).watch
-    n = w.shape[0]
-    absent = np.zeros(n, dtype=bool)
-    absent[[7, 50, 51]] = True
-    model = swarm.Alignment(
-        coupling=1.3, noise=noise, inertia=chi, friction=eta, dt=0.04, max_time=6.0, record_every=7
-    )
-    origins = np.array([[0, 1], [100, 2], [299, 300]], dtype=np.int64)
-    keys = np.array([11, 2**63 + 5, 987654321], dtype=np.uint64)
-    args = (
+def _plane_args(org_or_watch, model, absent):
+    """The kernels' leading arguments for a watch matrix (public numbering)."""
+    w = getattr(org_or_watch, "watch", org_or_watch)
+    return (
         w.indptr.astype(np.int64),
         w.indices.astype(np.int32),
         2,
@@ -392,6 +370,53 @@ def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_ag
         model.record_every,
         absent,
     )
+
+
+def _plane_run(args, origins, key, skip_quiet, agents_parallel):
+    """One replicate through the plane kernel's ``_run``: (times, min_dot, order, block-steps)."""
+    from swarm._kernels import alignment2d as k2
+
+    n = args[0].shape[0] - 1
+    blocks = k2._watched_blocks(args[0], args[1], k2._BLOCK)
+    out = np.empty(n), np.empty(n), np.empty(args[9] // args[10] + 1)
+    stepped = k2._run(
+        *args[:2], *blocks, skip_quiet, *args[3:], origins, key, *out, agents_parallel
+    )
+    return (*out, stepped)
+
+
+@pytest.mark.parametrize(
+    "chi,eta,noise", [(0.0, 1.0, 0.0), (0.0, 0.6, 0.9), (1.2, 0.0, 0.0), (0.7, 1.5, 0.5)]
+)
+@pytest.mark.parametrize("graph", ["random", "local"])
+@pytest.mark.parametrize("parallel_agents", [False, True])
+def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, graph, parallel_agents):
+    """Same draws, same steps: turn times, lowest cosines and order within 1e-12.
+
+    A directed random graph with an agent who watches nobody, or a local one
+    (``networked``, where a noiseless run skips the blocks the turn has not
+    reached), absent people and three runs from different origins; both the
+    runs-parallel and the single-run entry points (the latter forced to step
+    its blocks in parallel too). The 3-vector kernel steps every agent.
+    """
+    from swarm._kernels import alignment as k3
+    from swarm._kernels import alignment2d as k2
+
+    if graph == "random":
+        G = nx.gnp_random_graph(300, 0.025, seed=5, directed=True)
+        G.add_node(300)
+        w = swarm.from_networkx(G).watch
+    else:
+        w = swarm.networked(2000, seed=4).watch
+    n = w.shape[0]
+    absent = np.zeros(n, dtype=bool)
+    absent[[7, 50, 51]] = True
+    model = swarm.Alignment(
+        coupling=1.3, noise=noise, inertia=chi, friction=eta, dt=0.04, max_time=6.0, record_every=7
+    )
+    origins = np.array([[0, 1], [100, 2], [299, 300]], dtype=np.int64)
+    keys = np.array([11, 2**63 + 5, 987654321], dtype=np.uint64)
+    args = _plane_args(w, model, absent)
     records = model.steps // model.record_every + 1
 
     def outputs():
@@ -400,16 +425,89 @@ def test_plane_kernel_equals_3d_kernel_in_the_plane(chi, eta, noise, parallel_ag
     want, got, one = outputs(), outputs(), outputs()
     k3._alignment_runs(*args, origins, keys, *want)
     k2._alignment_runs_2d(*args, origins, keys, *got)
-    if parallel_agents:  # small runs step serially: drive the switch of _run directly
-        for r in range(3):
-            k2._run(
-                *args[:2], *args[3:], origins[r], keys[r], one[0][r], one[1][r], one[2][r], True
-            )
-    else:
-        for r in range(3):
+    skipped = 0
+    for r in range(3):
+        if parallel_agents:  # small runs step serially: drive the switch of _run directly
+            *res, stepped = _plane_run(args, origins[r], keys[r], noise == 0.0, True)
+            for out, value in zip(one, res):
+                out[r] = value
+            blocks = -(-n // k2._BLOCK)
+            skipped += blocks * model.steps - stepped
+        else:
             k2._alignment_run_agents_2d(*args, origins[r], keys[r], one[0][r], one[1][r], one[2][r])
+    if parallel_agents and graph == "local" and noise == 0.0:
+        assert skipped > 1000  # the comparison covers skipped quiet blocks
     assert (want[1] < 1.0 - 1e-3).sum() > 30  # the turn moved many beyond the origins
     for a, b, c in zip(want, got, one):
         np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b))
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
         np.testing.assert_allclose(c, a, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("chi,eta", [(0.0, 0.8), (1.0, 0.5), (1.5, 0.0)])
+def test_plane_kernel_skips_quiet_blocks_bit_for_bit(chi, eta):
+    """Skipping the blocks whose watched blocks did not move changes no bit.
+
+    Noiseless, on a local graph with absent people: the run with skipping
+    against the same run stepping every block, serial and block-parallel.
+    """
+    from swarm._kernels import alignment2d as k2
+
+    org = swarm.networked(3000, seed=9)
+    absent = np.zeros(org.n, dtype=bool)
+    absent[::37] = True
+    model = swarm.Alignment(
+        coupling=1.0, inertia=chi, friction=eta, dt=0.05, max_time=3.0, record_every=5
+    )
+    args = _plane_args(org, model, absent)
+    origins = np.arange(30, dtype=np.int64)  # a team in one corner (locality order)
+    key = np.uint64(5)
+    every = _plane_run(args, origins, key, False, False)
+    blocks = -(-org.n // k2._BLOCK)
+    assert every[3] == blocks * model.steps
+    for parallel in (False, True):
+        quiet = _plane_run(args, origins, key, True, parallel)
+        assert quiet[3] < 0.7 * every[3]  # many blocks were skipped
+        for a, b in zip(every[:3], quiet[:3]):
+            np.testing.assert_array_equal(a, b)
+    assert (every[1][30:] < 1.0 - 1e-9).sum() > 40  # the turn spread beyond the team
+
+
+_THREADS_SCRIPT = """
+import sys, numba, numpy as np, swarm
+from tests.test_alignment import _plane_args, _plane_run
+org = swarm.networked(2500, seed=6)
+absent = np.zeros(org.n, dtype=bool)
+absent[[5, 900]] = True
+out = []
+for noise, chi in ((0.0, 0.0), (0.4, 0.8)):
+    model = swarm.Alignment(coupling=1.0, noise=noise, inertia=chi, friction=0.7, max_time=3.0)
+    args = _plane_args(org, model, absent)
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        out.append(_plane_run(args, np.array([0, 1200]), np.uint64(77), noise == 0.0, True))
+    out.append(_plane_run(args, np.array([0, 1200]), np.uint64(77), noise == 0.0, False))
+np.savez(sys.argv[1], *[np.concatenate([np.ravel(x) for x in o[:3]]) for o in out])
+"""
+
+
+def test_plane_kernel_thread_count_irrelevant(tmp_path):
+    """Block-parallel steps on 1 and on 2 threads, and serial steps: the same bits.
+
+    In a subprocess with two numba threads, so the check holds on a one-core machine too.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "bits.npz"
+    env = dict(os.environ, NUMBA_NUM_THREADS="2", PYTHONPATH=str(root))
+    subprocess.run([sys.executable, "-c", _THREADS_SCRIPT, str(out)], check=True, cwd=root, env=env)
+    runs = list(np.load(out).values())
+    assert len(runs) == 6
+    for one, two, serial in (runs[:3], runs[3:]):
+        np.testing.assert_array_equal(one, two)
+        np.testing.assert_array_equal(one, serial)
+    assert not np.array_equal(runs[0], runs[3])

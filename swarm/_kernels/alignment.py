@@ -388,7 +388,7 @@ _step_agents = njit(cache=True, parallel=True)(_agents_copy)
 
 @njit(inline="always")
 def _polarisation(h, absent):
-    """``|mean heading|`` of the agents present.
+    """``|mean heading|`` of the agents present; ``h`` is (n, 2) or (n, 3).
 
     Summed in agent order, so the bits are the same for any thread count.
     """
@@ -397,24 +397,27 @@ def _polarisation(h, absent):
     sz = 0.0
     count = 0
     check = absent.shape[0] > 0
+    three = h.shape[1] == 3
     for i in range(h.shape[0]):
         if check and absent[i]:
             continue
         sx += h[i, 0]
         sy += h[i, 1]
-        sz += h[i, 2]
+        if three:
+            sz += h[i, 2]
         count += 1
     return math.sqrt(sx * sx + sy * sy + sz * sz) / max(count, 1)
 
 
 @njit(inline="always")
-def _start(n, origins, angle, times, min_dot, order, absent):
-    """The ordered state (every heading along x, no spin), origins turned and held.
+def _start_headings(n, dim, origins, angle, times, min_dot, order, absent):
+    """The ordered state (every heading along x), origins turned and held: ``(h, held)``.
 
-    Absent agents (``absent``, empty: nobody) are held too, so they neither
-    move nor turn, and the order parameter leaves them out.
+    ``h`` is (n, dim). Absent agents (``absent``, empty: nobody) are held
+    too, so they neither move nor turn, and the order parameter leaves them
+    out. Fills ``times``, ``min_dot`` and ``order[0]``.
     """
-    h = np.zeros((n, 3))
+    h = np.zeros((n, dim))
     held = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         h[i, 0] = 1.0
@@ -429,6 +432,13 @@ def _start(n, origins, angle, times, min_dot, order, absent):
         times[o] = 0.0
         min_dot[o] = math.cos(angle)
     order[0] = _polarisation(h, absent)
+    return h, held
+
+
+@njit(inline="always")
+def _start(n, origins, angle, times, min_dot, order, absent):
+    """3-vector headings as in ``_start_headings``, with zero spins and second buffers."""
+    h, held = _start_headings(n, 3, origins, angle, times, min_dot, order, absent)
     return h, np.zeros((n, 3)), np.zeros((n, 3)), np.zeros((n, 3)), held
 
 
