@@ -127,3 +127,17 @@ def test_leaf_order_on_many_points_and_a_deep_chain():
     for pts in (rng.random((200_000, 2)), rng.random((50_000, 3)), chain):
         want = cKDTree(pts, balanced_tree=False, compact_nodes=False).indices
         np.testing.assert_array_equal(_kd_leaf_order(pts, 16, 64), want)
+
+
+def test_subnormal_coordinates_search_without_an_overflow_warning():
+    """Points a few subnormals apart: one grid cell, no overflow in 1 / cell width."""
+    import warnings
+
+    from swarm.structures.neighbours import _k_nearest_grid
+
+    pts = np.array([[0.0], [5e-324], [1e-323]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = _k_nearest_grid(pts, 1)
+    # squared distances underflow to 0: all tie, and ties go to the lower index
+    assert got.tolist() == [[1], [0], [0]]

@@ -143,7 +143,7 @@ def _k_nearest_grid(
         cells = max(n / max(per_cell, k / 3.0), 1.0)
         h = float(np.prod(ext[real]) / cells) ** (1.0 / real.sum())
         h = max(h, float(ext.max()) * 1e-6, 1e4 * np.finfo(np.float64).eps * big)
-    if h > 0.0 and np.isfinite(1.0 / h):
+    if h > 1.0 / np.finfo(np.float64).max:  # 1 / h is finite (no overflow warning)
         while True:
             g = np.floor(ext / h).astype(np.int64) + 1
             if np.prod(g.astype(np.float64)) <= 2.0 * cells + 8:
