@@ -454,93 +454,48 @@ def _cascade_one(
     fast = simple and one_law and unit_scale and p == 1.0 and law_kind[0] != SCHEDULED
     if simple:
         predrawn = delays.shape[0] > 0
+        # The bucket ring's width comes from the law (mode 0: the common case,
+        # one drawn law, unit scales, every edge passes; it is versioned by
+        # hand inside the queue, since loop-invariant flags checked per edge
+        # cost 60 % more time at 10^7 edges), from the pre-drawn delays
+        # (mode 1) or from every law and scale (mode 2). nb == 0: no ring
+        # fits the law's tail, and the heap below takes over.
+        mode, delta, nb = -1, 0.0, 0
         if fast and not predrawn:
-            # The common case, versioned by hand: one drawn law, unit scales,
-            # every edge passes. Loop-invariant flags checked per edge cost
-            # 60 % more time at 10^7 edges (numba does not unswitch them).
+            mode = 0
             delta, nb = _law_buckets(law_kind[0], law_a[0], law_b[0])
-            if nb > 0:
-                _bucket_cascade(
-                    out_ptr,
-                    out_idx,
-                    out_scale,
-                    out_chan,
-                    origins,
-                    times,
-                    informed,
-                    record,
-                    delta,
-                    nb,
-                    0,
-                    law_kind,
-                    law_a,
-                    law_b,
-                    p,
-                    keys,
-                    delays,
-                    one_law,
-                    unit_scale,
-                    link,
-                    buf_e,
-                    buf_a,
-                )
-                return
         elif predrawn and not (law_kind == SCHEDULED).any():
+            mode = 1
             delta, nb = _array_buckets(delays)
-            if nb > 0:
-                _bucket_cascade(
-                    out_ptr,
-                    out_idx,
-                    out_scale,
-                    out_chan,
-                    origins,
-                    times,
-                    informed,
-                    record,
-                    delta,
-                    nb,
-                    1,
-                    law_kind,
-                    law_a,
-                    law_b,
-                    p,
-                    keys,
-                    delays,
-                    one_law,
-                    unit_scale,
-                    link,
-                    buf_e,
-                    buf_a,
-                )
-                return
         elif not predrawn:
+            mode = 2
             delta, nb = _general_buckets(law_kind, law_a, law_b, one_law, unit_scale, out_scale)
-            if nb > 0:
-                _bucket_cascade(
-                    out_ptr,
-                    out_idx,
-                    out_scale,
-                    out_chan,
-                    origins,
-                    times,
-                    informed,
-                    record,
-                    delta,
-                    nb,
-                    2,
-                    law_kind,
-                    law_a,
-                    law_b,
-                    p,
-                    keys,
-                    delays,
-                    one_law,
-                    unit_scale,
-                    link,
-                    buf_e,
-                    buf_a,
-                )
-                return
+        if nb > 0:
+            _bucket_cascade(
+                out_ptr,
+                out_idx,
+                out_scale,
+                out_chan,
+                origins,
+                times,
+                informed,
+                record,
+                delta,
+                nb,
+                mode,
+                law_kind,
+                law_a,
+                law_b,
+                p,
+                keys,
+                delays,
+                one_law,
+                unit_scale,
+                link,
+                buf_e,
+                buf_a,
+            )
+            return
     keys_h = np.empty(n, dtype=np.float64)
     vals_h = np.empty(n, dtype=np.int32)
     pos = np.full(n, -1, dtype=np.int32)
