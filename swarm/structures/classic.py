@@ -44,6 +44,30 @@ def _both_ways(a, b):
     return np.concatenate([a, b]), np.concatenate([b, a])
 
 
+def _on_rake(tree, extra, name: str) -> Organisation:
+    """The rake of ``tree`` (``_tree``'s result, both ways on ``formal``) plus pairs.
+
+    ``extra``: ``(a, b, channel)`` triples; each pair ``a[i], b[i]`` watch
+    each other on ``channel``. Levels, departments and managers are the
+    rake's.
+    """
+    parent, level, branch, names = tree
+    n = parent.size
+    parts = [(np.arange(1, n, dtype=np.int64), parent[1:], FORMAL), *extra]
+    ways = [(*_both_ways(a, b), chan) for a, b, chan in parts]
+    return _from_pairs(
+        n,
+        np.concatenate([w for w, _, _ in ways]),
+        np.concatenate([v for _, v, _ in ways]),
+        np.concatenate([np.full(w.size, chan, dtype=np.int8) for w, _, chan in ways]),
+        level=level,
+        department=branch,
+        department_names=names,
+        manager=parent,
+        name=name,
+    )
+
+
 def _tree(n: int, span: int):
     """Complete ``span``-ary tree in breadth-first order: parent and level."""
     parent = np.full(n, -1, dtype=np.int64)
@@ -114,20 +138,7 @@ def hierarchy(n: int, seed: SeedLike = None, *, span: int = 7, departments=None)
                 f"departments of a hierarchy must be a sequence of sizes; got {departments!r}"
             )
         return _department_rakes(sizes, span)
-    parent, level, branch, names = _tree(n, span)
-    watcher, watched = _both_ways(np.arange(1, n), parent[1:])
-    channel = np.full(watcher.size, FORMAL, dtype=np.int8)
-    return _from_pairs(
-        n,
-        watcher,
-        watched,
-        channel,
-        level=level,
-        department=branch,
-        department_names=names,
-        manager=parent,
-        name="hierarchy",
-    )
+    return _on_rake(_tree(n, span), [], "hierarchy")
 
 
 def _department_rakes(sizes: list[int], span: int) -> Organisation:

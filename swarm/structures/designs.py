@@ -21,7 +21,16 @@ import numpy as np
 from .._checks import SeedLike, check_float, check_int, normalise_seed
 from ..organisation import Organisation
 from ._dws import _links as _dws_links
-from .classic import COLLEAGUE, FORMAL, _both_ways, _dept_names, _from_pairs, _space, _tree
+from .classic import (
+    COLLEAGUE,
+    FORMAL,
+    _both_ways,
+    _dept_names,
+    _from_pairs,
+    _on_rake,
+    _space,
+    _tree,
+)
 from .neighbours import k_nearest
 
 __all__ = ["circles", "matrix", "multiscale", "small_world", "team_of_teams"]
@@ -224,31 +233,13 @@ def multiscale(
     if links is None:
         links = min(n - 1, free)
     links = check_int("links", links, low=0, high=free)
-    child = np.arange(1, n, dtype=np.int64)
     rng = np.random.default_rng(normalise_seed(seed))
     a, b = (
         _dws_links(n, span, level, parent, links, lam, zeta, rng)
         if links
         else (np.empty(0, np.int64), np.empty(0, np.int64))
     )
-    w1, v1 = _both_ways(child, parent[1:])
-    w2, v2 = _both_ways(a, b)
-    watcher = np.concatenate([w1, w2])
-    watched = np.concatenate([v1, v2])
-    channel = np.concatenate(
-        [np.full(w1.size, FORMAL, np.int8), np.full(w2.size, COLLEAGUE, np.int8)]
-    )
-    return _from_pairs(
-        n,
-        watcher,
-        watched,
-        channel,
-        level=level,
-        department=branch,
-        department_names=names,
-        manager=parent,
-        name="multiscale",
-    )
+    return _on_rake((parent, level, branch, names), [(a, b, COLLEAGUE)], "multiscale")
 
 
 def matrix(
@@ -303,23 +294,8 @@ def matrix(
     project = np.arange(dealt.size) % projects
     lead = dealt[:projects]
     member = dealt[projects:]
-    child = np.arange(1, n, dtype=np.int64)
-    w1, v1 = _both_ways(child, parent[1:])
-    w2, v2 = _both_ways(member, lead[project[projects:]])
-    watcher = np.concatenate([w1, w2])
-    watched = np.concatenate([v1, v2])
-    channel = np.full(watcher.size, FORMAL, dtype=np.int8)
-    return _from_pairs(
-        n,
-        watcher,
-        watched,
-        channel,
-        level=level,
-        department=branch,
-        department_names=names,
-        manager=parent,
-        name="matrix",
-    )
+    tree = (parent, level, branch, names)
+    return _on_rake(tree, [(member, lead[project[projects:]], FORMAL)], "matrix")
 
 
 def _derangement(m: int, rng) -> np.ndarray:
