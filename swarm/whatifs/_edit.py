@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..organisation import CHANNELS, Organisation, locality_order
+from ..organisation import _FIELDS, CHANNELS, Organisation, locality_order
 
 __all__: list[str] = []
 
@@ -79,20 +79,7 @@ def rebuild(org: Organisation, e: Edges, *, new_wins: bool = False, **changes) -
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(e.watcher, minlength=n), out=indptr[1:])
     w = sp.csr_array((e.scale, e.watched, indptr), shape=(n, n))
-    fields = {
-        f: getattr(org, f)
-        for f in (
-            "level",
-            "department",
-            "department_names",
-            "position",
-            "manager",
-            "ids",
-            "name",
-            "time_unit",
-            "absent",
-        )
-    }
+    fields = {f: getattr(org, f) for f in _FIELDS if f != "channel"}  # the edges bring theirs
     fields.update(changes)
     return Organisation(w, channel=e.channel, _order=locality_order(w), **fields)
 
