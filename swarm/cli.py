@@ -525,6 +525,19 @@ def _flock(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The columns ``compare`` and ``run`` print (the CSV keeps every column).
+_SUMMARY_COLUMNS = [
+    "agents",
+    "watched_mean",
+    "watched_max",
+    "t10",
+    "t50",
+    "t90",
+    "t90_ratio",
+    "t_all",
+    "synchrony",
+    "reach",
+]
 CLASSIC = ("hierarchy", "linking_pin", "silos", "networked")
 DESIGNS = (*CLASSIC, "small_world", "multiscale", "matrix", "team_of_teams", "circles")
 
@@ -582,26 +595,11 @@ def _compare(args: argparse.Namespace) -> int:
     shock = Shock(args.origin, size=args.origins)
     results = _run_all(orgs, model, shock, args)
     table = results.summary()
-    cols = [
-        "agents",
-        "watched_mean",
-        "watched_max",
-        "t10",
-        "t50",
-        "t90",
-        "t90_ratio",
-        "t_all",
-        "synchrony",
-        "reach",
-    ]
-    with pd.option_context(
-        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3g}".format
-    ):
-        print(
-            f"# {model.describe()}; shock {shock.describe()}; times in hours; "
-            f"medians over {args.runs} runs"
-        )
-        print(table[cols].to_string())
+    print(
+        f"# {model.describe()}; shock {shock.describe()}; times in hours; "
+        f"medians over {args.runs} runs"
+    )
+    print(_table_text(table[_SUMMARY_COLUMNS]))
     csv_path = inside(args.out, "comparison.csv")
     with atomic_path(csv_path) as tmp:
         table.to_csv(tmp)
@@ -675,24 +673,12 @@ def _run_file(args: argparse.Namespace) -> int:
         _in_file(args.file, err)
     table = results.summary()
     first = next(iter(results.values()))
-    cols = [
-        "agents",
-        "watched_mean",
-        "watched_max",
-        "t10",
-        "t50",
-        "t90",
-        "t90_ratio",
-        "t_all",
-        "synchrony",
-        "reach",
-    ]
     print(
         f"# {sf.scenario.name}: {first.model.describe()}; shock {first.shock.describe()}; "
         f"what-ifs {', '.join(n for n, _ in sf.scenario.whatifs) or 'none'}; times in "
         f"{results.unit}; medians over {sf.runs} runs"
     )
-    print(_table_text(table[cols]))
+    print(_table_text(table[_SUMMARY_COLUMNS]))
     with atomic_path(csv_path) as tmp:
         table.to_csv(tmp)
     _pyplot().close(results.plot(png_path))
