@@ -94,7 +94,7 @@ def simulate(
         raise ValueError(
             f"record={record!r} needs every run's tree; keep='summary' keeps only metrics"
         )
-    if not getattr(model, "_keeps_summary", False):
+    if not model._keeps_summary:
         raise ValueError(
             f"keep='summary' is implemented for the Cascade model, got {type(model).__name__}"
         )

@@ -119,7 +119,7 @@ class CellRunner:
         while len(self.cache) > self.keep:
             self.cache.popitem(last=False)
         seed = self.seed_for("runs", values)
-        if summary and getattr(model, "_keeps_summary", False):
+        if summary and model._keeps_summary:
             grid = None if self.curve is None else np.asarray(self.curve, dtype=float)
             return simulate(
                 org,

@@ -117,11 +117,7 @@ def robustness(
                     runs,
                     seed=sim_seeds[d],
                     progress=False,
-                    **(
-                        {"keep": "summary", "grid": [0.0]}
-                        if getattr(model, "_keeps_summary", False)
-                        else {}
-                    ),
+                    **({"keep": "summary", "grid": [0.0]} if model._keeps_summary else {}),
                 )
                 per_run.append(res.metrics())
             table = pd.concat(per_run, ignore_index=True)

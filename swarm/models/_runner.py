@@ -32,6 +32,10 @@ BATCH = 64
 class Model(Protocol):
     """What :func:`swarm.simulate` asks of a model."""
 
+    #: True when ``_simulate`` takes ``keep="summary"`` and ``grid=`` and then
+    #: reduces each run to its metrics inside the batch (no runs x n matrix).
+    _keeps_summary: bool
+
     def _simulate(
         self,
         org: Organisation,

@@ -245,6 +245,9 @@ class Alignment:
         ]
         return ", ".join(parts)
 
+    #: Its runs are stepped headings, not arrival times alone: always a full result.
+    _keeps_summary = False
+
     def _simulate(
         self,
         org: Organisation,

@@ -137,6 +137,9 @@ class Replay:
             parts.append(f"p {self.p:g}")
         return ", ".join(parts)
 
+    #: Replays keep their full result (who heard from whom, at which start).
+    _keeps_summary = False
+
     def _simulate(
         self,
         org: Organisation,
