@@ -115,21 +115,16 @@ class CellRunner:
         A model that cannot reduce its runs inside the batch (the alignment
         model) gives a full Result either way.
         """
+        return self._simulate(values, self.seed_for("runs", values), progress, summary)
+
+    def _simulate(self, values, seed, progress, summary):
         org, model, shock = self.scenario.cell_parts(values, self.seed_for, self.cache)
         while len(self.cache) > self.keep:
             self.cache.popitem(last=False)
-        seed = self.seed_for("runs", values)
         if summary and model._keeps_summary:
-            grid = None if self.curve is None else np.asarray(self.curve, dtype=float)
+            grid = [0.0] if self.curve is None else np.asarray(self.curve, dtype=float)
             return simulate(
-                org,
-                model,
-                shock,
-                self.runs,
-                seed,
-                progress=progress,
-                keep="summary",
-                grid=grid if grid is not None else [0.0],
+                org, model, shock, self.runs, seed, progress=progress, keep="summary", grid=grid
             )
         return simulate(org, model, shock, self.runs, seed, progress=progress)
 
@@ -141,8 +136,8 @@ class CellRunner:
         matrix's people present.
         """
         start = time.perf_counter()
-        res = self.result(values, summary=True)
         seed = self.seed_for("runs", values)
+        res = self._simulate(values, seed, False, True)
         d = res.organisation.describe()
         row: dict[str, Any] = {
             "agents": res.n,
@@ -150,25 +145,16 @@ class CellRunner:
             "watched_max": d["watched_max"],
             "runs": res.runs,
         }
+        curve = None
         if isinstance(res, Summary):
             row.update(spread(res.metrics()))
-            row["unit"] = res.unit
-            curve = None
             if self.curve is not None:
                 curve = (res.turned_by / max(res.present, 1)).mean(axis=0)
-            return {
-                "key": cell_key(values),
-                "values": dict(values),
-                "row": row,
-                "curve": curve,
-                "seed": [int(w) for w in seed.spawn_key],
-                "seconds": time.perf_counter() - start,
-            }
-        row.update(spread(per_run(res.present_times)))
+        else:
+            row.update(spread(per_run(res.present_times)))
+            if self.curve is not None:
+                curve = fraction_turned(res.present_times, np.asarray(self.curve)).mean(axis=0)
         row["unit"] = res.unit
-        curve = None
-        if self.curve is not None:
-            curve = fraction_turned(res.present_times, np.asarray(self.curve)).mean(axis=0)
         return {
             "key": cell_key(values),
             "values": dict(values),
