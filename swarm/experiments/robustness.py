@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import SeedLike, check_choice, check_float, check_int, normalise_seed
+from ..models import Cascade
 from ..organisation import Organisation
 from ..plot._mpl import PALETTE, pyplot, save_figure
 from ..results import metrics as _m
@@ -94,6 +95,7 @@ def robustness(
     fractions = [check_float("removed", f, low=0.0, high=1.0) for f in fractions]
     runs = check_int("runs", runs, low=1)
     draws = check_int("draws", draws, low=1)
+    model = Cascade() if model is None else model  # simulate's default, named here
     c_remove, c_sim = normalise_seed(seed).spawn(2)
     remove_seeds, sim_seeds = c_remove.spawn(draws), c_sim.spawn(draws)
     rows = []
